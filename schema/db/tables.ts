@@ -1,0 +1,188 @@
+// Drizzle tables: the source of truth for the database. `npm run generate` turns changes here into
+// SQL migrations under db/migrations (drizzle-kit), which every start applies.
+import { sql } from 'drizzle-orm';
+import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const tenantStatus = pgEnum('tenant_status', ['ACTIVE', 'SUSPENDED']);
+export const endpointStatus = pgEnum('endpoint_status', ['ACTIVE', 'PAUSED', 'DISABLED']);
+export const endpointHealth = pgEnum('endpoint_health', ['HEALTHY', 'RECOVERING']);
+export const deliveryStatus = pgEnum('delivery_status', ['PENDING', 'SUCCEEDED', 'DEAD_LETTERED', 'CANCELLED']);
+/** Who drives a pending delivery: the dispatcher (first attempt, fast path) or its endpoint's workflow. */
+export const deliveryHandler = pgEnum('delivery_handler', ['DISPATCHER', 'WORKFLOW']);
+export const attemptOutcome = pgEnum('attempt_outcome', [
+  'SUCCESS',
+  'HTTP_ERROR',
+  'TIMEOUT',
+  'CONNECTION_ERROR',
+  'DNS_ERROR',
+  'TLS_ERROR',
+  'REDIRECT',
+  'BLOCKED_DESTINATION',
+]);
+export const deliveryPath = pgEnum('delivery_path', ['FAST', 'DURABLE']);
+
+export const tenants = pgTable('tenants', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  status: tenantStatus('status').notNull().default('ACTIVE'),
+  /** Overrides DELIVERY_RETRY_SCHEDULE for this tenant's endpoints; null = the gateway default. */
+  retrySchedule: text('retry_schedule'),
+  createdAt: createdAt(),
+});
+
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** First characters of the token, shown in listings so a key can be recognised. */
+    prefix: text('prefix').notNull(),
+    /** SHA-256 of the token, hex; the token itself is shown once and never stored. */
+    hash: text('hash').notNull(),
+    scopes: text('scopes').array().notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: ts('last_used_at'),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [uniqueIndex('api_keys_hash_idx').on(t.hash), index('api_keys_tenant_idx').on(t.tenantId)],
+);
+
+export const eventTypes = pgTable(
+  'event_types',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    schema: jsonb('schema'),
+    archived: boolean('archived').notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('event_types_tenant_name_idx').on(t.tenantId, t.name)],
+);
+
+export const endpoints = pgTable(
+  'endpoints',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    description: text('description').notNull().default(''),
+    /** Event type names this endpoint receives; empty = every type. */
+    eventTypes: text('event_types').array().notNull().default(sql`'{}'::text[]`),
+    consumerId: text('consumer_id'),
+    status: endpointStatus('status').notNull().default('ACTIVE'),
+    disabledReason: text('disabled_reason'),
+    health: endpointHealth('health').notNull().default('HEALTHY'),
+    headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),
+    /** Deliveries per second; null = unlimited. */
+    rateLimit: integer('rate_limit'),
+    timeoutMs: integer('timeout_ms'),
+    retrySchedule: text('retry_schedule'),
+    metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('endpoints_tenant_idx').on(t.tenantId, t.id)],
+);
+
+export const endpointSecrets = pgTable(
+  'endpoint_secrets',
+  {
+    id: text('id').primaryKey(),
+    endpointId: text('endpoint_id')
+      .notNull()
+      .references(() => endpoints.id, { onDelete: 'cascade' }),
+    tenantId: text('tenant_id').notNull(),
+    /** AES-256-GCM under SECRETS_MASTER_KEY: base64 of iv ‖ tag ‖ ciphertext. */
+    ciphertext: text('ciphertext').notNull(),
+    createdAt: createdAt(),
+    /** Null for the current secret; set on rotation to the end of the grace period. */
+    expiresAt: ts('expires_at'),
+  },
+  (t) => [index('endpoint_secrets_endpoint_idx').on(t.endpointId)],
+);
+
+export const events = pgTable(
+  'events',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    eventType: text('event_type').notNull(),
+    consumerId: text('consumer_id'),
+    payload: jsonb('payload').notNull(),
+    idempotencyKey: text('idempotency_key'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('events_tenant_idempotency_idx').on(t.tenantId, t.idempotencyKey),
+    index('events_tenant_created_idx').on(t.tenantId, t.createdAt),
+  ],
+);
+
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    eventId: text('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    endpointId: text('endpoint_id')
+      .notNull()
+      .references(() => endpoints.id, { onDelete: 'cascade' }),
+    status: deliveryStatus('status').notNull().default('PENDING'),
+    handler: deliveryHandler('handler').notNull().default('DISPATCHER'),
+    /** False while a delivery handed to the workflow has not yet reached Temporal (the hand-off is retried). */
+    handedOff: boolean('handed_off').notNull().default(false),
+    attemptCount: integer('attempt_count').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at').notNull().defaultNow(),
+    /** The dispatcher's claim: until it expires no other dispatcher takes the row, after it anyone may. */
+    leaseOwner: text('lease_owner'),
+    leaseExpiresAt: ts('lease_expires_at'),
+    createdAt: createdAt(),
+    completedAt: ts('completed_at'),
+  },
+  (t) => [
+    index('deliveries_dispatch_idx').on(t.nextAttemptAt).where(sql`status = 'PENDING' and handler = 'DISPATCHER'`),
+    index('deliveries_workflow_idx').on(t.endpointId, t.nextAttemptAt).where(sql`status = 'PENDING' and handler = 'WORKFLOW'`),
+    index('deliveries_handoff_idx').on(t.endpointId).where(sql`status = 'PENDING' and handler = 'WORKFLOW' and not handed_off`),
+    index('deliveries_event_idx').on(t.eventId),
+    index('deliveries_tenant_created_idx').on(t.tenantId, t.createdAt),
+  ],
+);
+
+export const deliveryAttempts = pgTable(
+  'delivery_attempts',
+  {
+    id: text('id').primaryKey(),
+    deliveryId: text('delivery_id')
+      .notNull()
+      .references(() => deliveries.id, { onDelete: 'cascade' }),
+    tenantId: text('tenant_id').notNull(),
+    attemptNumber: integer('attempt_number').notNull(),
+    path: deliveryPath('path').notNull(),
+    startedAt: ts('started_at').notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    requestHeaders: jsonb('request_headers').$type<Record<string, string>>().notNull(),
+    responseStatus: integer('response_status'),
+    responseHeaders: jsonb('response_headers').$type<Record<string, string>>(),
+    responseBody: text('response_body'),
+    outcome: attemptOutcome('outcome').notNull(),
+    error: text('error'),
+    hint: text('hint'),
+  },
+  (t) => [uniqueIndex('delivery_attempts_number_idx').on(t.deliveryId, t.attemptNumber)],
+);

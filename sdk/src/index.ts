@@ -1,0 +1,1 @@
+export { type VerifyOptions, verifyWebhook, WebhookVerificationError } from './verify-webhook.ts';

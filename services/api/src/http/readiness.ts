@@ -1,0 +1,29 @@
+import type { Database } from '@acme/core';
+import type { Connection } from '@temporalio/client';
+
+/** Ready only when both stores answer: Postgres to a query, Temporal to a health check. */
+export async function checkReadiness(database: Database, temporal: Connection, timeoutMs = 2000) {
+  const [postgres, temporalOk] = await Promise.all([
+    withTimeout(
+      database.sql`select 1`.then(() => true),
+      timeoutMs,
+    ),
+    withTimeout(
+      temporal.withDeadline(Date.now() + timeoutMs, () => temporal.healthService.check({})).then((r) => r.status === 1),
+      timeoutMs,
+    ),
+  ]);
+  return { ready: postgres && temporalOk, checks: { postgres, temporal: temporalOk } };
+}
+
+async function withTimeout(check: Promise<boolean>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([check.catch(() => false), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,1 @@
+export { type ApiServer, startApi } from './server.ts';

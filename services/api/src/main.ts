@@ -1,0 +1,16 @@
+import { createLogger, loadConfig } from '@acme/core';
+import { startApi } from './server.ts';
+
+// Wiring only: one API process from the environment.
+const config = loadConfig();
+const logger = createLogger(config.logLevel, 'api');
+const api = await startApi(config, logger, { host: process.env.HOST ?? '127.0.0.1' });
+logger.info({ url: api.url }, 'API listening');
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    api.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
+}

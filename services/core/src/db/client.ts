@@ -1,0 +1,25 @@
+import * as tables from '@acme/schema/db';
+import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+
+export type Db = PostgresJsDatabase<typeof tables>;
+/** A Drizzle handle for either the pool or a transaction. */
+export type DbOrTx = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
+
+export interface Database {
+  db: Db;
+  /** The raw postgres.js client, for LISTEN/NOTIFY and the few statements Drizzle cannot express. */
+  sql: postgres.Sql;
+  close(): Promise<void>;
+}
+
+export function connectDatabase(url: string, options: { max?: number } = {}): Database {
+  const sql = postgres(url, {
+    max: options.max ?? 10,
+    onnotice: () => {},
+    // Dates and jsonb come back typed; bigints are not used.
+    connection: { application_name: 'acme-webhooks' },
+  });
+  const db = drizzle(sql, { schema: tables });
+  return { db, sql, close: () => sql.end({ timeout: 5 }) };
+}

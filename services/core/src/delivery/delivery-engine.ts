@@ -1,0 +1,32 @@
+import type { Agent } from 'undici';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/client.ts';
+import type { Cidr } from './cidr.ts';
+import { createDeliveryClient } from './delivery-client.ts';
+import type { RetrySchedule } from './retry-schedule.ts';
+
+/** What both delivery paths share: the database, the guarded HTTP client and the delivery settings. */
+export interface DeliveryEngine {
+  database: Database;
+  client: Agent;
+  secretsMasterKey: Buffer;
+  privateDestinationsAllowed: readonly Cidr[];
+  defaultRetrySchedule: RetrySchedule;
+  timeoutMs: number;
+  responseBodyBytes: number;
+}
+
+export function createDeliveryEngine(config: Config, database: Database): DeliveryEngine {
+  return {
+    database,
+    client: createDeliveryClient({
+      privateDestinationsAllowed: config.privateDestinationsAllowed,
+      connectTimeoutMs: config.delivery.connectTimeoutMs,
+    }),
+    secretsMasterKey: config.secretsMasterKey,
+    privateDestinationsAllowed: config.privateDestinationsAllowed,
+    defaultRetrySchedule: config.retrySchedule,
+    timeoutMs: config.delivery.timeoutMs,
+    responseBodyBytes: config.delivery.responseBodyBytes,
+  };
+}

@@ -1,0 +1,74 @@
+import type postgres from 'postgres';
+import type { WebhookMessage } from './webhook-request.ts';
+
+/** A delivery ready to attempt, with what sending it needs. */
+export interface DueDelivery {
+  id: string;
+  tenantId: string;
+  attemptCount: number;
+  message: WebhookMessage;
+  endpoint: {
+    id: string;
+    url: string;
+    headers: Record<string, string>;
+    timeoutMs: number | null;
+    /** The endpoint's override, else its tenant's; null = the gateway default. */
+    retrySchedule: string | null;
+  };
+}
+
+interface DueRow {
+  id: string;
+  tenant_id: string;
+  attempt_count: number;
+  event_id: string;
+  event_type: string;
+  event_created_ms: number;
+  payload: unknown;
+  endpoint_id: string;
+  url: string;
+  headers: Record<string, string>;
+  timeout_ms: number | null;
+  retry_schedule: string | null;
+}
+
+/** Selects the DueDelivery columns from a CTE or table aliased `d`. */
+export function dueDeliveryColumns(sql: postgres.Sql) {
+  return sql`
+    d.id, d.tenant_id, d.attempt_count,
+    e.id as event_id, e.event_type, e.payload,
+    -- Epoch ms, not timestamptz: Drizzle's client hands raw timestamps back as strings.
+    (extract(epoch from e.created_at) * 1000)::float8 as event_created_ms,
+    ep.id as endpoint_id, ep.url, ep.headers, ep.timeout_ms,
+    coalesce(ep.retry_schedule, t.retry_schedule) as retry_schedule`;
+}
+
+export function dueDeliveryJoins(sql: postgres.Sql) {
+  return sql`
+    join events e on e.id = d.event_id
+    join endpoints ep on ep.id = d.endpoint_id
+    join tenants t on t.id = d.tenant_id`;
+}
+
+export function toDueDelivery(row: DueRow): DueDelivery {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    attemptCount: row.attempt_count,
+    message: {
+      eventId: row.event_id,
+      eventType: row.event_type,
+      eventCreatedAt: new Date(row.event_created_ms),
+      payload: row.payload,
+    },
+    endpoint: {
+      id: row.endpoint_id,
+      url: row.url,
+      headers: row.headers,
+      timeoutMs: row.timeout_ms,
+      retrySchedule: row.retry_schedule,
+    },
+  };
+}
+
+export type { DueRow };

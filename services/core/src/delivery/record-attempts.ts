@@ -1,0 +1,99 @@
+import { deliveries, deliveryAttempts } from '@acme/schema/db';
+import { and, eq, sql } from 'drizzle-orm';
+import { newId } from '../ids.ts';
+import type { DeliveryPath } from './attempt-deliveries.ts';
+import type { DeliveryEngine } from './delivery-engine.ts';
+import type { DueDelivery } from './due-delivery.ts';
+import { delayBeforeNextAttempt, parseRetrySchedule } from './retry-schedule.ts';
+import type { AttemptResult } from './send-attempt.ts';
+
+export interface SentAttempt {
+  delivery: DueDelivery;
+  headers: Record<string, string>;
+  result: AttemptResult;
+}
+
+export interface AttemptOutcomeRecord {
+  deliveryId: string;
+  endpointId: string;
+  status: 'SUCCEEDED' | 'RETRY_SCHEDULED' | 'DEAD_LETTERED';
+  /** Set when a retry is scheduled: it now belongs to the endpoint's workflow. */
+  nextAttemptAt: Date | null;
+}
+
+/**
+ * Writes each attempt row and moves its delivery on: SUCCEEDED on 2xx; else the next retry per
+ * the schedule (or Retry-After), owned by the endpoint workflow; DEAD_LETTERED when the schedule
+ * is spent. Idempotent: a repeated call (activity retry) finds attempt_count moved and changes nothing.
+ */
+export async function recordAttempts(
+  engine: DeliveryEngine,
+  sent: readonly SentAttempt[],
+  path: DeliveryPath,
+): Promise<AttemptOutcomeRecord[]> {
+  const now = Date.now();
+  return engine.database.db.transaction(async (tx) => {
+    const outcomes: AttemptOutcomeRecord[] = [];
+    for (const { delivery, headers, result } of sent) {
+      const attemptNumber = delivery.attemptCount + 1;
+      await tx
+        .insert(deliveryAttempts)
+        .values({
+          id: newId('att'),
+          deliveryId: delivery.id,
+          tenantId: delivery.tenantId,
+          attemptNumber,
+          path,
+          startedAt: result.startedAt,
+          durationMs: result.durationMs,
+          requestHeaders: redactSignature(headers),
+          responseStatus: result.responseStatus,
+          responseHeaders: result.responseHeaders,
+          responseBody: result.responseBody,
+          outcome: result.outcome,
+          error: result.error,
+          hint: result.hint,
+        })
+        .onConflictDoNothing();
+
+      const outcome = decide(engine, delivery, result, now);
+      await tx
+        .update(deliveries)
+        .set({
+          attemptCount: attemptNumber,
+          status: outcome.status === 'RETRY_SCHEDULED' ? 'PENDING' : outcome.status,
+          completedAt: outcome.status === 'RETRY_SCHEDULED' ? null : sql`now()`,
+          nextAttemptAt: outcome.nextAttemptAt ?? sql`${deliveries.nextAttemptAt}`,
+          handler: outcome.status === 'RETRY_SCHEDULED' ? 'WORKFLOW' : sql`${deliveries.handler}`,
+          // A retry leaving the fast path still has to reach its workflow; one already there does not.
+          handedOff: outcome.status === 'RETRY_SCHEDULED' ? path === 'DURABLE' : sql`${deliveries.handedOff}`,
+          leaseOwner: null,
+          leaseExpiresAt: null,
+        })
+        .where(
+          and(
+            eq(deliveries.id, delivery.id),
+            eq(deliveries.status, 'PENDING'),
+            eq(deliveries.attemptCount, delivery.attemptCount),
+          ),
+        );
+      outcomes.push({ deliveryId: delivery.id, endpointId: delivery.endpoint.id, ...outcome });
+    }
+    return outcomes;
+  });
+}
+
+function decide(engine: DeliveryEngine, delivery: DueDelivery, result: AttemptResult, now: number) {
+  if (result.outcome === 'SUCCESS') return { status: 'SUCCEEDED' as const, nextAttemptAt: null };
+  const schedule = delivery.endpoint.retrySchedule
+    ? parseRetrySchedule(delivery.endpoint.retrySchedule)
+    : engine.defaultRetrySchedule;
+  const delay = delayBeforeNextAttempt(schedule, delivery.attemptCount + 1);
+  if (delay === null) return { status: 'DEAD_LETTERED' as const, nextAttemptAt: null };
+  return { status: 'RETRY_SCHEDULED' as const, nextAttemptAt: new Date(now + (result.retryAfterMs ?? delay)) };
+}
+
+/** The attempt log keeps every request header but the signature, which is as good as a credential for replay. */
+function redactSignature(headers: Record<string, string>): Record<string, string> {
+  return { ...headers, 'webhook-signature': '[redacted]' };
+}

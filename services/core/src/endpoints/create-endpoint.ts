@@ -1,0 +1,111 @@
+import { endpointSecrets, endpoints, eventTypes } from '@acme/schema/db';
+import { and, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import { encryptSecret } from '../crypto/secret-box.ts';
+import type { Db } from '../db/client.ts';
+import type { Cidr } from '../delivery/cidr.ts';
+import { parseRetrySchedule } from '../delivery/retry-schedule.ts';
+import { generateWebhookSecret } from '../delivery/signature.ts';
+import { assertDestinationAllowed } from '../delivery/url-guard.ts';
+import { InvalidInputError } from '../errors.ts';
+import { newId } from '../ids.ts';
+import { parseInput } from '../validation.ts';
+import { secretAssociatedData } from './signing-secrets.ts';
+
+/** Headers the gateway sets itself; an endpoint may not override them. */
+const RESERVED_HEADERS = new Set([
+  'content-type',
+  'content-length',
+  'host',
+  'user-agent',
+  'webhook-id',
+  'webhook-timestamp',
+  'webhook-signature',
+  'connection',
+  'transfer-encoding',
+]);
+
+const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
+
+const input = z.object({
+  url: z.string(),
+  description: z.string().max(2000).nullish(),
+  eventTypes: z.array(z.string()).max(200).nullish(),
+  consumerId: z.string().min(1).max(200).nullish(),
+  headers: z.record(z.string(), z.string().max(4096)).nullish(),
+  rateLimit: z.number().int().min(1).max(10_000).nullish(),
+  timeoutMs: z.number().int().min(1000).max(60_000).nullish(),
+  retrySchedule: z.string().nullish(),
+  metadata: z.record(z.string(), z.string().max(1000)).nullish(),
+});
+
+export interface EndpointSettings {
+  privateDestinationsAllowed: readonly Cidr[];
+  secretsMasterKey: Buffer;
+}
+
+/** Validates, guards the URL, and stores the endpoint with a new `whsec_` secret (encrypted), returned once here. */
+export async function createEndpoint(db: Db, settings: EndpointSettings, tenantId: string, raw: z.input<typeof input>) {
+  const data = parseInput(input, raw);
+  const url = await assertDestinationAllowed(data.url, settings.privateDestinationsAllowed);
+  const headers = normaliseHeaders(data.headers ?? {});
+  if (data.retrySchedule) parseRetrySchedule(data.retrySchedule);
+  const typeNames = [...new Set(data.eventTypes ?? [])];
+  await assertEventTypesExist(db, tenantId, typeNames);
+
+  const id = newId('ep');
+  const secretId = newId('whsec');
+  const secret = generateWebhookSecret();
+  return db.transaction(async (tx) => {
+    const [endpoint] = await tx
+      .insert(endpoints)
+      .values({
+        id,
+        tenantId,
+        url: url.toString(),
+        description: data.description ?? '',
+        eventTypes: typeNames,
+        consumerId: data.consumerId ?? null,
+        headers,
+        rateLimit: data.rateLimit ?? null,
+        timeoutMs: data.timeoutMs ?? null,
+        retrySchedule: data.retrySchedule ?? null,
+        metadata: data.metadata ?? {},
+      })
+      .returning();
+    await tx.insert(endpointSecrets).values({
+      id: secretId,
+      endpointId: id,
+      tenantId,
+      ciphertext: encryptSecret(settings.secretsMasterKey, secret, secretAssociatedData(secretId, id)),
+    });
+    return { endpoint: endpoint!, secret };
+  });
+}
+
+function normaliseHeaders(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [rawName, value] of Object.entries(headers)) {
+    const name = rawName.toLowerCase();
+    if (!headerName.test(name)) throw new InvalidInputError(`"${rawName}" is not a valid header name.`, { field: 'headers' });
+    if (RESERVED_HEADERS.has(name))
+      throw new InvalidInputError(`The header "${rawName}" is set by the gateway and cannot be overridden.`, {
+        field: 'headers',
+      });
+    if (/[\r\n]/.test(value))
+      throw new InvalidInputError(`The header "${rawName}" has a line break in its value.`, { field: 'headers' });
+    out[name] = value;
+  }
+  return out;
+}
+
+async function assertEventTypesExist(db: Db, tenantId: string, names: string[]): Promise<void> {
+  if (names.length === 0) return;
+  const found = await db
+    .select({ name: eventTypes.name })
+    .from(eventTypes)
+    .where(and(eq(eventTypes.tenantId, tenantId), inArray(eventTypes.name, names), eq(eventTypes.archived, false)));
+  const missing = names.filter((n) => !found.some((f) => f.name === n));
+  if (missing.length > 0)
+    throw new InvalidInputError(`Unknown event types: ${missing.join(', ')}. Create them first.`, { field: 'eventTypes' });
+}

@@ -1,0 +1,3 @@
+export { Dispatcher, type DispatcherOptions } from './dispatcher.ts';
+export { type RunningWorker, startWorker } from './worker.ts';
+export { endpointWorkflowId } from './workflows/signals.ts';

@@ -1,0 +1,19 @@
+import { createLogger, loadConfig } from '@acme/core';
+import { startWorker } from './worker.ts';
+
+// Wiring only: one worker process (dispatcher + Temporal worker) from the environment.
+const config = loadConfig();
+const logger = createLogger(config.logLevel, 'worker');
+const worker = await startWorker(config, logger);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    logger.info({ signal }, 'stopping worker');
+    worker.stop().then(
+      () => process.exit(0),
+      (err) => {
+        logger.error({ err }, 'worker did not stop cleanly');
+        process.exit(1);
+      },
+    );
+  });
+}

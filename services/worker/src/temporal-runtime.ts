@@ -1,0 +1,29 @@
+import type { Logger } from '@acme/core';
+import { DefaultLogger, type LogLevel, Runtime } from '@temporalio/worker';
+
+let installed = false;
+
+/**
+ * The Temporal runtime, once per process: its logs go through our logger, and it installs no
+ * signal handlers of its own, since our main decides the shutdown order (dispatcher first).
+ */
+export function installTemporalRuntime(logger: Logger): void {
+  if (installed) return;
+  installed = true;
+  const log = logger.child({ component: 'temporal' });
+  Runtime.install({
+    shutdownSignals: [],
+    logger: new DefaultLogger('WARN', ({ level, message, meta }) => {
+      const method = LEVELS[level];
+      log[method](meta ?? {}, message);
+    }),
+  });
+}
+
+const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
+  TRACE: 'trace',
+  DEBUG: 'debug',
+  INFO: 'info',
+  WARN: 'warn',
+  ERROR: 'error',
+};

@@ -1,0 +1,3 @@
+// The workflow bundle's entry: Temporal bundles everything reachable from here, so it must stay
+// deterministic and free of I/O (`npm run lint` enforces the imports).
+export { deliverToEndpoint } from './deliver-to-endpoint.ts';

@@ -1,0 +1,34 @@
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startInfrastructure } from '@acme/infra-local/infrastructure';
+import { freePort } from '@acme/infra-local/ports';
+import type { TestProject } from 'vitest/node';
+
+/**
+ * Starts one real Postgres (embedded) and one real Temporal dev server for the whole run, on free
+ * ports under a temporary folder, and stops both at the end. Never mocked.
+ */
+export default async function setup(project: TestProject) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'acme-test-'));
+  // Postgres runs as the `postgres` user when we are root: it must be able to reach its folder.
+  await chmod(dataDir, 0o755);
+  const started = Date.now();
+  const infra = await startInfrastructure({
+    dataDir,
+    postgresPort: await freePort(),
+    temporalPort: await freePort(),
+    temporalUiPort: await freePort(),
+    temporalNamespace: 'default',
+    log: (line) => process.stderr.write(`[test setup] ${line}\n`),
+  });
+  process.stderr.write(`[test setup] Postgres and Temporal ready in ${Date.now() - started} ms\n`);
+  project.provide('databaseUrl', infra.databaseUrl);
+  project.provide('adminDatabaseUrl', infra.databaseUrl.replace(/\/[^/]+$/, '/postgres'));
+  project.provide('temporalAddress', infra.temporalAddress);
+  project.provide('dataDir', dataDir);
+  return async () => {
+    await infra.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// One run for every workspace's tests and test/e2e, sharing one real Postgres and one real
+// Temporal dev server started by the global setup.
+export default defineConfig({
+  test: {
+    include: ['services/*/src/**/*.test.ts', 'sdk/src/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/lint/**/*.test.ts'],
+    globalSetup: ['test/support/global-setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Two cores: more workers only make the Temporal server and Postgres fight for CPU.
+    maxWorkers: 2,
+    reporters: ['default'],
+  },
+});
