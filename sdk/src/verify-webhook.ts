@@ -32,10 +32,12 @@ export async function verifyWebhook<T = unknown>(
   const id = header(headers, 'webhook-id');
   const timestamp = header(headers, 'webhook-timestamp');
   const signatures = header(headers, 'webhook-signature');
-  if (!id || !timestamp || !signatures) throw new WebhookVerificationError('Missing webhook-id, webhook-timestamp or webhook-signature header.');
+  if (!id || !timestamp || !signatures)
+    throw new WebhookVerificationError('Missing webhook-id, webhook-timestamp or webhook-signature header.');
 
   const seconds = Number(timestamp);
-  if (!/^\d+$/.test(timestamp) || !Number.isSafeInteger(seconds)) throw new WebhookVerificationError('Invalid webhook-timestamp header.');
+  if (!/^\d+$/.test(timestamp) || !Number.isSafeInteger(seconds))
+    throw new WebhookVerificationError('Invalid webhook-timestamp header.');
   const now = Math.floor((options.now?.() ?? new Date()).getTime() / 1000);
   const tolerance = options.toleranceSeconds ?? 300;
   if (Math.abs(now - seconds) > tolerance) throw new WebhookVerificationError('The webhook timestamp is too old or too new.');

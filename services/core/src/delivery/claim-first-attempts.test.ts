@@ -1,0 +1,60 @@
+import { deliveries } from '@acme/schema/db';
+import { eq, inArray, sql } from 'drizzle-orm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { publishMany, tenantWithEndpoints, testDatabase } from '../testing/fixtures.ts';
+import { claimFirstAttempts } from './claim-first-attempts.ts';
+
+const database = testDatabase();
+afterAll(() => database.close());
+
+/** Claims only this test's deliveries' rows are looked at: other files share the database. */
+async function claimedIdsOf(ids: string[], owner: string) {
+  const rows = await database.db
+    .select({ id: deliveries.id, owner: deliveries.leaseOwner })
+    .from(deliveries)
+    .where(inArray(deliveries.id, ids));
+  return rows.filter((r) => r.owner === owner).map((r) => r.id);
+}
+
+describe('claimFirstAttempts', () => {
+  it('never gives the same delivery to two dispatchers claiming at once', async () => {
+    const { tenant } = await tenantWithEndpoints(database, 2);
+    const ids = (await publishMany(database, tenant.id, 20)).flatMap((r) => r.deliveries.map((d) => d.id));
+    const [a, b] = await Promise.all([
+      claimFirstAttempts(database.sql, { owner: 'a', limit: 1000, leaseMs: 60_000 }),
+      claimFirstAttempts(database.sql, { owner: 'b', limit: 1000, leaseMs: 60_000 }),
+    ]);
+    const mineA = a.map((d) => d.id).filter((id) => ids.includes(id));
+    const mineB = b.map((d) => d.id).filter((id) => ids.includes(id));
+    expect(mineA.filter((id) => mineB.includes(id))).toEqual([]);
+    expect(new Set([...mineA, ...mineB])).toEqual(new Set(ids));
+    expect(await claimedIdsOf(ids, 'a')).toHaveLength(mineA.length);
+  });
+
+  it('gives a claim back once its lease has expired, and not before', async () => {
+    const { tenant } = await tenantWithEndpoints(database, 1);
+    const [published] = await publishMany(database, tenant.id, 1);
+    const id = published!.deliveries[0]!.id;
+    await claimFirstAttempts(database.sql, { owner: 'crashed', limit: 1000, leaseMs: 60_000 });
+    const again = await claimFirstAttempts(database.sql, { owner: 'other', limit: 1000, leaseMs: 60_000 });
+    expect(again.map((d) => d.id)).not.toContain(id);
+
+    await database.db.update(deliveries).set({ leaseExpiresAt: sql`now() - interval '1 second'` }).where(eq(deliveries.id, id));
+    const recovered = await claimFirstAttempts(database.sql, { owner: 'other', limit: 1000, leaseMs: 60_000 });
+    expect(recovered.map((d) => d.id)).toContain(id);
+  });
+
+  it('carries what sending needs: the event, the endpoint and its settings', async () => {
+    const { tenant, endpoints } = await tenantWithEndpoints(database, 1);
+    const [published] = await publishMany(database, tenant.id, 1);
+    const claimed = await claimFirstAttempts(database.sql, { owner: 'c', limit: 1000, leaseMs: 60_000 });
+    const mine = claimed.find((d) => d.id === published!.deliveries[0]!.id);
+    expect(mine).toMatchObject({
+      tenantId: tenant.id,
+      attemptCount: 0,
+      message: { eventId: published!.event.id, eventType: 'invoice.paid', payload: { i: 0 } },
+      endpoint: { id: endpoints[0]!.id, url: 'http://127.0.0.1:9/hook' },
+    });
+    expect(mine!.message.eventCreatedAt.getTime()).toBe(published!.event.createdAt.getTime());
+  });
+});
