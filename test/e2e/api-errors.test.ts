@@ -32,7 +32,7 @@ describe('authentication', () => {
       headers: { 'content-type': 'application/json', authorization: 'Basic abc' },
       body: JSON.stringify({ query: '{ viewer { isOperator } }' }),
     });
-    expect(codeOf(await response.json())).toBe('UNAUTHENTICATED');
+    expect(codeOf((await response.json()) as Parameters<typeof codeOf>[0])).toBe('UNAUTHENTICATED');
   });
 
   it('tells the operator and a tenant apart in viewer', async () => {

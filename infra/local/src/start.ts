@@ -11,6 +11,9 @@ import { startInfrastructure } from './infrastructure.ts';
 // we stop things in order (API and worker first, then Temporal, then Postgres), so take those over.
 for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP']) exitHook.unhookEvent(event);
 
+// A closed terminal or log pipe must not kill us halfway through stopping what we started.
+process.stderr.on('error', () => {});
+
 const started = Date.now();
 const say = (line: string) => process.stderr.write(`[acme] ${line}\n`);
 const config = loadConfig();
@@ -39,10 +42,16 @@ const env = {
 const children = new Map<string, ChildProcess>();
 let stopping = false;
 
-function run(name: string, entry: string): void {
+/** Runs a service; resolves when it says it is ready over IPC, or at once if it never will. */
+function run(name: string, entry: string, waitForReady: boolean): Promise<void> {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL(entry, import.meta.url))], {
     env,
-    stdio: 'inherit',
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+  });
+  const ready = new Promise<void>((resolve) => {
+    if (!waitForReady) resolve();
+    child.on('message', (message: { ready?: boolean }) => message.ready && resolve());
+    child.once('exit', () => resolve());
   });
   children.set(name, child);
   child.on('exit', (code, signal) => {
@@ -52,6 +61,7 @@ function run(name: string, entry: string): void {
       void shutdown(1);
     }
   });
+  return ready;
 }
 
 async function shutdown(exitCode: number): Promise<void> {
@@ -77,22 +87,31 @@ async function shutdown(exitCode: number): Promise<void> {
 }
 
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(0));
-
-run('API', '../../../services/api/src/main.ts');
-run('worker', '../../../services/worker/src/main.ts');
+// If whoever started us dies without a signal reaching us (npm killed with SIGKILL), we are
+// re-parented: stop too, rather than leave Postgres and Temporal running with nobody to stop them.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) void shutdown(0);
+}, 1000).unref();
 
 const base = `http://127.0.0.1:${config.port}`;
-await waitUntilReady(`${base}/readyz`);
-say(`Ready in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
-say(`  GraphQL API   ${base}/graphql`);
-say(`  REST API      ${base}/v1/events`);
-say(`  Portal        ${base}/`);
-if (infra.temporalUiUrl) say(`  Temporal UI   ${infra.temporalUiUrl}`);
-say(
-  config.adminApiKeyFile
-    ? `  Admin API key in ${config.adminApiKeyFile}   (cat it, then: Authorization: Bearer <key>)`
-    : '  Admin API key from ADMIN_API_KEY',
-);
+const apiStarted = run('API', '../../../services/api/src/main.ts', false);
+const workerReady = run('worker', '../../../services/worker/src/main.ts', true);
+await Promise.all([apiStarted, workerReady, waitUntilReady(`${base}/readyz`)]);
+if (!stopping) printWhereThingsAre();
+
+function printWhereThingsAre(): void {
+  say(`Ready in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
+  say(`  GraphQL API   ${base}/graphql`);
+  say(`  REST API      ${base}/v1/events`);
+  say(`  Portal        ${base}/`);
+  if (infra.temporalUiUrl) say(`  Temporal UI   ${infra.temporalUiUrl}`);
+  say(
+    config.adminApiKeyFile
+      ? `  Admin API key in ${config.adminApiKeyFile}   (cat it, then: Authorization: Bearer <key>)`
+      : '  Admin API key from ADMIN_API_KEY',
+  );
+}
 
 async function waitUntilReady(url: string): Promise<void> {
   for (let i = 0; i < 600 && !stopping; i++) {

@@ -11,6 +11,7 @@ import type { GraphQLContext } from './graphql/context.ts';
 import { createFormatError } from './graphql/errors.ts';
 import { resolvers } from './graphql/resolvers/index.ts';
 import { checkReadiness } from './http/readiness.ts';
+import { registerPublishEvent } from './rest/publish-event.ts';
 
 export interface ApiServer {
   app: FastifyInstance;
@@ -31,6 +32,21 @@ export async function startApi(config: Config, logger: Logger, options: { host?:
     logController: new LogController({ disableRequestLogging: true }),
   });
 
+  // Fastify's own refusals (malformed JSON, body over the limit) answer as problem+json too.
+  app.setErrorHandler((err: { statusCode?: number; message: string }, _request, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) logger.error({ err }, 'unhandled error');
+    return reply
+      .code(status)
+      .type('application/problem+json')
+      .send({
+        type: 'about:blank',
+        title: status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST',
+        status,
+        detail: status === 500 ? 'Internal server error' : err.message,
+      });
+  });
+
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_, reply) => {
     const result = await checkReadiness(database, temporal);
@@ -38,6 +54,7 @@ export async function startApi(config: Config, logger: Logger, options: { host?:
   });
 
   await registerGraphQL(app, config, database, logger);
+  registerPublishEvent(app, config, database, logger);
   await app.register(fastifyStatic, { root: portalAssetsDir, prefix: '/' });
 
   const address = await app.listen({ port: config.port, host: options.host ?? '127.0.0.1' });

@@ -38,6 +38,8 @@ export async function startWorker(
     },
   );
 
+  // The fast path first: first attempts flow while the workflow bundle is still being built.
+  await dispatcher.start();
   const workerConnection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await Worker.create({
     connection: workerConnection,
@@ -47,7 +49,6 @@ export async function startWorker(
     activities: createActivities(engine),
   });
   const running = worker.run().catch((err) => logger.error({ err }, 'Temporal worker stopped with an error'));
-  await dispatcher.start();
   logger.info({ taskQueue: config.temporal.taskQueue, dispatcher: dispatcher.owner }, 'worker started');
 
   return {

@@ -1,0 +1,173 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '@acme/infra-local/ports';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Receiver, startReceiver } from '../support/receiver.ts';
+
+// `npm start` as a user runs it: its own embedded Postgres and Temporal dev server in a fresh
+// DATA_DIR, then stopped with SIGTERM and started again on the same data.
+
+const repoRoot = new URL('../..', import.meta.url).pathname;
+let dataDir: string;
+let env: NodeJS.ProcessEnv;
+let base: string;
+let receiver: Receiver;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'acme-start-'));
+  await chmod(dataDir, 0o755);
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  env = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    EMBEDDED_POSTGRES_PORT: String(await freePort()),
+    TEMPORAL_PORT: String(await freePort()),
+    TEMPORAL_UI_PORT: String(await freePort()),
+    LOG_LEVEL: 'warn',
+  };
+  for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'ADMIN_API_KEY', 'SECRETS_MASTER_KEY', 'NODE_ENV']) delete env[name];
+  receiver = await startReceiver();
+});
+
+afterAll(async () => {
+  await receiver?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  readyMs: number;
+}
+
+async function npmStart(): Promise<Started> {
+  const started = Date.now();
+  const child = spawn('npm', ['start'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (output.includes('Ready in')) {
+        clearInterval(timer);
+        resolve();
+      } else if (child.exitCode !== null) {
+        clearInterval(timer);
+        reject(new Error(`npm start exited early:\n${output}`));
+      }
+    }, 50);
+  });
+  return { child, output: () => output, readyMs: Date.now() - started };
+}
+
+/** SIGTERM, as a process manager sends it; resolves with how npm ended (npm re-raises the signal). */
+async function stop(started: Started): Promise<string> {
+  const exited = new Promise<string>((resolve) =>
+    started.child.once('exit', (code, signal) => resolve(signal ?? `exit ${code}`)),
+  );
+  started.child.kill('SIGTERM');
+  const how = await exited;
+  expect(started.output()).toContain('[acme] Stopped.');
+  return how;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function graphql(query: string, variables: Record<string, unknown>, token: string) {
+  const response = await fetch(`${base}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data: any; errors?: unknown[] };
+  expect(body.errors).toBeUndefined();
+  return body.data;
+}
+
+describe('npm start', () => {
+  let tenantToken: string;
+
+  it('starts everything, prints where things are, and delivers a signed webhook', async () => {
+    const first = await npmStart();
+    try {
+      const output = first.output();
+      expect(output).toContain(`${base}/graphql`);
+      expect(output).toMatch(/Temporal UI\s+http:\/\/127\.0\.0\.1:\d+/);
+      expect(output).toContain(join(dataDir, 'admin-api-key'));
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      expect(await (await fetch(`${base}/readyz`)).json()).toMatchObject({
+        ready: true,
+        checks: { postgres: true, temporal: true },
+      });
+
+      const adminKey = (await readFile(join(dataDir, 'admin-api-key'), 'utf8')).trim();
+      const created = await graphql('mutation { createTenant(input: { name: "Start" }) { apiKey { token } } }', {}, adminKey);
+      tenantToken = created.createTenant.apiKey.token;
+      await graphql('mutation { createEventType(input: { name: "invoice.paid" }) { id } }', {}, tenantToken);
+      const { createEndpoint } = await graphql(
+        'mutation($url: String!) { createEndpoint(input: { url: $url }) { secret } }',
+        { url: receiver.url },
+        tenantToken,
+      );
+      const publishedAt = performance.now();
+      const { publishEvent } = await graphql(
+        'mutation { publishEvent(input: { eventType: "invoice.paid", payload: { ok: true } }) { event { id } } }',
+        {},
+        tenantToken,
+      );
+      const [request] = await receiver.waitFor(1);
+      const receiptMs = performance.now() - publishedAt;
+      expect(request!.headers['webhook-id']).toBe(publishEvent.event.id);
+      const headers = Object.fromEntries(Object.entries(request!.headers).map(([k, v]) => [k, String(v)]));
+      expect(new Webhook(createEndpoint.secret).verify(request!.body, headers)).toEqual({
+        type: 'invoice.paid',
+        timestamp: expect.any(String),
+        data: { ok: true },
+      });
+      console.log(`npm start: ready in ${first.readyMs} ms; publish→receipt ${receiptMs.toFixed(1)} ms`);
+    } finally {
+      const postgresPid = Number((await readFile(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+      const temporalPid = Number(await readFile(join(dataDir, 'temporal', 'temporal.pid'), 'utf8'));
+      expect(alive(postgresPid)).toBe(true);
+      expect(alive(temporalPid)).toBe(true);
+      expect(await stop(first)).toMatch(/SIGTERM|exit 0/);
+      // Nothing it started outlives it.
+      expect(alive(postgresPid)).toBe(false);
+      expect(alive(temporalPid)).toBe(false);
+    }
+  });
+
+  it('keeps every piece of data across a restart on the same DATA_DIR', async () => {
+    const second = await npmStart();
+    try {
+      const { viewer } = await graphql('{ viewer { tenant { name } } }', {}, tenantToken);
+      expect(viewer.tenant.name).toBe('Start');
+      console.log(`npm start (warm, existing data): ready in ${second.readyMs} ms`);
+    } finally {
+      expect(await stop(second)).toMatch(/SIGTERM|exit 0/);
+    }
+  });
+
+  it('stops Postgres and Temporal even when npm itself is killed with SIGKILL', async () => {
+    const third = await npmStart();
+    const postgresPid = Number((await readFile(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+    const temporalPid = Number(await readFile(join(dataDir, 'temporal', 'temporal.pid'), 'utf8'));
+    third.child.kill('SIGKILL');
+    const deadline = Date.now() + 30_000;
+    while ((alive(postgresPid) || alive(temporalPid)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(alive(postgresPid)).toBe(false);
+    expect(alive(temporalPid)).toBe(false);
+  });
+});
