@@ -3,7 +3,7 @@
 // then runs the API and the worker as child processes. Ctrl-C or SIGTERM stops all of it.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '@acme/core';
+import { loadConfig, loadDotEnv } from '@acme/core';
 import exitHook from 'async-exit-hook';
 import { startInfrastructure } from './infrastructure.ts';
 
@@ -16,6 +16,7 @@ process.stderr.on('error', () => {});
 
 const started = Date.now();
 const say = (line: string) => process.stderr.write(`[acme] ${line}\n`);
+loadDotEnv();
 const config = loadConfig();
 say(`Data in ${config.dataDir}`);
 

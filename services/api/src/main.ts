@@ -1,7 +1,8 @@
-import { createLogger, loadConfig } from '@acme/core';
+import { createLogger, loadConfig, loadDotEnv } from '@acme/core';
 import { startApi } from './server.ts';
 
 // Wiring only: one API process from the environment.
+loadDotEnv();
 const config = loadConfig();
 const logger = createLogger(config.logLevel, 'api');
 const api = await startApi(config, logger, { host: process.env.HOST ?? '127.0.0.1' });

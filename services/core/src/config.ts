@@ -29,6 +29,15 @@ const envSchema = z.object({
 
 export type Config = ReturnType<typeof loadConfig>;
 
+/** Reads `.env` from the working directory into process.env when there is one; real env vars win. */
+export function loadDotEnv(path = '.env'): void {
+  try {
+    process.loadEnvFile(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
+
 /**
  * Reads and validates every setting once, at start. In development, the admin key and the
  * secrets master key are generated into DATA_DIR on first start, so a fresh clone just runs.

@@ -1,7 +1,8 @@
-import { createLogger, loadConfig } from '@acme/core';
+import { createLogger, loadConfig, loadDotEnv } from '@acme/core';
 import { startWorker } from './worker.ts';
 
 // Wiring only: one worker process (dispatcher + Temporal worker) from the environment.
+loadDotEnv();
 const config = loadConfig();
 const logger = createLogger(config.logLevel, 'worker');
 const worker = await startWorker(config, logger);

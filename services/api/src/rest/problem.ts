@@ -28,14 +28,11 @@ export function sendProblem(reply: FastifyReply, err: unknown, logger: Logger): 
       });
   }
   logger.error({ err }, 'internal error in REST request');
-  return reply
-    .code(500)
-    .type('application/problem+json')
-    .send({
-      type: 'about:blank',
-      title: 'INTERNAL_SERVER_ERROR',
-      status: 500,
-      detail: 'Internal server error',
-      code: 'INTERNAL_SERVER_ERROR',
-    });
+  return reply.code(500).type('application/problem+json').send({
+    type: 'about:blank',
+    title: 'INTERNAL_SERVER_ERROR',
+    status: 500,
+    detail: 'Internal server error',
+    code: 'INTERNAL_SERVER_ERROR',
+  });
 }
