@@ -39,7 +39,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
     ADMIN_API_KEY: adminKey,
     SECRETS_MASTER_KEY: randomBytes(32).toString('base64'),
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
     ...env,
   });
   const logger = createLogger(config.logLevel, 'test-gateway');

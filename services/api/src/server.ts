@@ -1,10 +1,10 @@
 import { authenticate, type Config, connectDatabase, type Database, type Logger, parseBearer } from '@acme/core';
 import { portalAssetsDir } from '@acme/portal';
 import { typeDefs } from '@acme/schema/graphql';
+import { TemporalClientProvider } from '@acme/worker';
 import { ApolloServer } from '@apollo/server';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import fastifyStatic from '@fastify/static';
-import { Connection } from '@temporalio/client';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { GraphQLError } from 'graphql';
 import type { GraphQLContext } from './graphql/context.ts';
@@ -25,7 +25,8 @@ export async function startApi(config: Config, logger: Logger, options: { host?:
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required to start the API.');
   if (!config.temporal.address) throw new Error('TEMPORAL_ADDRESS is required to start the API.');
   const database = connectDatabase(config.databaseUrl);
-  const temporal = await Connection.connect({ address: config.temporal.address });
+  // Lazy: the API starts, and publishing works, while Temporal is down (/readyz says so).
+  const temporal = new TemporalClientProvider(config.temporal.address, config.temporal.namespace);
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.limits.requestBodyBytes,

@@ -1,17 +1,14 @@
 import type { Database } from '@acme/core';
-import type { Connection } from '@temporalio/client';
+import type { TemporalClientProvider } from '@acme/worker';
 
 /** Ready only when both stores answer: Postgres to a query, Temporal to a health check. */
-export async function checkReadiness(database: Database, temporal: Connection, timeoutMs = 2000) {
+export async function checkReadiness(database: Database, temporal: TemporalClientProvider, timeoutMs = 2000) {
   const [postgres, temporalOk] = await Promise.all([
     withTimeout(
       database.sql`select 1`.then(() => true),
       timeoutMs,
     ),
-    withTimeout(
-      temporal.withDeadline(Date.now() + timeoutMs, () => temporal.healthService.check({})).then((r) => r.status === 1),
-      timeoutMs,
-    ),
+    temporal.isHealthy(timeoutMs),
   ]);
   return { ready: postgres && temporalOk, checks: { postgres, temporal: temporalOk } };
 }
