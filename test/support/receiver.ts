@@ -12,7 +12,7 @@ export interface ReceivedRequest {
 export type Responder = (
   request: ReceivedRequest,
   index: number,
-) => { status: number; body?: string; headers?: Record<string, string> };
+) => { status: number; body?: string; headers?: Record<string, string> } | null; // null: never answer
 
 export interface Receiver {
   url: string;
@@ -39,8 +39,9 @@ export async function startReceiver(respond: Responder = () => ({ status: 200, b
       };
       requests.push(received);
       const answer = respond(received, requests.length - 1);
-      res.writeHead(answer.status, answer.headers).end(answer.body ?? '');
       for (const w of waiters.splice(0)) w();
+      if (answer === null) return; // hang: never answer
+      res.writeHead(answer.status, answer.headers).end(answer.body ?? '');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,5 +1,5 @@
-import { createServer, type Socket, connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 
 export interface TcpProxy {
   /** host:port to point a client at. */

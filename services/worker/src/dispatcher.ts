@@ -2,18 +2,27 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import {
   type AttemptOutcomeRecord,
-  attemptDeliveries,
   claimFirstAttempts,
   DELIVERIES_CHANNEL,
   type DeliveryEngine,
+  type DueDelivery,
   deliveriesAwaitingHandoff,
   type Logger,
   markHandedOff,
+  recordAttempts,
+  type SentAttempt,
+  sendDelivery,
+  signingSecretsFor,
 } from '@acme/core';
 import type { WorkflowHandoff } from './workflow-handoff.ts';
 
 export interface DispatcherOptions {
+  /** Rows per claim. */
   batchSize: number;
+  /** Attempts in flight at once in this process, across all endpoints. */
+  maxInFlight: number;
+  /** Attempts in flight at once to one endpoint (a claim may add up to this many more to a busy one). */
+  perEndpointLimit: number;
   leaseMs: number;
   /** Fallback when a NOTIFY is missed (listener reconnecting) and for rows whose lease expired. */
   pollIntervalMs: number;
@@ -22,20 +31,31 @@ export interface DispatcherOptions {
 
 export const defaultDispatcherOptions: DispatcherOptions = {
   batchSize: 100,
+  maxInFlight: 500,
+  perEndpointLimit: 20,
   leaseMs: 60_000,
   pollIntervalMs: 1000,
   handoffSweepIntervalMs: 5000,
 };
 
 /**
- * The fast path: wakes on NOTIFY from publishes (polling as a fallback), claims due first
- * attempts, sends them, records them, and hands whatever needs a retry to the endpoint's workflow.
+ * The fast path. Wakes on NOTIFY from publishes (polling as a fallback), claims due first
+ * attempts, and sends each as soon as it is claimed; results are written in batches as they
+ * come back, and whatever needs a retry is handed to its endpoint's workflow. Claims never wait
+ * for a batch to finish, so a slow or dead endpoint holds only its own slots, never another's.
  */
 export class Dispatcher {
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly options: DispatcherOptions;
   private stopped = false;
-  private draining: Promise<void> | null = null;
-  private wakeAgain = false;
+  private claiming = false;
+  private claimAgain = false;
+  private inFlight = 0;
+  private readonly inFlightByEndpoint = new Map<string, number>();
+  private results: SentAttempt[] = [];
+  private flushScheduled = false;
+  private writes: Promise<void> = Promise.resolve();
+  private readonly pending = new Set<Promise<unknown>>();
   private timers: NodeJS.Timeout[] = [];
   private unlisten: (() => Promise<void>) | null = null;
 
@@ -43,8 +63,10 @@ export class Dispatcher {
     private readonly engine: DeliveryEngine,
     private readonly handoff: WorkflowHandoff,
     private readonly logger: Logger,
-    private readonly options: DispatcherOptions = defaultDispatcherOptions,
-  ) {}
+    options: Partial<DispatcherOptions> = {},
+  ) {
+    this.options = { ...defaultDispatcherOptions, ...options };
+  }
 
   async start(): Promise<void> {
     const listener = await this.engine.database.sql.listen(
@@ -54,55 +76,103 @@ export class Dispatcher {
     );
     this.unlisten = listener.unlisten;
     this.timers.push(setInterval(() => this.wake(), this.options.pollIntervalMs));
-    this.timers.push(setInterval(() => void this.sweepHandoffs(), this.options.handoffSweepIntervalMs));
+    this.timers.push(setInterval(() => this.track(this.sweepHandoffs()), this.options.handoffSweepIntervalMs));
     this.wake();
   }
 
+  /** Stops claiming, lets every attempt in flight finish and be recorded, then returns. */
   async stop(): Promise<void> {
     this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
     await this.unlisten?.().catch(() => {});
-    await this.draining;
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    await this.writes;
   }
 
-  /** Runs one drain at a time; a wake during a drain schedules one more pass instead of a second drain. */
+  /** One claim loop at a time; a wake during it asks for one more pass. */
   private wake(): void {
     if (this.stopped) return;
-    if (this.draining) {
-      this.wakeAgain = true;
+    if (this.claiming) {
+      this.claimAgain = true;
       return;
     }
-    this.draining = this.drain()
-      .catch((err) => this.logger.error({ err }, 'dispatch failed'))
-      .finally(() => {
-        this.draining = null;
-        if (this.wakeAgain) {
-          this.wakeAgain = false;
-          this.wake();
-        }
-      });
+    this.claiming = true;
+    this.track(
+      this.claimLoop()
+        .catch((err) => this.logger.error({ err }, 'claiming first attempts failed'))
+        .finally(() => {
+          this.claiming = false;
+          if (this.claimAgain) {
+            this.claimAgain = false;
+            this.wake();
+          }
+        }),
+    );
   }
 
-  private async drain(): Promise<void> {
+  private async claimLoop(): Promise<void> {
     while (!this.stopped) {
+      const room = Math.min(this.options.batchSize, this.options.maxInFlight - this.inFlight);
+      // Full: a finishing attempt wakes us again.
+      if (room <= 0) return;
+      const saturated = [...this.inFlightByEndpoint].filter(([, n]) => n >= this.options.perEndpointLimit).map(([id]) => id);
       const batch = await claimFirstAttempts(this.engine.database.sql, {
         owner: this.owner,
-        limit: this.options.batchSize,
+        limit: room,
         leaseMs: this.options.leaseMs,
+        perEndpointLimit: this.options.perEndpointLimit,
+        excludeEndpoints: saturated,
       });
-      if (batch.length === 0) return;
-      const outcomes = await attemptDeliveries(this.engine, batch, 'FAST');
-      await this.handOver(outcomes);
-      if (batch.length < this.options.batchSize) return;
+      if (batch.length > 0) await this.launch(batch);
+      if (batch.length < room) return;
     }
   }
 
-  private async handOver(outcomes: readonly AttemptOutcomeRecord[]): Promise<void> {
+  private async launch(batch: DueDelivery[]): Promise<void> {
+    for (const d of batch) this.adjust(d.endpoint.id, +1);
+    const secrets = await signingSecretsFor(this.engine, batch).catch((err) => {
+      for (const d of batch) this.adjust(d.endpoint.id, -1);
+      throw err;
+    });
+    for (const delivery of batch) {
+      this.track(
+        sendDelivery(this.engine, delivery, secrets.get(delivery.endpoint.id) ?? []).then((sent) => this.queueResult(sent)),
+      );
+    }
+  }
+
+  /** Results that come back together are written together, in one transaction. */
+  private queueResult(sent: SentAttempt): void {
+    this.results.push(sent);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      const items = this.results.splice(0);
+      this.writes = this.writes.then(() => this.record(items));
+      this.track(this.writes);
+    });
+  }
+
+  private async record(items: SentAttempt[]): Promise<void> {
+    try {
+      const outcomes = await recordAttempts(this.engine, items, 'FAST');
+      this.handOver(outcomes);
+    } catch (err) {
+      // The rows stay leased: when the lease runs out they are claimed and sent again (same webhook-id).
+      this.logger.error({ err, count: items.length }, 'could not record attempts; they will be retried after the lease');
+    } finally {
+      for (const { delivery } of items) this.adjust(delivery.endpoint.id, -1);
+      this.wake();
+    }
+  }
+
+  private handOver(outcomes: readonly AttemptOutcomeRecord[]): void {
     const byEndpoint = new Map<string, string[]>();
     for (const o of outcomes) {
       if (o.status === 'RETRY_SCHEDULED') byEndpoint.set(o.endpointId, [...(byEndpoint.get(o.endpointId) ?? []), o.deliveryId]);
     }
-    await Promise.all([...byEndpoint].map(([endpointId, ids]) => this.handOverEndpoint(endpointId, ids)));
+    for (const [endpointId, ids] of byEndpoint) this.track(this.handOverEndpoint(endpointId, ids));
   }
 
   /** A failed hand-off is left to the sweep: the retry is already safe in Postgres, marked not handed off. */
@@ -123,5 +193,17 @@ export class Dispatcher {
     } catch (err) {
       this.logger.warn({ err }, 'hand-off sweep failed');
     }
+  }
+
+  private adjust(endpointId: string, by: number): void {
+    this.inFlight += by;
+    const n = (this.inFlightByEndpoint.get(endpointId) ?? 0) + by;
+    if (n > 0) this.inFlightByEndpoint.set(endpointId, n);
+    else this.inFlightByEndpoint.delete(endpointId);
+  }
+
+  private track(promise: Promise<unknown>): void {
+    this.pending.add(promise);
+    void promise.finally(() => this.pending.delete(promise)).catch(() => {});
   }
 }

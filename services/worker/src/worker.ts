@@ -1,6 +1,6 @@
 import { type Config, connectDatabase, createDeliveryEngine, type Logger } from '@acme/core';
 import { createActivities } from './activities/index.ts';
-import { Dispatcher, type DispatcherOptions, defaultDispatcherOptions } from './dispatcher.ts';
+import { Dispatcher, type DispatcherOptions } from './dispatcher.ts';
 import { TemporalClientProvider } from './temporal-client.ts';
 import { installTemporalRuntime } from './temporal-runtime.ts';
 import { TemporalWorkerRunner } from './temporal-worker.ts';
@@ -28,10 +28,7 @@ export async function startWorker(
     engine,
     createWorkflowHandoff(temporal, config.temporal.taskQueue),
     logger.child({ component: 'dispatcher' }),
-    {
-      ...defaultDispatcherOptions,
-      ...dispatcherOptions,
-    },
+    dispatcherOptions,
   );
 
   // The fast path first: first attempts flow while the workflow bundle is built, and while Temporal is down.

@@ -57,4 +57,25 @@ describe('claimFirstAttempts', () => {
     });
     expect(mine!.message.eventCreatedAt.getTime()).toBe(published!.event.createdAt.getTime());
   });
+
+  it('takes at most perEndpointLimit of one endpoint per claim, and none of an excluded one', async () => {
+    const { tenant, endpoints } = await tenantWithEndpoints(database, 2);
+    const ids = (await publishMany(database, tenant.id, 6)).flatMap((r) => r.deliveries.map((d) => d.id));
+    const [busy, other] = endpoints.map((e) => e!.id);
+    const excluded = await claimFirstAttempts(database.sql, {
+      owner: 'x',
+      limit: 1000,
+      leaseMs: 60_000,
+      excludeEndpoints: [busy!],
+    });
+    expect(excluded.filter((d) => ids.includes(d.id)).every((d) => d.endpoint.id === other)).toBe(true);
+
+    const {
+      tenant: t2,
+      endpoints: [single],
+    } = await tenantWithEndpoints(database, 1);
+    const ids2 = (await publishMany(database, t2.id, 5)).flatMap((r) => r.deliveries.map((d) => d.id));
+    const capped = await claimFirstAttempts(database.sql, { owner: 'y', limit: 1000, leaseMs: 60_000, perEndpointLimit: 2 });
+    expect(capped.filter((d) => ids2.includes(d.id) && d.endpoint.id === single!.id)).toHaveLength(2);
+  });
 });
