@@ -11,8 +11,9 @@ export { attemptDeliveries, type DeliveryPath, sendDelivery, signingSecretsFor }
 export { claimFirstAttempts } from './delivery/claim-first-attempts.ts';
 export { createDeliveryEngine, type DeliveryEngine } from './delivery/delivery-engine.ts';
 export type { DueDelivery } from './delivery/due-delivery.ts';
-export { loadDueRetries, nextRetryDelay } from './delivery/due-retries.ts';
+export { loadDueRetries } from './delivery/due-retries.ts';
 export { deliveriesAwaitingHandoff, markHandedOff } from './delivery/handoff.ts';
+export { planRetries } from './delivery/plan-retries.ts';
 export { type AttemptOutcomeRecord, recordAttempts, type SentAttempt } from './delivery/record-attempts.ts';
 export { createEndpoint } from './endpoints/create-endpoint.ts';
 export { getEndpoint } from './endpoints/get-endpoint.ts';

@@ -14,7 +14,7 @@ export interface ClaimOptions {
 }
 
 /**
- * The fast path's claim: due first attempts of active, healthy endpoints, leased to this
+ * The fast path's claim: due first attempts of active endpoints that are not in recovery, leased to this
  * dispatcher. SKIP LOCKED lets any number of dispatchers claim side by side without waiting.
  */
 export async function claimFirstAttempts(sql: postgres.Sql, options: ClaimOptions): Promise<DueDelivery[]> {
@@ -26,7 +26,7 @@ export async function claimFirstAttempts(sql: postgres.Sql, options: ClaimOption
        where c.status = 'PENDING' and c.handler = 'DISPATCHER'
          and c.next_attempt_at <= now()
          and (c.lease_expires_at is null or c.lease_expires_at < now())
-         and ce.status = 'ACTIVE'
+         and ce.status = 'ACTIVE' and ce.health = 'HEALTHY'
          and not (c.endpoint_id = any(${sql.array([...(options.excludeEndpoints ?? [])])}::text[]))
        order by c.next_attempt_at
        limit ${options.limit * 4}

@@ -1,16 +1,20 @@
-import { deliveries } from '@acme/schema/db';
+import { deliveries, endpoints } from '@acme/schema/db';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { publishMany, tenantWithEndpoints, testDatabase } from '../testing/fixtures.ts';
-import { loadDueRetries, nextRetryDelay } from './due-retries.ts';
+import { loadDueRetries } from './due-retries.ts';
+import { planRetries } from './plan-retries.ts';
 
 const database = testDatabase();
 afterAll(() => database.close());
 
-describe('nextRetryDelay', () => {
+describe('planRetries', () => {
+  const health = async (id: string) =>
+    (await database.db.select({ health: endpoints.health }).from(endpoints).where(eq(endpoints.id, id)))[0]!.health;
+
   it('is null when the endpoint has nothing left to retry', async () => {
     const { endpoints } = await tenantWithEndpoints(database, 1);
-    expect(await nextRetryDelay(database.sql, endpoints[0]!.id)).toBeNull();
+    expect(await planRetries(database.sql, endpoints[0]!.id)).toBeNull();
   });
 
   it("counts down to the endpoint's earliest retry, and is 0 once it is due", async () => {
@@ -23,18 +27,41 @@ describe('nextRetryDelay', () => {
         .where(eq(deliveries.id, id));
     await set(first!.deliveries[0]!.id, sql`now() + interval '10 minutes'`);
     await set(second!.deliveries[0]!.id, sql`now() + interval '30 seconds'`);
-    const delay = await nextRetryDelay(database.sql, endpoints[0]!.id);
+    const delay = await planRetries(database.sql, endpoints[0]!.id);
     expect(delay).toBeGreaterThan(25_000);
     expect(delay).toBeLessThanOrEqual(30_000);
 
     await set(second!.deliveries[0]!.id, sql`now() - interval '1 second'`);
-    expect(await nextRetryDelay(database.sql, endpoints[0]!.id)).toBe(0);
+    expect(await planRetries(database.sql, endpoints[0]!.id)).toBe(0);
     expect((await loadDueRetries(database.sql, endpoints[0]!.id, 10)).map((d) => d.id)).toEqual([second!.deliveries[0]!.id]);
   });
 
   it('ignores first attempts, which belong to the dispatcher', async () => {
     const { tenant, endpoints } = await tenantWithEndpoints(database, 1);
     await publishMany(database, tenant.id, 1);
-    expect(await nextRetryDelay(database.sql, endpoints[0]!.id)).toBeNull();
+    expect(await planRetries(database.sql, endpoints[0]!.id)).toBeNull();
+  });
+
+  it('adopts the oldest waiting first attempt as the next probe while the endpoint is recovering', async () => {
+    const {
+      tenant,
+      endpoints: [endpoint],
+    } = await tenantWithEndpoints(database, 1);
+    const [older, newer] = await publishMany(database, tenant.id, 2);
+    await database.db.update(endpoints).set({ health: 'RECOVERING' }).where(eq(endpoints.id, endpoint!.id));
+    expect(await planRetries(database.sql, endpoint!.id)).toBe(0);
+    const [probe] = await database.db.select().from(deliveries).where(eq(deliveries.id, older!.deliveries[0]!.id));
+    expect(probe).toMatchObject({ handler: 'WORKFLOW', attemptCount: 0 });
+    const [waiting] = await database.db.select().from(deliveries).where(eq(deliveries.id, newer!.deliveries[0]!.id));
+    expect(waiting!.handler).toBe('DISPATCHER');
+  });
+
+  it('ends the recovery when nothing is left to retry or probe', async () => {
+    const {
+      endpoints: [endpoint],
+    } = await tenantWithEndpoints(database, 1);
+    await database.db.update(endpoints).set({ health: 'RECOVERING' }).where(eq(endpoints.id, endpoint!.id));
+    expect(await planRetries(database.sql, endpoint!.id)).toBeNull();
+    expect(await health(endpoint!.id)).toBe('HEALTHY');
   });
 });

@@ -1,9 +1,11 @@
 import { deliveries, deliveryAttempts } from '@acme/schema/db';
 import { and, eq, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.ts';
 import { newId } from '../ids.ts';
 import type { DeliveryPath } from './attempt-deliveries.ts';
 import type { DeliveryEngine } from './delivery-engine.ts';
 import type { DueDelivery } from './due-delivery.ts';
+import { markRecovered, markRecovering } from './endpoint-health.ts';
 import { delayBeforeNextAttempt, parseRetrySchedule } from './retry-schedule.ts';
 import type { AttemptResult } from './send-attempt.ts';
 
@@ -79,6 +81,7 @@ export async function recordAttempts(
         );
       outcomes.push({ deliveryId: delivery.id, endpointId: delivery.endpoint.id, ...outcome });
     }
+    await updateEndpointHealth(tx, outcomes, path);
     return outcomes;
   });
 }
@@ -96,4 +99,16 @@ function decide(engine: DeliveryEngine, delivery: DueDelivery, result: AttemptRe
 /** The attempt log keeps every request header but the signature, which is as good as a credential for replay. */
 function redactSignature(headers: Record<string, string>): Record<string, string> {
   return { ...headers, 'webhook-signature': '[redacted]' };
+}
+
+/**
+ * The circuit breaker. A failed first attempt puts its endpoint in recovery: the dispatcher stops
+ * sending to it and its workflow probes it. A retry that succeeds ends the recovery.
+ */
+async function updateEndpointHealth(tx: DbOrTx, outcomes: readonly AttemptOutcomeRecord[], path: DeliveryPath) {
+  const ids = (status: AttemptOutcomeRecord['status']) => [
+    ...new Set(outcomes.filter((o) => o.status === status).map((o) => o.endpointId)),
+  ];
+  if (path === 'FAST') await markRecovering(tx, ids('RETRY_SCHEDULED'));
+  else await markRecovered(tx, ids('SUCCEEDED'));
 }

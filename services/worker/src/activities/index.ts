@@ -1,10 +1,10 @@
-import { type DeliveryEngine, nextRetryDelay } from '@acme/core';
+import { type DeliveryEngine, planRetries } from '@acme/core';
 import { sendDueRetries } from './send-due-retries.ts';
 
 /** The activities the endpoint workflow calls: thin wrappers that bind core operations to the engine. */
 export function createActivities(engine: DeliveryEngine) {
   return {
-    nextRetryDelay: (endpointId: string) => nextRetryDelay(engine.database.sql, endpointId),
+    planRetries: (endpointId: string) => planRetries(engine.database.sql, endpointId),
     sendDueRetries: (endpointId: string) => sendDueRetries(engine, endpointId),
   };
 }

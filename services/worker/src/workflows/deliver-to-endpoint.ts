@@ -4,7 +4,7 @@ import { type DeliverToEndpointInput, retriesPendingSignal } from './signals.ts'
 
 // Activity failures here are infrastructure failures (database briefly down), never delivery
 // attempts: a failed HTTP attempt is a recorded outcome, not an error. So retry them patiently.
-const { nextRetryDelay } = proxyActivities<Activities>({
+const { planRetries } = proxyActivities<Activities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', maximumInterval: '30s' },
 });
@@ -16,9 +16,10 @@ const { sendDueRetries } = proxyActivities<Activities>({
 const MAX_ROUNDS = 1000;
 
 /**
- * One endpoint's retries. Each round it asks when the earliest retry is due, sleeps on a durable
- * timer until then (or until signalled about new ones), and sends whatever is due. The retry
- * state lives in Postgres; this workflow holds the timer. It ends when nothing is left to retry,
+ * One endpoint's trouble. Each round it asks when the next retry (or probe) is due, sleeps on a
+ * durable timer until then (or until signalled about new ones), and sends whatever is due. The
+ * retry state lives in Postgres; this workflow holds the timer. While it runs the endpoint is in
+ * recovery and its new deliveries wait for a probe to get through. It ends when nothing is left,
  * and continues as new before its history grows long.
  */
 export async function deliverToEndpoint(input: DeliverToEndpointInput): Promise<void> {
@@ -29,7 +30,7 @@ export async function deliverToEndpoint(input: DeliverToEndpointInput): Promise<
 
   for (let round = 0; round < MAX_ROUNDS && !workflowInfo().continueAsNewSuggested; round++) {
     signalled = false;
-    const delayMs = await nextRetryDelay(input.endpointId);
+    const delayMs = await planRetries(input.endpointId);
     if (delayMs === null) {
       // A signal that arrived while we looked means a retry was recorded since: look again.
       if (signalled) continue;
