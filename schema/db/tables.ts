@@ -90,6 +90,8 @@ export const endpoints = pgTable(
     timeoutMs: integer('timeout_ms'),
     retrySchedule: text('retry_schedule'),
     metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
+    /** Deleted endpoints are kept (their deliveries keep their attempt logs) but no longer listed or sent to. */
+    deletedAt: ts('deleted_at'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
@@ -148,6 +150,8 @@ export const deliveries = pgTable(
     /** False while a delivery handed to the workflow has not yet reached Temporal (the hand-off is retried). */
     handedOff: boolean('handed_off').notNull().default(false),
     attemptCount: integer('attempt_count').notNull().default(0),
+    /** attempt_count when the delivery was last replayed: a replay starts the retry schedule afresh. */
+    scheduleBase: integer('schedule_base').notNull().default(0),
     nextAttemptAt: ts('next_attempt_at').notNull().defaultNow(),
     /** The dispatcher's claim: until it expires no other dispatcher takes the row, after it anyone may. */
     leaseOwner: text('lease_owner'),
@@ -161,6 +165,7 @@ export const deliveries = pgTable(
     index('deliveries_handoff_idx').on(t.endpointId).where(sql`status = 'PENDING' and handler = 'WORKFLOW' and not handed_off`),
     index('deliveries_event_idx').on(t.eventId),
     index('deliveries_tenant_created_idx').on(t.tenantId, t.createdAt),
+    index('deliveries_dead_letters_idx').on(t.tenantId, t.id).where(sql`status = 'DEAD_LETTERED'`),
   ],
 );
 

@@ -1,7 +1,7 @@
 import { authenticate, type Config, connectDatabase, type Database, type Logger, parseBearer } from '@acme/core';
 import { portalAssetsDir } from '@acme/portal';
 import { typeDefs } from '@acme/schema/graphql';
-import { TemporalClientProvider } from '@acme/worker';
+import { createWorkflowHandoff, handOverDeliveries, TemporalClientProvider } from '@acme/worker';
 import { ApolloServer } from '@apollo/server';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import fastifyStatic from '@fastify/static';
@@ -54,7 +54,9 @@ export async function startApi(config: Config, logger: Logger, options: { host?:
     return reply.code(result.ready ? 200 : 503).send(result);
   });
 
-  await registerGraphQL(app, config, database, logger);
+  const handoff = createWorkflowHandoff(temporal, config.temporal.taskQueue);
+  const handOver: GraphQLContext['handOver'] = (items) => handOverDeliveries(handoff, database.db, items, logger);
+  await registerGraphQL(app, config, database, logger, handOver);
   registerPublishEvent(app, config, database, logger);
   await app.register(fastifyStatic, { root: portalAssetsDir, prefix: '/' });
 
@@ -70,7 +72,13 @@ export async function startApi(config: Config, logger: Logger, options: { host?:
   };
 }
 
-async function registerGraphQL(app: FastifyInstance, config: Config, database: Database, logger: Logger) {
+async function registerGraphQL(
+  app: FastifyInstance,
+  config: Config,
+  database: Database,
+  logger: Logger,
+  handOver: GraphQLContext['handOver'],
+) {
   const apollo = new ApolloServer<GraphQLContext>({
     typeDefs,
     resolvers,
@@ -85,7 +93,7 @@ async function registerGraphQL(app: FastifyInstance, config: Config, database: D
       try {
         const token = parseBearer(request.headers.authorization);
         const principal = token ? await authenticate(database.db, config.adminApiKey, token) : null;
-        return { principal, database, config };
+        return { principal, database, config, handOver };
       } catch (err) {
         if (err instanceof Error && 'code' in err && err.code === 'UNAUTHENTICATED') {
           throw new GraphQLError(err.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });

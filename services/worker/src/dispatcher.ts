@@ -8,13 +8,12 @@ import {
   type DueDelivery,
   deliveriesAwaitingHandoff,
   type Logger,
-  markHandedOff,
   recordAttempts,
   type SentAttempt,
   sendDelivery,
   signingSecretsFor,
 } from '@acme/core';
-import type { WorkflowHandoff } from './workflow-handoff.ts';
+import { handOverDeliveries, type WorkflowHandoff } from './workflow-handoff.ts';
 
 export interface DispatcherOptions {
   /** Rows per claim. */
@@ -168,28 +167,17 @@ export class Dispatcher {
   }
 
   private handOver(outcomes: readonly AttemptOutcomeRecord[]): void {
-    const byEndpoint = new Map<string, string[]>();
-    for (const o of outcomes) {
-      if (o.status === 'RETRY_SCHEDULED') byEndpoint.set(o.endpointId, [...(byEndpoint.get(o.endpointId) ?? []), o.deliveryId]);
-    }
-    for (const [endpointId, ids] of byEndpoint) this.track(this.handOverEndpoint(endpointId, ids));
-  }
-
-  /** A failed hand-off is left to the sweep: the retry is already safe in Postgres, marked not handed off. */
-  private async handOverEndpoint(endpointId: string, deliveryIds: string[]): Promise<void> {
-    try {
-      await this.handoff(endpointId);
-      await markHandedOff(this.engine.database.db, deliveryIds);
-    } catch (err) {
-      this.logger.warn({ err, endpointId }, 'could not hand retries to the endpoint workflow; will try again');
-    }
+    const retries = outcomes
+      .filter((o) => o.status === 'RETRY_SCHEDULED')
+      .map((o) => ({ id: o.deliveryId, endpointId: o.endpointId }));
+    if (retries.length > 0) this.track(handOverDeliveries(this.handoff, this.engine.database.db, retries, this.logger));
   }
 
   private async sweepHandoffs(): Promise<void> {
     if (this.stopped) return;
     try {
       const pending = await deliveriesAwaitingHandoff(this.engine.database.sql, 1000);
-      await Promise.all([...pending].map(([endpointId, ids]) => this.handOverEndpoint(endpointId, ids)));
+      await handOverDeliveries(this.handoff, this.engine.database.db, pending, this.logger);
     } catch (err) {
       this.logger.warn({ err }, 'hand-off sweep failed');
     }

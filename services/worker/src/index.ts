@@ -1,5 +1,5 @@
 export { Dispatcher, type DispatcherOptions } from './dispatcher.ts';
 export { TemporalClientProvider } from './temporal-client.ts';
 export { type RunningWorker, startWorker } from './worker.ts';
-export { createWorkflowHandoff, type WorkflowHandoff } from './workflow-handoff.ts';
+export { createWorkflowHandoff, handOverDeliveries, type WorkflowHandoff } from './workflow-handoff.ts';
 export { endpointWorkflowId } from './workflows/signals.ts';

@@ -1,3 +1,4 @@
+import { type Db, type Logger, markHandedOff } from '@acme/core';
 import type { TemporalClientProvider } from './temporal-client.ts';
 import {
   DELIVER_TO_ENDPOINT,
@@ -24,4 +25,28 @@ export function createWorkflowHandoff(temporal: TemporalClientProvider, taskQueu
       signalArgs: [],
     });
   };
+}
+
+/**
+ * Hands each endpoint's deliveries to its workflow and marks exactly those as handed off. A
+ * failure is only logged: the rows stay marked "not handed off" and the dispatchers' sweep retries.
+ */
+export async function handOverDeliveries(
+  handoff: WorkflowHandoff,
+  db: Db,
+  items: readonly { id: string; endpointId: string }[],
+  logger: Logger,
+): Promise<void> {
+  const byEndpoint = new Map<string, string[]>();
+  for (const { id, endpointId } of items) byEndpoint.set(endpointId, [...(byEndpoint.get(endpointId) ?? []), id]);
+  await Promise.all(
+    [...byEndpoint].map(async ([endpointId, ids]) => {
+      try {
+        await handoff(endpointId);
+        await markHandedOff(db, ids);
+      } catch (err) {
+        logger.warn({ err, endpointId }, 'could not hand deliveries to the endpoint workflow; will try again');
+      }
+    }),
+  );
 }

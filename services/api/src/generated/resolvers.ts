@@ -123,6 +123,18 @@ export type DeliveryAttempt = {
   startedAt: Scalars['DateTime']['output'];
 };
 
+export type DeliveryConnection = {
+  __typename?: 'DeliveryConnection';
+  edges: Array<DeliveryEdge>;
+  pageInfo: PageInfo;
+};
+
+export type DeliveryEdge = {
+  __typename?: 'DeliveryEdge';
+  cursor: Scalars['String']['output'];
+  node: Delivery;
+};
+
 export type DeliveryPath =
   /** A retry or replay by the endpoint's workflow. */
   | 'DURABLE'
@@ -193,8 +205,16 @@ export type Mutation = {
   createEventType: EventType;
   /** Operator only: creates a tenant and its first API key (the token is shown once). */
   createTenant: CreateTenantPayload;
+  /** Deletes an endpoint: its pending deliveries are cancelled, its delivery history kept. */
+  deleteEndpoint: Scalars['Boolean']['output'];
   /** Stores the event and one delivery per subscribed endpoint; once this returns the event cannot be lost. */
   publishEvent: PublishEventPayload;
+  /** Replays dead letters in bulk: all of the tenant's, or one endpoint's, optionally only those dead-lettered since a time. */
+  replayDeadLetters: ReplayDeadLettersPayload;
+  /** Sends a finished delivery again (same webhook-id, fresh retry schedule) through its endpoint's workflow. */
+  replayDelivery: Delivery;
+  /** Changes an endpoint. status PAUSED holds its deliveries; ACTIVE sends them; DISABLED cancels them. */
+  updateEndpoint: Endpoint;
 };
 
 
@@ -213,8 +233,36 @@ export type MutationCreateTenantArgs = {
 };
 
 
+export type MutationDeleteEndpointArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationPublishEventArgs = {
   input: PublishEventInput;
+};
+
+
+export type MutationReplayDeadLettersArgs = {
+  endpointId?: InputMaybe<Scalars['ID']['input']>;
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type MutationReplayDeliveryArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdateEndpointArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateEndpointInput;
+};
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
 };
 
 export type PublishEventInput = {
@@ -234,6 +282,8 @@ export type PublishEventPayload = {
 
 export type Query = {
   __typename?: 'Query';
+  /** Deliveries whose retries ran out, newest first. */
+  deadLetters: DeliveryConnection;
   /** One delivery of the calling tenant, with its attempts; null when it does not exist or is not yours. */
   delivery: Maybe<Delivery>;
   /** One endpoint of the calling tenant; null when it does not exist or is not yours. */
@@ -242,6 +292,13 @@ export type Query = {
   event: Maybe<Event>;
   /** Who is calling: the operator, or a tenant and its key's scopes. */
   viewer: Viewer;
+};
+
+
+export type QueryDeadLettersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  endpointId?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -259,6 +316,12 @@ export type QueryEventArgs = {
   id: Scalars['ID']['input'];
 };
 
+export type ReplayDeadLettersPayload = {
+  __typename?: 'ReplayDeadLettersPayload';
+  /** How many deliveries were queued again. */
+  replayedCount: Scalars['Int']['output'];
+};
+
 export type Tenant = {
   __typename?: 'Tenant';
   createdAt: Scalars['DateTime']['output'];
@@ -270,6 +333,19 @@ export type Tenant = {
 export type TenantStatus =
   | 'ACTIVE'
   | 'SUSPENDED';
+
+export type UpdateEndpointInput = {
+  consumerId?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  headers?: InputMaybe<Scalars['JSON']['input']>;
+  metadata?: InputMaybe<Scalars['JSON']['input']>;
+  rateLimit?: InputMaybe<Scalars['Int']['input']>;
+  retrySchedule?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<EndpointStatus>;
+  timeoutMs?: InputMaybe<Scalars['Int']['input']>;
+  url?: InputMaybe<Scalars['String']['input']>;
+};
 
 export type Viewer = {
   __typename?: 'Viewer';
@@ -364,6 +440,8 @@ export type ResolversTypes = {
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Delivery: ResolverTypeWrapper<DeliveryModel>;
   DeliveryAttempt: ResolverTypeWrapper<DeliveryAttemptModel>;
+  DeliveryConnection: ResolverTypeWrapper<Omit<DeliveryConnection, 'edges'> & { edges: Array<ResolversTypes['DeliveryEdge']> }>;
+  DeliveryEdge: ResolverTypeWrapper<Omit<DeliveryEdge, 'node'> & { node: ResolversTypes['Delivery'] }>;
   DeliveryPath: DeliveryPath;
   DeliveryStatus: DeliveryStatus;
   Endpoint: ResolverTypeWrapper<EndpointModel>;
@@ -375,12 +453,15 @@ export type ResolversTypes = {
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   PublishEventInput: PublishEventInput;
   PublishEventPayload: ResolverTypeWrapper<Omit<PublishEventPayload, 'deliveries' | 'event'> & { deliveries: Array<ResolversTypes['Delivery']>, event: ResolversTypes['Event'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ReplayDeadLettersPayload: ResolverTypeWrapper<ReplayDeadLettersPayload>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Tenant: ResolverTypeWrapper<TenantModel>;
   TenantStatus: TenantStatus;
+  UpdateEndpointInput: UpdateEndpointInput;
   Viewer: ResolverTypeWrapper<Omit<Viewer, 'tenant'> & { tenant?: Maybe<ResolversTypes['Tenant']> }>;
 };
 
@@ -397,6 +478,8 @@ export type ResolversParentTypes = {
   DateTime: Scalars['DateTime']['output'];
   Delivery: DeliveryModel;
   DeliveryAttempt: DeliveryAttemptModel;
+  DeliveryConnection: Omit<DeliveryConnection, 'edges'> & { edges: Array<ResolversParentTypes['DeliveryEdge']> };
+  DeliveryEdge: Omit<DeliveryEdge, 'node'> & { node: ResolversParentTypes['Delivery'] };
   Endpoint: EndpointModel;
   Event: EventModel;
   EventType: EventTypeModel;
@@ -404,11 +487,14 @@ export type ResolversParentTypes = {
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
   Mutation: Record<PropertyKey, never>;
+  PageInfo: PageInfo;
   PublishEventInput: PublishEventInput;
   PublishEventPayload: Omit<PublishEventPayload, 'deliveries' | 'event'> & { deliveries: Array<ResolversParentTypes['Delivery']>, event: ResolversParentTypes['Event'] };
   Query: Record<PropertyKey, never>;
+  ReplayDeadLettersPayload: ReplayDeadLettersPayload;
   String: Scalars['String']['output'];
   Tenant: TenantModel;
+  UpdateEndpointInput: UpdateEndpointInput;
   Viewer: Omit<Viewer, 'tenant'> & { tenant?: Maybe<ResolversParentTypes['Tenant']> };
 };
 
@@ -471,6 +557,16 @@ export type DeliveryAttemptResolvers<ContextType = GraphQLContext, ParentType ex
   startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
+export type DeliveryConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeliveryConnection'] = ResolversParentTypes['DeliveryConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['DeliveryEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type DeliveryEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeliveryEdge'] = ResolversParentTypes['DeliveryEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Delivery'], ParentType, ContextType>;
+};
+
 export type EndpointResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Endpoint'] = ResolversParentTypes['Endpoint']> = {
   consumerId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -515,7 +611,16 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   createEndpoint?: Resolver<ResolversTypes['CreateEndpointPayload'], ParentType, ContextType, RequireFields<MutationCreateEndpointArgs, 'input'>>;
   createEventType?: Resolver<ResolversTypes['EventType'], ParentType, ContextType, RequireFields<MutationCreateEventTypeArgs, 'input'>>;
   createTenant?: Resolver<ResolversTypes['CreateTenantPayload'], ParentType, ContextType, RequireFields<MutationCreateTenantArgs, 'input'>>;
+  deleteEndpoint?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteEndpointArgs, 'id'>>;
   publishEvent?: Resolver<ResolversTypes['PublishEventPayload'], ParentType, ContextType, RequireFields<MutationPublishEventArgs, 'input'>>;
+  replayDeadLetters?: Resolver<ResolversTypes['ReplayDeadLettersPayload'], ParentType, ContextType, Partial<MutationReplayDeadLettersArgs>>;
+  replayDelivery?: Resolver<ResolversTypes['Delivery'], ParentType, ContextType, RequireFields<MutationReplayDeliveryArgs, 'id'>>;
+  updateEndpoint?: Resolver<ResolversTypes['Endpoint'], ParentType, ContextType, RequireFields<MutationUpdateEndpointArgs, 'id' | 'input'>>;
+};
+
+export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type PublishEventPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PublishEventPayload'] = ResolversParentTypes['PublishEventPayload']> = {
@@ -524,10 +629,15 @@ export type PublishEventPayloadResolvers<ContextType = GraphQLContext, ParentTyp
 };
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  deadLetters?: Resolver<ResolversTypes['DeliveryConnection'], ParentType, ContextType, Partial<QueryDeadLettersArgs>>;
   delivery?: Resolver<Maybe<ResolversTypes['Delivery']>, ParentType, ContextType, RequireFields<QueryDeliveryArgs, 'id'>>;
   endpoint?: Resolver<Maybe<ResolversTypes['Endpoint']>, ParentType, ContextType, RequireFields<QueryEndpointArgs, 'id'>>;
   event?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<QueryEventArgs, 'id'>>;
   viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
+};
+
+export type ReplayDeadLettersPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ReplayDeadLettersPayload'] = ResolversParentTypes['ReplayDeadLettersPayload']> = {
+  replayedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type TenantResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Tenant'] = ResolversParentTypes['Tenant']> = {
@@ -551,13 +661,17 @@ export type Resolvers<ContextType = GraphQLContext> = {
   DateTime?: GraphQLScalarType;
   Delivery?: DeliveryResolvers<ContextType>;
   DeliveryAttempt?: DeliveryAttemptResolvers<ContextType>;
+  DeliveryConnection?: DeliveryConnectionResolvers<ContextType>;
+  DeliveryEdge?: DeliveryEdgeResolvers<ContextType>;
   Endpoint?: EndpointResolvers<ContextType>;
   Event?: EventResolvers<ContextType>;
   EventType?: EventTypeResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   PublishEventPayload?: PublishEventPayloadResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  ReplayDeadLettersPayload?: ReplayDeadLettersPayloadResolvers<ContextType>;
   Tenant?: TenantResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
 };

@@ -6,6 +6,8 @@ export interface DueDelivery {
   id: string;
   tenantId: string;
   attemptCount: number;
+  /** attemptCount when last replayed: the retry schedule counts from here. */
+  scheduleBase: number;
   message: WebhookMessage;
   endpoint: {
     id: string;
@@ -21,6 +23,7 @@ interface DueRow {
   id: string;
   tenant_id: string;
   attempt_count: number;
+  schedule_base: number;
   event_id: string;
   event_type: string;
   event_created_ms: number;
@@ -35,7 +38,7 @@ interface DueRow {
 /** Selects the DueDelivery columns from a CTE or table aliased `d`. */
 export function dueDeliveryColumns(sql: postgres.Sql) {
   return sql`
-    d.id, d.tenant_id, d.attempt_count,
+    d.id, d.tenant_id, d.attempt_count, d.schedule_base,
     e.id as event_id, e.event_type, e.payload,
     -- Epoch ms, not timestamptz: Drizzle's client hands raw timestamps back as strings.
     (extract(epoch from e.created_at) * 1000)::float8 as event_created_ms,
@@ -55,6 +58,7 @@ export function toDueDelivery(row: DueRow): DueDelivery {
     id: row.id,
     tenantId: row.tenant_id,
     attemptCount: row.attempt_count,
+    scheduleBase: row.schedule_base,
     message: {
       eventId: row.event_id,
       eventType: row.event_type,

@@ -4,17 +4,15 @@ import type postgres from 'postgres';
 import type { Db } from '../db/client.ts';
 
 /**
- * Retries that have not reached their endpoint's workflow yet (Temporal was down, or the process
- * died between recording and signalling), grouped by endpoint.
+ * Retries that have not reached their endpoint's workflow yet: Temporal was down, the process
+ * died between recording and signalling, or a resume or replay left them for the sweep.
  */
-export async function deliveriesAwaitingHandoff(sql: postgres.Sql, limit: number): Promise<Map<string, string[]>> {
+export async function deliveriesAwaitingHandoff(sql: postgres.Sql, limit: number) {
   const rows = await sql<{ id: string; endpoint_id: string }[]>`
     select id, endpoint_id from deliveries
      where status = 'PENDING' and handler = 'WORKFLOW' and not handed_off
      limit ${limit}`;
-  const byEndpoint = new Map<string, string[]>();
-  for (const row of rows) byEndpoint.set(row.endpoint_id, [...(byEndpoint.get(row.endpoint_id) ?? []), row.id]);
-  return byEndpoint;
+  return rows.map((r) => ({ id: r.id, endpointId: r.endpoint_id }));
 }
 
 /**

@@ -10,6 +10,11 @@ import type postgres from 'postgres';
  */
 export async function planRetries(sql: postgres.Sql, endpointId: string): Promise<number | null> {
   return sql.begin(async (tx) => {
+    // Paused, disabled or deleted: nothing is sent. The retries stay in Postgres; resuming hands them back.
+    const [endpoint] = await tx<{ status: string; health: string }[]>`
+      select status, health from endpoints where id = ${endpointId} and deleted_at is null for update`;
+    if (endpoint?.status !== 'ACTIVE') return null;
+
     // Not greatest(0, …) over the aggregate: greatest ignores nulls, and would turn "none left" into "due now".
     const [next] = await tx<{ delay_ms: number | null }[]>`
       select (extract(epoch from (min(next_attempt_at) - now())) * 1000)::float8 as delay_ms
@@ -17,8 +22,7 @@ export async function planRetries(sql: postgres.Sql, endpointId: string): Promis
        where endpoint_id = ${endpointId} and status = 'PENDING' and handler = 'WORKFLOW'`;
     if (next?.delay_ms != null) return Math.max(0, Math.ceil(next.delay_ms));
 
-    const [endpoint] = await tx<{ health: string }[]>`select health from endpoints where id = ${endpointId} for update`;
-    if (endpoint?.health !== 'RECOVERING') return null;
+    if (endpoint.health !== 'RECOVERING') return null;
     const probe = await tx`
       update deliveries set handler = 'WORKFLOW', handed_off = true, next_attempt_at = now()
        where id = (select id from deliveries

@@ -1,6 +1,7 @@
 import { deliveries, deliveryAttempts } from '@acme/schema/db';
 import { and, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
+import { disableEndpoint } from '../endpoints/endpoint-lifecycle.ts';
 import { newId } from '../ids.ts';
 import type { DeliveryPath } from './attempt-deliveries.ts';
 import type { DeliveryEngine } from './delivery-engine.ts';
@@ -18,7 +19,7 @@ export interface SentAttempt {
 export interface AttemptOutcomeRecord {
   deliveryId: string;
   endpointId: string;
-  status: 'SUCCEEDED' | 'RETRY_SCHEDULED' | 'DEAD_LETTERED';
+  status: 'SUCCEEDED' | 'RETRY_SCHEDULED' | 'DEAD_LETTERED' | 'CANCELLED';
   /** Set when a retry is scheduled: it now belongs to the endpoint's workflow. */
   nextAttemptAt: Date | null;
 }
@@ -82,16 +83,21 @@ export async function recordAttempts(
       outcomes.push({ deliveryId: delivery.id, endpointId: delivery.endpoint.id, ...outcome });
     }
     await updateEndpointHealth(tx, outcomes, path);
+    for (const endpointId of new Set(outcomes.filter((o) => o.status === 'CANCELLED').map((o) => o.endpointId))) {
+      await disableEndpoint(tx, endpointId, 'The endpoint answered 410 Gone.');
+    }
     return outcomes;
   });
 }
 
 function decide(engine: DeliveryEngine, delivery: DueDelivery, result: AttemptResult, now: number) {
   if (result.outcome === 'SUCCESS') return { status: 'SUCCEEDED' as const, nextAttemptAt: null };
+  // 410 Gone: the receiver says the endpoint is gone for good; retrying would only hammer it.
+  if (result.responseStatus === 410) return { status: 'CANCELLED' as const, nextAttemptAt: null };
   const schedule = delivery.endpoint.retrySchedule
     ? parseRetrySchedule(delivery.endpoint.retrySchedule)
     : engine.defaultRetrySchedule;
-  const delay = delayBeforeNextAttempt(schedule, delivery.attemptCount + 1);
+  const delay = delayBeforeNextAttempt(schedule, delivery.attemptCount + 1 - delivery.scheduleBase);
   if (delay === null) return { status: 'DEAD_LETTERED' as const, nextAttemptAt: null };
   return { status: 'RETRY_SCHEDULED' as const, nextAttemptAt: new Date(now + (result.retryAfterMs ?? delay)) };
 }

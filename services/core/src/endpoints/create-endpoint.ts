@@ -27,8 +27,8 @@ const RESERVED_HEADERS = new Set([
 
 const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
 
-const input = z.object({
-  url: z.string(),
+/** The settable fields, shared with updateEndpoint. */
+export const endpointFields = z.object({
   description: z.string().max(2000).nullish(),
   eventTypes: z.array(z.string()).max(200).nullish(),
   consumerId: z.string().min(1).max(200).nullish(),
@@ -38,6 +38,8 @@ const input = z.object({
   retrySchedule: z.string().nullish(),
   metadata: z.record(z.string(), z.string().max(1000)).nullish(),
 });
+
+const input = endpointFields.extend({ url: z.string() });
 
 export interface EndpointSettings {
   privateDestinationsAllowed: readonly Cidr[];
@@ -83,7 +85,7 @@ export async function createEndpoint(db: Db, settings: EndpointSettings, tenantI
   });
 }
 
-function normaliseHeaders(headers: Record<string, string>): Record<string, string> {
+export function normaliseHeaders(headers: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [rawName, value] of Object.entries(headers)) {
     const name = rawName.toLowerCase();
@@ -99,7 +101,7 @@ function normaliseHeaders(headers: Record<string, string>): Record<string, strin
   return out;
 }
 
-async function assertEventTypesExist(db: Db, tenantId: string, names: string[]): Promise<void> {
+export async function assertEventTypesExist(db: Db, tenantId: string, names: string[]): Promise<void> {
   if (names.length === 0) return;
   const found = await db
     .select({ name: eventTypes.name })

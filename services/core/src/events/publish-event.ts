@@ -1,5 +1,5 @@
 import { deliveries, endpoints, events, eventTypes } from '@acme/schema/db';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { ConflictError, InvalidInputError, PayloadTooLargeError } from '../errors.ts';
@@ -20,7 +20,7 @@ const input = z.object({
 export type PublishEventInput = z.input<typeof input>;
 
 /**
- * Commits the event and one delivery per matching ACTIVE endpoint in one transaction: the
+ * Commits the event and one delivery per matching ACTIVE or PAUSED endpoint in one transaction: the
  * delivery rows are the outbox, so once this returns the event cannot be lost. An event with
  * a consumer goes only to that consumer's endpoints; one without goes to endpoints with none.
  */
@@ -64,7 +64,9 @@ export async function publishEvent(db: Db, limits: { payloadBytes: number }, ten
       .where(
         and(
           eq(endpoints.tenantId, tenantId),
-          eq(endpoints.status, 'ACTIVE'),
+          // Paused endpoints get their deliveries too: held, and sent on resume.
+          inArray(endpoints.status, ['ACTIVE', 'PAUSED']),
+          isNull(endpoints.deletedAt),
           sql`(cardinality(${endpoints.eventTypes}) = 0 or ${data.eventType} = any(${endpoints.eventTypes}))`,
           data.consumerId ? eq(endpoints.consumerId, data.consumerId) : isNull(endpoints.consumerId),
         ),

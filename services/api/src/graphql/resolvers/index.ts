@@ -1,6 +1,6 @@
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type { Resolvers } from '../../generated/resolvers.ts';
-import { deliveryFields, deliveryQueries } from './deliveries.ts';
+import { deliveryFields, deliveryMutations, deliveryQueries } from './deliveries.ts';
 import { endpointMutations, endpointQueries } from './endpoints.ts';
 import { eventTypeMutations } from './event-types.ts';
 import { eventMutations, eventQueries } from './events.ts';
@@ -11,6 +11,6 @@ export const resolvers: Resolvers = {
   DateTime: DateTimeResolver,
   JSON: JSONResolver,
   Query: { ...viewerQueries, ...endpointQueries, ...eventQueries, ...deliveryQueries },
-  Mutation: { ...tenantMutations, ...eventTypeMutations, ...endpointMutations, ...eventMutations },
+  Mutation: { ...tenantMutations, ...eventTypeMutations, ...endpointMutations, ...eventMutations, ...deliveryMutations },
   Delivery: deliveryFields,
 };
