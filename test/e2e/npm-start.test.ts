@@ -28,9 +28,18 @@ beforeAll(async () => {
     EMBEDDED_POSTGRES_PORT: String(await freePort()),
     TEMPORAL_PORT: String(await freePort()),
     TEMPORAL_UI_PORT: String(await freePort()),
+    WORKER_METRICS_PORT: String(await freePort()),
     LOG_LEVEL: 'warn',
   };
-  for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'ADMIN_API_KEY', 'SECRETS_MASTER_KEY', 'NODE_ENV']) delete env[name];
+  for (const name of [
+    'DATABASE_URL',
+    'TEMPORAL_ADDRESS',
+    'ADMIN_API_KEY',
+    'SECRETS_MASTER_KEY',
+    'NODE_ENV',
+    'WORKER_METRICS_URL',
+  ])
+    delete env[name];
   receiver = await startReceiver();
 });
 
@@ -136,6 +145,10 @@ describe('npm start', () => {
         timestamp: expect.any(String),
         data: { ok: true },
       });
+      // One scrape of the one origin sees the API and the worker.
+      const metrics = await (await fetch(`${base}/metrics`)).text();
+      expect(metrics).toContain('acme_api_process_cpu_seconds_total');
+      expect(metrics).toContain('acme_delivery_attempts_total{outcome="SUCCESS",path="FAST"} 1');
       console.log(`npm start: ready in ${first.readyMs} ms; publish→receipt ${receiptMs.toFixed(1)} ms`);
     } finally {
       const postgresPid = Number((await readFile(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);

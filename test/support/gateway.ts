@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { startApi } from '@acme/api';
 import { createLogger, loadConfig, migrateDatabase } from '@acme/core';
+import { freePort } from '@acme/infra-local/ports';
 import { startWorker } from '@acme/worker';
 import postgres from 'postgres';
 import { inject } from 'vitest';
@@ -43,8 +44,8 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     ...env,
   });
   const logger = createLogger(config.logLevel, 'test-gateway');
-  const api = await startApi(config, logger);
-  const worker = await startWorker(config, logger);
+  const worker = await startWorker({ ...config, metrics: { workerPort: await freePort(), workerUrl: undefined } }, logger);
+  const api = await startApi({ ...config, metrics: { workerPort: 0, workerUrl: worker.metricsUrl ?? undefined } }, logger);
   return {
     url: api.url,
     adminKey,

@@ -39,6 +39,7 @@ const env = {
   DATA_DIR: config.dataDir,
   DATABASE_URL: infra.databaseUrl,
   TEMPORAL_ADDRESS: infra.temporalAddress,
+  WORKER_METRICS_URL: process.env.WORKER_METRICS_URL ?? `http://127.0.0.1:${config.metrics.workerPort}/metrics`,
 };
 const children = new Map<string, ChildProcess>();
 let stopping = false;
@@ -106,6 +107,7 @@ function printWhereThingsAre(): void {
   say(`  GraphQL API   ${base}/graphql`);
   say(`  REST API      ${base}/v1/events`);
   say(`  Portal        ${base}/`);
+  say(`  Metrics       ${base}/metrics`);
   if (infra.temporalUiUrl) say(`  Temporal UI   ${infra.temporalUiUrl}`);
   say(
     config.adminApiKeyFile

@@ -1,4 +1,4 @@
-import { authenticate, type Config, connectDatabase, type Database, type Logger, parseBearer } from '@acme/core';
+import { authenticate, type Config, connectDatabase, createRegistry, type Database, type Logger, parseBearer } from '@acme/core';
 import { portalAssetsDir } from '@acme/portal';
 import { typeDefs } from '@acme/schema/graphql';
 import { createWorkflowHandoff, handOverDeliveries, TemporalClientProvider } from '@acme/worker';
@@ -10,6 +10,7 @@ import { GraphQLError } from 'graphql';
 import type { GraphQLContext } from './graphql/context.ts';
 import { createFormatError } from './graphql/errors.ts';
 import { resolvers } from './graphql/resolvers/index.ts';
+import { registerMetricsRoute } from './http/metrics.ts';
 import { checkReadiness } from './http/readiness.ts';
 import { registerPublishEvent } from './rest/publish-event.ts';
 
@@ -49,6 +50,7 @@ export async function startApi(config: Config, logger: Logger, options: { host?:
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
+  registerMetricsRoute(app, createRegistry('api'), config.metrics.workerUrl);
   app.get('/readyz', async (_, reply) => {
     const result = await checkReadiness(database, temporal);
     return reply.code(result.ready ? 200 : 503).send(result);

@@ -24,6 +24,10 @@ const envSchema = z.object({
   SECRETS_MASTER_KEY: z.string().optional(),
   PRIVATE_DESTINATIONS_ALLOWED: z.string().optional(),
   DELIVERY_RETRY_SCHEDULE: z.string().default(DEFAULT_RETRY_SCHEDULE),
+  /** The worker's own /metrics (0 = none); `npm start` also shows it through the API's /metrics. */
+  WORKER_METRICS_PORT: port.default(9464),
+  /** Where the API finds the worker's metrics to append to its own /metrics (set by `npm start`). */
+  WORKER_METRICS_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -79,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     privateDestinationsAllowed: parseCidrList(e.PRIVATE_DESTINATIONS_ALLOWED ?? (production ? '' : '127.0.0.0/8,::1/128')),
     retrySchedule: parseRetrySchedule(e.DELIVERY_RETRY_SCHEDULE),
     logLevel: e.LOG_LEVEL,
+    metrics: { workerPort: e.WORKER_METRICS_PORT, workerUrl: e.WORKER_METRICS_URL },
     limits: {
       payloadBytes: 256 * 1024,
       requestBodyBytes: 1024 * 1024,

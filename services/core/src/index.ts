@@ -26,5 +26,6 @@ export { createEventType } from './event-types/create-event-type.ts';
 export { getEvent } from './events/get-event.ts';
 export { DELIVERIES_CHANNEL, publishEvent } from './events/publish-event.ts';
 export { createLogger, type Logger } from './logger.ts';
+export { createDeliveryMetrics, createRegistry, type DeliveryMetrics, registerBacklogGauges } from './metrics.ts';
 export { cursorOf, type Page, type PageArgs } from './pagination/cursor.ts';
 export { createTenant } from './tenants/create-tenant.ts';

@@ -1,6 +1,15 @@
-import { type Config, connectDatabase, createDeliveryEngine, type Logger } from '@acme/core';
+import {
+  type Config,
+  connectDatabase,
+  createDeliveryEngine,
+  createDeliveryMetrics,
+  createRegistry,
+  type Logger,
+  registerBacklogGauges,
+} from '@acme/core';
 import { createActivities } from './activities/index.ts';
 import { Dispatcher, type DispatcherOptions } from './dispatcher.ts';
+import { startMetricsServer } from './metrics-server.ts';
 import { TemporalClientProvider } from './temporal-client.ts';
 import { installTemporalRuntime } from './temporal-runtime.ts';
 import { TemporalWorkerRunner } from './temporal-worker.ts';
@@ -8,6 +17,8 @@ import { createWorkflowHandoff } from './workflow-handoff.ts';
 
 export interface RunningWorker {
   dispatcher: Dispatcher;
+  /** Where this worker's /metrics is served, if anywhere. */
+  metricsUrl: string | null;
   stop(): Promise<void>;
 }
 
@@ -21,12 +32,16 @@ export async function startWorker(
   if (!config.temporal.address) throw new Error('TEMPORAL_ADDRESS is required to start the worker.');
   installTemporalRuntime(logger);
   const database = connectDatabase(config.databaseUrl);
-  const engine = createDeliveryEngine(config, database);
+  const registry = createRegistry('worker');
+  const metrics = createDeliveryMetrics(registry);
+  registerBacklogGauges(registry, database.sql);
+  const engine = createDeliveryEngine(config, database, metrics);
+  const metricsServer = config.metrics.workerPort ? await startMetricsServer(registry, config.metrics.workerPort) : null;
 
   const temporal = new TemporalClientProvider(config.temporal.address, config.temporal.namespace);
   const dispatcher = new Dispatcher(
     engine,
-    createWorkflowHandoff(temporal, config.temporal.taskQueue),
+    createWorkflowHandoff(temporal, config.temporal.taskQueue, metrics),
     logger.child({ component: 'dispatcher' }),
     dispatcherOptions,
   );
@@ -39,10 +54,12 @@ export async function startWorker(
 
   return {
     dispatcher,
+    metricsUrl: metricsServer?.url ?? null,
     async stop() {
       await dispatcher.stop();
       await temporalWorker.stop();
       await temporal.close();
+      metricsServer?.server.close();
       await engine.client.close();
       await database.close();
     },

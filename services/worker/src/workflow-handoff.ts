@@ -1,4 +1,5 @@
-import { type Db, type Logger, markHandedOff } from '@acme/core';
+import { type Db, type DeliveryMetrics, type Logger, markHandedOff } from '@acme/core';
+import type { Client } from '@temporalio/client';
 import type { TemporalClientProvider } from './temporal-client.ts';
 import {
   DELIVER_TO_ENDPOINT,
@@ -14,17 +15,30 @@ export type WorkflowHandoff = (endpointId: string) => Promise<void>;
  * first caller starts it, later callers only wake it, and a completed one is started afresh.
  * Throws while Temporal is unreachable; the retries wait safely in Postgres meanwhile.
  */
-export function createWorkflowHandoff(temporal: TemporalClientProvider, taskQueue: string): WorkflowHandoff {
+export function createWorkflowHandoff(
+  temporal: TemporalClientProvider,
+  taskQueue: string,
+  metrics?: DeliveryMetrics,
+): WorkflowHandoff {
   return async (endpointId) => {
-    const client = await temporal.get();
-    await client.workflow.signalWithStart<(input: DeliverToEndpointInput) => Promise<void>, []>(DELIVER_TO_ENDPOINT, {
-      workflowId: endpointWorkflowId(endpointId),
-      taskQueue,
-      args: [{ endpointId }],
-      signal: retriesPendingSignal,
-      signalArgs: [],
-    });
+    try {
+      await signalWithStart(await temporal.get(), taskQueue, endpointId);
+      metrics?.handoffs.inc({ result: 'ok' });
+    } catch (err) {
+      metrics?.handoffs.inc({ result: 'failed' });
+      throw err;
+    }
   };
+}
+
+async function signalWithStart(client: Client, taskQueue: string, endpointId: string): Promise<void> {
+  await client.workflow.signalWithStart<(input: DeliverToEndpointInput) => Promise<void>, []>(DELIVER_TO_ENDPOINT, {
+    workflowId: endpointWorkflowId(endpointId),
+    taskQueue,
+    args: [{ endpointId }],
+    signal: retriesPendingSignal,
+    signalArgs: [],
+  });
 }
 
 /**

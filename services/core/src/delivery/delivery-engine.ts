@@ -1,6 +1,7 @@
 import type { Agent } from 'undici';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
+import type { DeliveryMetrics } from '../metrics.ts';
 import type { Cidr } from './cidr.ts';
 import { createDeliveryClient } from './delivery-client.ts';
 import type { RetrySchedule } from './retry-schedule.ts';
@@ -14,9 +15,10 @@ export interface DeliveryEngine {
   defaultRetrySchedule: RetrySchedule;
   timeoutMs: number;
   responseBodyBytes: number;
+  metrics: DeliveryMetrics;
 }
 
-export function createDeliveryEngine(config: Config, database: Database): DeliveryEngine {
+export function createDeliveryEngine(config: Config, database: Database, metrics: DeliveryMetrics): DeliveryEngine {
   return {
     database,
     client: createDeliveryClient({
@@ -28,5 +30,6 @@ export function createDeliveryEngine(config: Config, database: Database): Delive
     defaultRetrySchedule: config.retrySchedule,
     timeoutMs: config.delivery.timeoutMs,
     responseBodyBytes: config.delivery.responseBodyBytes,
+    metrics,
   };
 }

@@ -35,7 +35,7 @@ export async function recordAttempts(
   path: DeliveryPath,
 ): Promise<AttemptOutcomeRecord[]> {
   const now = Date.now();
-  return engine.database.db.transaction(async (tx) => {
+  const outcomes = await engine.database.db.transaction(async (tx) => {
     const outcomes: AttemptOutcomeRecord[] = [];
     for (const { delivery, headers, result } of sent) {
       const attemptNumber = delivery.attemptCount + 1;
@@ -88,6 +88,8 @@ export async function recordAttempts(
     }
     return outcomes;
   });
+  observe(engine, sent, outcomes, path);
+  return outcomes;
 }
 
 function decide(engine: DeliveryEngine, delivery: DueDelivery, result: AttemptResult, now: number) {
@@ -117,4 +119,26 @@ async function updateEndpointHealth(tx: DbOrTx, outcomes: readonly AttemptOutcom
   ];
   if (path === 'FAST') await markRecovering(tx, ids('RETRY_SCHEDULED'));
   else await markRecovered(tx, ids('SUCCEEDED'));
+}
+
+function observe(
+  engine: DeliveryEngine,
+  sent: readonly SentAttempt[],
+  outcomes: readonly AttemptOutcomeRecord[],
+  path: DeliveryPath,
+) {
+  const m = engine.metrics;
+  for (const { delivery, result } of sent) {
+    m.attempts.inc({ outcome: result.outcome, path });
+    m.attemptSeconds.observe({ path }, result.durationMs / 1000);
+    if (delivery.attemptCount === 0 && path === 'FAST') {
+      m.firstAttemptLagSeconds.observe(
+        Math.max(0, result.startedAt.getTime() - delivery.message.eventCreatedAt.getTime()) / 1000,
+      );
+    }
+  }
+  for (const o of outcomes) {
+    if (o.status === 'RETRY_SCHEDULED') m.retriesScheduled.inc({ path });
+    else m.deliveriesFinished.inc({ status: o.status, path });
+  }
 }
