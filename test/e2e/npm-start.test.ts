@@ -146,7 +146,12 @@ describe('npm start', () => {
         data: { ok: true },
       });
       // One scrape of the one origin sees the API and the worker.
-      const metrics = await (await fetch(`${base}/metrics`)).text();
+      // (The attempt is recorded just after the receiver answers: poll briefly.)
+      let metrics = '';
+      for (let i = 0; i < 50 && !metrics.includes('path="FAST"} 1'); i++) {
+        metrics = await (await fetch(`${base}/metrics`)).text();
+        await new Promise((r) => setTimeout(r, 100));
+      }
       expect(metrics).toContain('acme_api_process_cpu_seconds_total');
       expect(metrics).toContain('acme_delivery_attempts_total{outcome="SUCCESS",path="FAST"} 1');
       console.log(`npm start: ready in ${first.readyMs} ms; publish→receipt ${receiptMs.toFixed(1)} ms`);
