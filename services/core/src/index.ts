@@ -9,6 +9,7 @@ export { migrateDatabase } from './db/migrate.ts';
 export { getDelivery, listDeliveryAttempts } from './deliveries/get-delivery.ts';
 export { listDeadLetters } from './deliveries/list-dead-letters.ts';
 export { replayDeadLetters, replayDelivery } from './deliveries/replay-deliveries.ts';
+export { retryDeliveryNow, retryEndpointNow } from './deliveries/retry-now.ts';
 export { attemptDeliveries, type DeliveryPath, sendDelivery, signingSecretsFor } from './delivery/attempt-deliveries.ts';
 export { claimFirstAttempts } from './delivery/claim-first-attempts.ts';
 export { createDeliveryEngine, type DeliveryEngine } from './delivery/delivery-engine.ts';
@@ -20,6 +21,7 @@ export { type AttemptOutcomeRecord, recordAttempts, type SentAttempt } from './d
 export { createEndpoint } from './endpoints/create-endpoint.ts';
 export { deleteEndpoint } from './endpoints/delete-endpoint.ts';
 export { getEndpoint } from './endpoints/get-endpoint.ts';
+export { getEndpointSecret, rotateEndpointSecret } from './endpoints/rotate-endpoint-secret.ts';
 export { updateEndpoint } from './endpoints/update-endpoint.ts';
 export * from './errors.ts';
 export { createEventType } from './event-types/create-event-type.ts';

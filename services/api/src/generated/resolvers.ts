@@ -213,6 +213,12 @@ export type Mutation = {
   replayDeadLetters: ReplayDeadLettersPayload;
   /** Sends a finished delivery again (same webhook-id, fresh retry schedule) through its endpoint's workflow. */
   replayDelivery: Delivery;
+  /** Skips the wait: the delivery's pending retry goes out now. */
+  retryDeliveryNow: Delivery;
+  /** Skips the wait for every pending retry of the endpoint; returns how many. */
+  retryEndpointNow: Scalars['Int']['output'];
+  /** A new signing secret; the old one keeps signing beside it for graceSeconds (default 86400, at most 7 days). */
+  rotateEndpointSecret: RotateEndpointSecretPayload;
   /** Changes an endpoint. status PAUSED holds its deliveries; ACTIVE sends them; DISABLED cancels them. */
   updateEndpoint: Endpoint;
 };
@@ -254,6 +260,22 @@ export type MutationReplayDeliveryArgs = {
 };
 
 
+export type MutationRetryDeliveryNowArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRetryEndpointNowArgs = {
+  endpointId: Scalars['ID']['input'];
+};
+
+
+export type MutationRotateEndpointSecretArgs = {
+  graceSeconds?: InputMaybe<Scalars['Int']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationUpdateEndpointArgs = {
   id: Scalars['ID']['input'];
   input: UpdateEndpointInput;
@@ -288,6 +310,8 @@ export type Query = {
   delivery: Maybe<Delivery>;
   /** One endpoint of the calling tenant; null when it does not exist or is not yours. */
   endpoint: Maybe<Endpoint>;
+  /** The endpoint's current signing secret (whsec_...). */
+  endpointSecret: Scalars['String']['output'];
   /** One event of the calling tenant; null when it does not exist or is not yours. */
   event: Maybe<Event>;
   /** Who is calling: the operator, or a tenant and its key's scopes. */
@@ -312,6 +336,11 @@ export type QueryEndpointArgs = {
 };
 
 
+export type QueryEndpointSecretArgs = {
+  endpointId: Scalars['ID']['input'];
+};
+
+
 export type QueryEventArgs = {
   id: Scalars['ID']['input'];
 };
@@ -320,6 +349,14 @@ export type ReplayDeadLettersPayload = {
   __typename?: 'ReplayDeadLettersPayload';
   /** How many deliveries were queued again. */
   replayedCount: Scalars['Int']['output'];
+};
+
+export type RotateEndpointSecretPayload = {
+  __typename?: 'RotateEndpointSecretPayload';
+  /** Until when the previous secret keeps signing too. */
+  previousSecretExpiresAt: Maybe<Scalars['DateTime']['output']>;
+  /** The new signing secret (whsec_...). */
+  secret: Scalars['String']['output'];
 };
 
 export type Tenant = {
@@ -458,6 +495,7 @@ export type ResolversTypes = {
   PublishEventPayload: ResolverTypeWrapper<Omit<PublishEventPayload, 'deliveries' | 'event'> & { deliveries: Array<ResolversTypes['Delivery']>, event: ResolversTypes['Event'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ReplayDeadLettersPayload: ResolverTypeWrapper<ReplayDeadLettersPayload>;
+  RotateEndpointSecretPayload: ResolverTypeWrapper<RotateEndpointSecretPayload>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Tenant: ResolverTypeWrapper<TenantModel>;
   TenantStatus: TenantStatus;
@@ -492,6 +530,7 @@ export type ResolversParentTypes = {
   PublishEventPayload: Omit<PublishEventPayload, 'deliveries' | 'event'> & { deliveries: Array<ResolversParentTypes['Delivery']>, event: ResolversParentTypes['Event'] };
   Query: Record<PropertyKey, never>;
   ReplayDeadLettersPayload: ReplayDeadLettersPayload;
+  RotateEndpointSecretPayload: RotateEndpointSecretPayload;
   String: Scalars['String']['output'];
   Tenant: TenantModel;
   UpdateEndpointInput: UpdateEndpointInput;
@@ -615,6 +654,9 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   publishEvent?: Resolver<ResolversTypes['PublishEventPayload'], ParentType, ContextType, RequireFields<MutationPublishEventArgs, 'input'>>;
   replayDeadLetters?: Resolver<ResolversTypes['ReplayDeadLettersPayload'], ParentType, ContextType, Partial<MutationReplayDeadLettersArgs>>;
   replayDelivery?: Resolver<ResolversTypes['Delivery'], ParentType, ContextType, RequireFields<MutationReplayDeliveryArgs, 'id'>>;
+  retryDeliveryNow?: Resolver<ResolversTypes['Delivery'], ParentType, ContextType, RequireFields<MutationRetryDeliveryNowArgs, 'id'>>;
+  retryEndpointNow?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<MutationRetryEndpointNowArgs, 'endpointId'>>;
+  rotateEndpointSecret?: Resolver<ResolversTypes['RotateEndpointSecretPayload'], ParentType, ContextType, RequireFields<MutationRotateEndpointSecretArgs, 'id'>>;
   updateEndpoint?: Resolver<ResolversTypes['Endpoint'], ParentType, ContextType, RequireFields<MutationUpdateEndpointArgs, 'id' | 'input'>>;
 };
 
@@ -632,12 +674,18 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   deadLetters?: Resolver<ResolversTypes['DeliveryConnection'], ParentType, ContextType, Partial<QueryDeadLettersArgs>>;
   delivery?: Resolver<Maybe<ResolversTypes['Delivery']>, ParentType, ContextType, RequireFields<QueryDeliveryArgs, 'id'>>;
   endpoint?: Resolver<Maybe<ResolversTypes['Endpoint']>, ParentType, ContextType, RequireFields<QueryEndpointArgs, 'id'>>;
+  endpointSecret?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<QueryEndpointSecretArgs, 'endpointId'>>;
   event?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<QueryEventArgs, 'id'>>;
   viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
 };
 
 export type ReplayDeadLettersPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ReplayDeadLettersPayload'] = ResolversParentTypes['ReplayDeadLettersPayload']> = {
   replayedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type RotateEndpointSecretPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RotateEndpointSecretPayload'] = ResolversParentTypes['RotateEndpointSecretPayload']> = {
+  previousSecretExpiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  secret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type TenantResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Tenant'] = ResolversParentTypes['Tenant']> = {
@@ -672,6 +720,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   PublishEventPayload?: PublishEventPayloadResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   ReplayDeadLettersPayload?: ReplayDeadLettersPayloadResolvers<ContextType>;
+  RotateEndpointSecretPayload?: RotateEndpointSecretPayloadResolvers<ContextType>;
   Tenant?: TenantResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
 };

@@ -9,6 +9,7 @@ import {
   replayDeadLetters,
   replayDelivery,
   requireTenant,
+  retryDeliveryNow,
 } from '@acme/core';
 import type { DeliveryResolvers, MutationResolvers, QueryResolvers } from '../../generated/resolvers.ts';
 
@@ -23,7 +24,12 @@ export const deliveryQueries: Pick<QueryResolvers, 'delivery' | 'deadLetters'> =
   },
 };
 
-export const deliveryMutations: Pick<MutationResolvers, 'replayDelivery' | 'replayDeadLetters'> = {
+export const deliveryMutations: Pick<MutationResolvers, 'replayDelivery' | 'replayDeadLetters' | 'retryDeliveryNow'> = {
+  retryDeliveryNow: async (_, { id }, { principal, database, handOver }) => {
+    const delivery = await retryDeliveryNow(database.db, requireTenant(principal, 'write').tenantId, id);
+    await handOver([delivery]);
+    return delivery;
+  },
   replayDelivery: async (_, { id }, { principal, database, handOver }) => {
     const delivery = await replayDelivery(database.db, requireTenant(principal, 'write').tenantId, id);
     await handOver([delivery]);
