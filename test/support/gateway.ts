@@ -8,6 +8,8 @@ import { inject } from 'vitest';
 
 export interface TestGateway {
   url: string;
+  /** The environment the gateway runs with, to start more worker processes like it. */
+  env: Record<string, string>;
   adminKey: string;
   databaseUrl: string;
   /** POSTs a GraphQL operation; returns the parsed body and the HTTP status. */
@@ -28,10 +30,13 @@ export interface GraphQLBody<T> {
  * The API and a worker, in this process, against the shared real Postgres and Temporal, with a
  * database and task queue of their own so test files cannot see each other's deliveries.
  */
-export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  overrides: Record<string, string> = {},
+  options: { worker?: boolean } = {},
+): Promise<TestGateway> {
   const databaseUrl = await createTestDatabase();
   const adminKey = `acme_admin_${randomBytes(24).toString('base64url')}`;
-  const config = loadConfig({
+  const env: Record<string, string> = {
     NODE_ENV: 'test',
     PORT: '0',
     DATA_DIR: inject('dataDir'),
@@ -41,13 +46,19 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     ADMIN_API_KEY: adminKey,
     SECRETS_MASTER_KEY: randomBytes(32).toString('base64'),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
-    ...env,
-  });
+    WORKER_METRICS_PORT: '0',
+    ...overrides,
+  };
+  const config = loadConfig(env);
   const logger = createLogger(config.logLevel, 'test-gateway');
-  const worker = await startWorker({ ...config, metrics: { workerPort: await freePort(), workerUrl: undefined } }, logger);
-  const api = await startApi({ ...config, metrics: { workerPort: 0, workerUrl: worker.metricsUrl ?? undefined } }, logger);
+  const worker =
+    options.worker === false
+      ? null
+      : await startWorker({ ...config, metrics: { workerPort: await freePort(), workerUrl: undefined } }, logger);
+  const api = await startApi({ ...config, metrics: { workerPort: 0, workerUrl: worker?.metricsUrl ?? undefined } }, logger);
   return {
     url: api.url,
+    env,
     adminKey,
     databaseUrl,
     async graphql(query, variables, token) {
@@ -59,7 +70,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
       return { status: response.status, body: (await response.json()) as GraphQLBody<any> };
     },
     async stop() {
-      await worker.stop();
+      await worker?.stop();
       await api.stop();
     },
   };

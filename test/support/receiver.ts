@@ -12,7 +12,7 @@ export interface ReceivedRequest {
 export type Responder = (
   request: ReceivedRequest,
   index: number,
-) => { status: number; body?: string; headers?: Record<string, string> } | null; // null: never answer
+) => { status: number; body?: string; headers?: Record<string, string>; delayMs?: number } | null; // null: never answer
 
 export interface Receiver {
   url: string;
@@ -41,7 +41,9 @@ export async function startReceiver(respond: Responder = () => ({ status: 200, b
       const answer = respond(received, requests.length - 1);
       for (const w of waiters.splice(0)) w();
       if (answer === null) return; // hang: never answer
-      res.writeHead(answer.status, answer.headers).end(answer.body ?? '');
+      const send = () => res.writeHead(answer.status, answer.headers).end(answer.body ?? '');
+      if (answer.delayMs) setTimeout(send, answer.delayMs);
+      else send();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -24,6 +24,11 @@ const envSchema = z.object({
   SECRETS_MASTER_KEY: z.string().optional(),
   PRIVATE_DESTINATIONS_ALLOWED: z.string().optional(),
   DELIVERY_RETRY_SCHEDULE: z.string().default(DEFAULT_RETRY_SCHEDULE),
+  /**
+   * How long a dispatcher's claim on a first attempt holds. After a crash, its claims go to another
+   * dispatcher once this passes; it must exceed the longest endpoint timeout (60 s) plus the write.
+   */
+  DISPATCHER_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(75_000),
   /** The worker's own /metrics (0 = none); `npm start` also shows it through the API's /metrics. */
   WORKER_METRICS_PORT: port.default(9464),
   /** Where the API finds the worker's metrics to append to its own /metrics (set by `npm start`). */
@@ -89,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       requestBodyBytes: 1024 * 1024,
     },
     delivery: {
+      dispatcherLeaseMs: e.DISPATCHER_LEASE_MS,
       timeoutMs: 15_000,
       connectTimeoutMs: 5_000,
       responseBodyBytes: 4096,

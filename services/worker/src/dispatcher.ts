@@ -32,7 +32,7 @@ export const defaultDispatcherOptions: DispatcherOptions = {
   batchSize: 100,
   maxInFlight: 500,
   perEndpointLimit: 20,
-  leaseMs: 60_000,
+  leaseMs: 75_000,
   pollIntervalMs: 1000,
   handoffSweepIntervalMs: 5000,
 };

@@ -5,11 +5,14 @@ import { type DeliverToEndpointInput, retriesPendingSignal } from './signals.ts'
 // Activity failures here are infrastructure failures (database briefly down), never delivery
 // attempts: a failed HTTP attempt is a recorded outcome, not an error. So retry them patiently.
 const { planRetries } = proxyActivities<Activities>({
-  startToCloseTimeout: '30s',
+  startToCloseTimeout: '10s',
   retry: { initialInterval: '1s', maximumInterval: '30s' },
 });
+// Sending can take as long as the slowest endpoint timeout, so liveness comes from heartbeats:
+// if the worker dies mid-batch, another worker retries the batch within heartbeatTimeout.
 const { sendDueRetries } = proxyActivities<Activities>({
   startToCloseTimeout: '5m',
+  heartbeatTimeout: '10s',
   retry: { initialInterval: '1s', maximumInterval: '30s' },
 });
 
