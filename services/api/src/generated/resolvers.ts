@@ -19,7 +19,10 @@ export type Scalars = {
 
 export type ApiKey = {
   __typename?: 'ApiKey';
+  /** Portal sessions only: the consumer it is limited to. */
+  consumerId: Maybe<Scalars['String']['output']>;
   createdAt: Scalars['DateTime']['output'];
+  expiresAt: Maybe<Scalars['DateTime']['output']>;
   id: Scalars['ID']['output'];
   lastUsedAt: Maybe<Scalars['DateTime']['output']>;
   name: Scalars['String']['output'];
@@ -29,8 +32,22 @@ export type ApiKey = {
   scopes: Array<ApiKeyScope>;
 };
 
+export type ApiKeyConnection = {
+  __typename?: 'ApiKeyConnection';
+  edges: Array<ApiKeyEdge>;
+  pageInfo: PageInfo;
+};
+
+export type ApiKeyEdge = {
+  __typename?: 'ApiKeyEdge';
+  cursor: Scalars['String']['output'];
+  node: ApiKey;
+};
+
 export type ApiKeyScope =
   | 'FULL_ACCESS'
+  /** A portal session: one consumer's endpoints and deliveries. */
+  | 'PORTAL'
   | 'PUBLISH_ONLY'
   | 'READ_ONLY';
 
@@ -55,6 +72,61 @@ export type AttemptOutcome =
   | 'TIMEOUT'
   | 'TLS_ERROR';
 
+export type AuditActorKind =
+  | 'API_KEY'
+  | 'OPERATOR'
+  | 'PORTAL_SESSION';
+
+export type AuditLogEntry = {
+  __typename?: 'AuditLogEntry';
+  /** The mutation, e.g. createEndpoint. */
+  action: Scalars['String']['output'];
+  actorKind: AuditActorKind;
+  /** The key that made the change (null for the operator). */
+  apiKeyId: Maybe<Scalars['ID']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  /** The mutation's arguments, with secrets and payloads left out. */
+  details: Scalars['JSON']['output'];
+  id: Scalars['ID']['output'];
+  /** The id of what was changed, when there is one. */
+  targetId: Maybe<Scalars['ID']['output']>;
+};
+
+export type AuditLogEntryConnection = {
+  __typename?: 'AuditLogEntryConnection';
+  edges: Array<AuditLogEntryEdge>;
+  pageInfo: PageInfo;
+};
+
+export type AuditLogEntryEdge = {
+  __typename?: 'AuditLogEntryEdge';
+  cursor: Scalars['String']['output'];
+  node: AuditLogEntry;
+};
+
+export type AuditLogFilter = {
+  action?: InputMaybe<Scalars['String']['input']>;
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  targetId?: InputMaybe<Scalars['ID']['input']>;
+  until?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+export type CreateApiKeyInput = {
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
+  name: Scalars['String']['input'];
+  /** FULL_ACCESS, READ_ONLY or PUBLISH_ONLY (PORTAL keys come from createPortalSession). */
+  scopes: Array<ApiKeyScope>;
+  /** Operator only: the tenant to create the key for. */
+  tenantId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type CreateApiKeyPayload = {
+  __typename?: 'CreateApiKeyPayload';
+  apiKey: ApiKey;
+  /** The token, shown this once: store it now. */
+  token: Scalars['String']['output'];
+};
+
 export type CreateEndpointInput = {
   consumerId?: InputMaybe<Scalars['String']['input']>;
   description?: InputMaybe<Scalars['String']['input']>;
@@ -77,11 +149,13 @@ export type CreateEndpointPayload = {
 
 export type CreateEventTypeInput = {
   description?: InputMaybe<Scalars['String']['input']>;
+  example?: InputMaybe<Scalars['JSON']['input']>;
   name: Scalars['String']['input'];
   schema?: InputMaybe<Scalars['JSON']['input']>;
 };
 
 export type CreateTenantInput = {
+  limits?: InputMaybe<TenantLimitsInput>;
   name: Scalars['String']['input'];
   /** Overrides the gateway's retry schedule for this tenant, e.g. "0s,5s,5m,30m,2h". */
   retrySchedule?: InputMaybe<Scalars['String']['input']>;
@@ -102,6 +176,7 @@ export type Delivery = {
   endpoint: Endpoint;
   event: Event;
   id: Scalars['ID']['output'];
+  lastAttempt: Maybe<DeliveryAttempt>;
   nextAttemptAt: Maybe<Scalars['DateTime']['output']>;
   status: DeliveryStatus;
 };
@@ -115,12 +190,16 @@ export type DeliveryAttempt = {
   hint: Maybe<Scalars['String']['output']>;
   outcome: AttemptOutcome;
   path: DeliveryPath;
+  /** The body that was sent; null once the event's payload was expunged. */
+  requestBody: Maybe<Scalars['String']['output']>;
+  /** What was sent, but the signature. */
   requestHeaders: Scalars['JSON']['output'];
   /** The response body, truncated to 4 KiB. */
   responseBody: Maybe<Scalars['String']['output']>;
   responseHeaders: Maybe<Scalars['JSON']['output']>;
   responseStatus: Maybe<Scalars['Int']['output']>;
   startedAt: Scalars['DateTime']['output'];
+  url: Scalars['String']['output'];
 };
 
 export type DeliveryConnection = {
@@ -135,17 +214,65 @@ export type DeliveryEdge = {
   node: Delivery;
 };
 
+export type DeliveryFilter = {
+  endpointId?: InputMaybe<Scalars['ID']['input']>;
+  eventId?: InputMaybe<Scalars['ID']['input']>;
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  status?: InputMaybe<DeliveryStatus>;
+  until?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
 export type DeliveryPath =
   /** A retry or replay by the endpoint's workflow. */
   | 'DURABLE'
   /** The dispatcher's first attempt. */
   | 'FAST';
 
+export type DeliveryStats = {
+  __typename?: 'DeliveryStats';
+  /** Attempts made in the window. */
+  attemptCount: Scalars['Int']['output'];
+  /** Duration of attempts made in the window; null when there were none. */
+  attemptLatencyMs: Maybe<LatencyPercentiles>;
+  buckets: Array<DeliveryStatsBucket>;
+  /** Deliveries created in the window, by current status. */
+  counts: DeliveryStatusCounts;
+  since: Scalars['DateTime']['output'];
+  /** Succeeded / (succeeded + dead-lettered) in the window; null when none finished. */
+  successRate: Maybe<Scalars['Float']['output']>;
+  until: Scalars['DateTime']['output'];
+};
+
+export type DeliveryStatsBucket = {
+  __typename?: 'DeliveryStatsBucket';
+  counts: DeliveryStatusCounts;
+  start: Scalars['DateTime']['output'];
+};
+
+export type DeliveryStatsFilter = {
+  /** Default: HOUR. */
+  bucket?: InputMaybe<StatsBucket>;
+  endpointId?: InputMaybe<Scalars['ID']['input']>;
+  /** Default: 24 hours before `until`. */
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Default: now. */
+  until?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
 export type DeliveryStatus =
   | 'CANCELLED'
   | 'DEAD_LETTERED'
   | 'PENDING'
   | 'SUCCEEDED';
+
+export type DeliveryStatusCounts = {
+  __typename?: 'DeliveryStatusCounts';
+  cancelled: Scalars['Int']['output'];
+  deadLettered: Scalars['Int']['output'];
+  pending: Scalars['Int']['output'];
+  succeeded: Scalars['Int']['output'];
+  total: Scalars['Int']['output'];
+};
 
 export type Endpoint = {
   __typename?: 'Endpoint';
@@ -155,6 +282,8 @@ export type Endpoint = {
   disabledReason: Maybe<Scalars['String']['output']>;
   /** Event types this endpoint receives; empty means every type. */
   eventTypes: Array<Scalars['String']['output']>;
+  /** Since when every delivery has failed, if the endpoint is failing. */
+  failingSince: Maybe<Scalars['DateTime']['output']>;
   headers: Scalars['JSON']['output'];
   health: EndpointHealth;
   id: Scalars['ID']['output'];
@@ -162,10 +291,41 @@ export type Endpoint = {
   /** Deliveries per second; null means unlimited. */
   rateLimit: Maybe<Scalars['Int']['output']>;
   retrySchedule: Maybe<Scalars['String']['output']>;
+  /** This endpoint's delivery stats (default: the last 24 hours). */
+  stats: DeliveryStats;
   status: EndpointStatus;
   timeoutMs: Maybe<Scalars['Int']['output']>;
   updatedAt: Scalars['DateTime']['output'];
   url: Scalars['String']['output'];
+};
+
+
+export type EndpointStatsArgs = {
+  bucket?: InputMaybe<StatsBucket>;
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  until?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+export type EndpointConnection = {
+  __typename?: 'EndpointConnection';
+  edges: Array<EndpointEdge>;
+  pageInfo: PageInfo;
+};
+
+export type EndpointEdge = {
+  __typename?: 'EndpointEdge';
+  cursor: Scalars['String']['output'];
+  node: Endpoint;
+};
+
+export type EndpointFilter = {
+  consumerId?: InputMaybe<Scalars['String']['input']>;
+  /** Endpoints that receive this event type (including those that receive every type). */
+  eventType?: InputMaybe<Scalars['String']['input']>;
+  health?: InputMaybe<EndpointHealth>;
+  /** Matches URL or description containing this text, case-insensitively. */
+  search?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<EndpointStatus>;
 };
 
 export type EndpointHealth =
@@ -181,10 +341,32 @@ export type Event = {
   __typename?: 'Event';
   consumerId: Maybe<Scalars['String']['output']>;
   createdAt: Scalars['DateTime']['output'];
+  deliveries: Array<Delivery>;
   eventType: Scalars['String']['output'];
   id: Scalars['ID']['output'];
   idempotencyKey: Maybe<Scalars['String']['output']>;
-  payload: Scalars['JSON']['output'];
+  /** The payload as published; null once expunged. */
+  payload: Maybe<Scalars['JSON']['output']>;
+  payloadExpungedAt: Maybe<Scalars['DateTime']['output']>;
+};
+
+export type EventConnection = {
+  __typename?: 'EventConnection';
+  edges: Array<EventEdge>;
+  pageInfo: PageInfo;
+};
+
+export type EventEdge = {
+  __typename?: 'EventEdge';
+  cursor: Scalars['String']['output'];
+  node: Event;
+};
+
+export type EventFilter = {
+  consumerId?: InputMaybe<Scalars['String']['input']>;
+  eventType?: InputMaybe<Scalars['String']['input']>;
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  until?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 export type EventType = {
@@ -192,35 +374,83 @@ export type EventType = {
   archived: Scalars['Boolean']['output'];
   createdAt: Scalars['DateTime']['output'];
   description: Scalars['String']['output'];
+  /** An example payload: the one given, else one made from the schema. */
+  example: Maybe<Scalars['JSON']['output']>;
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
   /** JSON Schema that payloads of this type must match, if any. */
   schema: Maybe<Scalars['JSON']['output']>;
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+export type LatencyPercentiles = {
+  __typename?: 'LatencyPercentiles';
+  p50: Scalars['Float']['output'];
+  p95: Scalars['Float']['output'];
+  p99: Scalars['Float']['output'];
 };
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Archived types can no longer be published; existing events and endpoint filters are kept. */
+  archiveEventType: EventType;
+  /** A new API key; its token is returned this once only. The operator may create one for any tenant. */
+  createApiKey: CreateApiKeyPayload;
   /** Creates an endpoint and returns its signing secret (whsec_...). */
   createEndpoint: CreateEndpointPayload;
   createEventType: EventType;
+  /** A short-lived token (and portal URL) that sees only one consumer's endpoints and deliveries. */
+  createPortalSession: PortalSession;
   /** Operator only: creates a tenant and its first API key (the token is shown once). */
   createTenant: CreateTenantPayload;
   /** Deletes an endpoint: its pending deliveries are cancelled, its delivery history kept. */
   deleteEndpoint: Scalars['Boolean']['output'];
+  /** Deletes an event's payload now (its deliveries and attempt log stay, without the body). */
+  expungeEventPayload: Event;
+  /** Holds the endpoint's deliveries (none attempted, none dropped) until resumeEndpoint. */
+  pauseEndpoint: Endpoint;
   /** Stores the event and one delivery per subscribed endpoint; once this returns the event cannot be lost. */
   publishEvent: PublishEventPayload;
+  /** Up to 100 events in one call, validated all-or-nothing: either every event is stored or none is. */
+  publishEvents: PublishEventsPayload;
+  /** Operator only: undoes suspendTenant. */
+  reactivateTenant: Tenant;
   /** Replays dead letters in bulk: all of the tenant's, or one endpoint's, optionally only those dead-lettered since a time. */
   replayDeadLetters: ReplayDeadLettersPayload;
   /** Sends a finished delivery again (same webhook-id, fresh retry schedule) through its endpoint's workflow. */
   replayDelivery: Delivery;
+  /** Sends what a pause held, and re-enables a disabled endpoint. */
+  resumeEndpoint: Endpoint;
   /** Skips the wait: the delivery's pending retry goes out now. */
   retryDeliveryNow: Delivery;
   /** Skips the wait for every pending retry of the endpoint; returns how many. */
   retryEndpointNow: Scalars['Int']['output'];
+  /** Revokes a key at once; it can never be used again. */
+  revokeApiKey: ApiKey;
   /** A new signing secret; the old one keeps signing beside it for graceSeconds (default 86400, at most 7 days). */
   rotateEndpointSecret: RotateEndpointSecretPayload;
-  /** Changes an endpoint. status PAUSED holds its deliveries; ACTIVE sends them; DISABLED cancels them. */
+  /** Sends an example event to the endpoint (from the type's JSON Schema when it has one); returns its delivery. */
+  sendTestEvent: Delivery;
+  /** Operator only: a suspended tenant's keys stop working; its data is kept and deliveries pause. */
+  suspendTenant: Tenant;
+  unarchiveEventType: EventType;
+  /** Changes an endpoint; a new URL is checked again. status PAUSED holds its deliveries; ACTIVE sends them; DISABLED cancels them. */
   updateEndpoint: Endpoint;
+  updateEventType: EventType;
+  /** Operator only: renames a tenant or changes its limits and retry schedule. */
+  updateTenant: Tenant;
+  /** The calling tenant's own settings: retry schedule and where operational events are sent. */
+  updateTenantSettings: Tenant;
+};
+
+
+export type MutationArchiveEventTypeArgs = {
+  name: Scalars['String']['input'];
+};
+
+
+export type MutationCreateApiKeyArgs = {
+  input: CreateApiKeyInput;
 };
 
 
@@ -234,6 +464,12 @@ export type MutationCreateEventTypeArgs = {
 };
 
 
+export type MutationCreatePortalSessionArgs = {
+  consumerId: Scalars['String']['input'];
+  ttlSeconds?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type MutationCreateTenantArgs = {
   input: CreateTenantInput;
 };
@@ -244,8 +480,28 @@ export type MutationDeleteEndpointArgs = {
 };
 
 
+export type MutationExpungeEventPayloadArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationPauseEndpointArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationPublishEventArgs = {
   input: PublishEventInput;
+};
+
+
+export type MutationPublishEventsArgs = {
+  input: PublishEventsInput;
+};
+
+
+export type MutationReactivateTenantArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -260,6 +516,11 @@ export type MutationReplayDeliveryArgs = {
 };
 
 
+export type MutationResumeEndpointArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationRetryDeliveryNowArgs = {
   id: Scalars['ID']['input'];
 };
@@ -270,9 +531,30 @@ export type MutationRetryEndpointNowArgs = {
 };
 
 
+export type MutationRevokeApiKeyArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationRotateEndpointSecretArgs = {
   graceSeconds?: InputMaybe<Scalars['Int']['input']>;
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationSendTestEventArgs = {
+  endpointId: Scalars['ID']['input'];
+  eventType?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationSuspendTenantArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationUnarchiveEventTypeArgs = {
+  name: Scalars['String']['input'];
 };
 
 
@@ -281,10 +563,75 @@ export type MutationUpdateEndpointArgs = {
   input: UpdateEndpointInput;
 };
 
+
+export type MutationUpdateEventTypeArgs = {
+  input: UpdateEventTypeInput;
+  name: Scalars['String']['input'];
+};
+
+
+export type MutationUpdateTenantArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateTenantInput;
+};
+
+
+export type MutationUpdateTenantSettingsArgs = {
+  input: UpdateTenantSettingsInput;
+};
+
+export type OperationalEvent = {
+  __typename?: 'OperationalEvent';
+  createdAt: Scalars['DateTime']['output'];
+  data: Scalars['JSON']['output'];
+  deliveryId: Maybe<Scalars['ID']['output']>;
+  endpointId: Maybe<Scalars['ID']['output']>;
+  id: Scalars['ID']['output'];
+  /** A sentence saying what happened. */
+  message: Scalars['String']['output'];
+  type: OperationalEventType;
+};
+
+export type OperationalEventConnection = {
+  __typename?: 'OperationalEventConnection';
+  edges: Array<OperationalEventEdge>;
+  pageInfo: PageInfo;
+};
+
+export type OperationalEventEdge = {
+  __typename?: 'OperationalEventEdge';
+  cursor: Scalars['String']['output'];
+  node: OperationalEvent;
+};
+
+export type OperationalEventFilter = {
+  endpointId?: InputMaybe<Scalars['ID']['input']>;
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  type?: InputMaybe<OperationalEventType>;
+};
+
+export type OperationalEventType =
+  /** A delivery's retries ran out. */
+  | 'DELIVERY_DEAD_LETTERED'
+  /** An endpoint was disabled by the gateway (410 Gone, or failing for too long). */
+  | 'ENDPOINT_DISABLED'
+  /** An endpoint in recovery answered again. */
+  | 'ENDPOINT_RECOVERED';
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
+};
+
+export type PortalSession = {
+  __typename?: 'PortalSession';
+  consumerId: Scalars['String']['output'];
+  expiresAt: Scalars['DateTime']['output'];
+  /** Bearer token for the API, scoped to one consumer, valid until expiresAt. */
+  token: Scalars['String']['output'];
+  /** Opens the portal signed in with this session. */
+  url: Scalars['String']['output'];
 };
 
 export type PublishEventInput = {
@@ -302,20 +649,63 @@ export type PublishEventPayload = {
   event: Event;
 };
 
+export type PublishEventsInput = {
+  /** 1 to 100 events. */
+  events: Array<PublishEventInput>;
+};
+
+export type PublishEventsPayload = {
+  __typename?: 'PublishEventsPayload';
+  /** One result per input event, in order. */
+  results: Array<PublishEventPayload>;
+};
+
 export type Query = {
   __typename?: 'Query';
-  /** Deliveries whose retries ran out, newest first. */
+  /** The calling tenant's API keys (never their tokens), newest first. */
+  apiKeys: ApiKeyConnection;
+  /** Every mutation made in the tenant (who, what, when), newest first. Needs FULL_ACCESS. */
+  auditLog: AuditLogEntryConnection;
+  /** Deliveries whose retries ran out, newest first; `since` filters on when they were dead-lettered. */
   deadLetters: DeliveryConnection;
+  deliveries: DeliveryConnection;
   /** One delivery of the calling tenant, with its attempts; null when it does not exist or is not yours. */
   delivery: Maybe<Delivery>;
+  /** Delivery counts by status over time, success rate and attempt latency, for the tenant or one endpoint. */
+  deliveryStats: DeliveryStats;
   /** One endpoint of the calling tenant; null when it does not exist or is not yours. */
   endpoint: Maybe<Endpoint>;
-  /** The endpoint's current signing secret (whsec_...). */
+  /** The endpoint's current signing secret (whsec_...). Needs write access. */
   endpointSecret: Scalars['String']['output'];
+  endpoints: EndpointConnection;
   /** One event of the calling tenant; null when it does not exist or is not yours. */
   event: Maybe<Event>;
+  eventType: Maybe<EventType>;
+  /** The tenant's event types, by name. */
+  eventTypes: Array<EventType>;
+  events: EventConnection;
+  /** What the gateway did on its own: endpoints disabled or recovered, deliveries dead-lettered. */
+  operationalEvents: OperationalEventConnection;
+  /** Operator only: one tenant. */
+  tenant: Maybe<Tenant>;
+  /** Operator only: every tenant, newest first. */
+  tenants: TenantConnection;
   /** Who is calling: the operator, or a tenant and its key's scopes. */
   viewer: Viewer;
+};
+
+
+export type QueryApiKeysArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  includeRevoked?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+export type QueryAuditLogArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<AuditLogFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -323,11 +713,24 @@ export type QueryDeadLettersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   endpointId?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type QueryDeliveriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<DeliveryFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
 export type QueryDeliveryArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryDeliveryStatsArgs = {
+  filter?: InputMaybe<DeliveryStatsFilter>;
 };
 
 
@@ -341,8 +744,51 @@ export type QueryEndpointSecretArgs = {
 };
 
 
+export type QueryEndpointsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<EndpointFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type QueryEventArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryEventTypeArgs = {
+  name: Scalars['String']['input'];
+};
+
+
+export type QueryEventTypesArgs = {
+  includeArchived?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+export type QueryEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<EventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryOperationalEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<OperationalEventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryTenantArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryTenantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<TenantFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type ReplayDeadLettersPayload = {
@@ -359,12 +805,57 @@ export type RotateEndpointSecretPayload = {
   secret: Scalars['String']['output'];
 };
 
+export type StatsBucket =
+  | 'DAY'
+  | 'HOUR'
+  | 'MINUTE';
+
 export type Tenant = {
   __typename?: 'Tenant';
   createdAt: Scalars['DateTime']['output'];
   id: Scalars['ID']['output'];
+  limits: TenantLimits;
   name: Scalars['String']['output'];
+  /** Where operational events (endpoint disabled, dead letters, recoveries) are delivered, if anywhere. */
+  operationalEndpointId: Maybe<Scalars['ID']['output']>;
+  /** Overrides the gateway's retry schedule for this tenant's endpoints; null = the gateway default. */
+  retrySchedule: Maybe<Scalars['String']['output']>;
   status: TenantStatus;
+  suspendedAt: Maybe<Scalars['DateTime']['output']>;
+};
+
+export type TenantConnection = {
+  __typename?: 'TenantConnection';
+  edges: Array<TenantEdge>;
+  pageInfo: PageInfo;
+};
+
+export type TenantEdge = {
+  __typename?: 'TenantEdge';
+  cursor: Scalars['String']['output'];
+  node: Tenant;
+};
+
+export type TenantFilter = {
+  /** Matches names containing this text, case-insensitively. */
+  search?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<TenantStatus>;
+};
+
+export type TenantLimits = {
+  __typename?: 'TenantLimits';
+  /** Largest accepted payload, in bytes. */
+  maxPayloadBytes: Scalars['Int']['output'];
+  /** Events that may be published at once above the sustained rate. */
+  publishBurst: Scalars['Int']['output'];
+  /** Sustained publish rate (events per second, token bucket refill). */
+  publishRatePerSecond: Scalars['Int']['output'];
+};
+
+export type TenantLimitsInput = {
+  maxPayloadBytes?: InputMaybe<Scalars['Int']['input']>;
+  publishBurst?: InputMaybe<Scalars['Int']['input']>;
+  publishRatePerSecond?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type TenantStatus =
@@ -384,8 +875,32 @@ export type UpdateEndpointInput = {
   url?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type UpdateEventTypeInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  example?: InputMaybe<Scalars['JSON']['input']>;
+  /** A JSON Schema; null removes it. */
+  schema?: InputMaybe<Scalars['JSON']['input']>;
+};
+
+export type UpdateTenantInput = {
+  limits?: InputMaybe<TenantLimitsInput>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  retrySchedule?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type UpdateTenantSettingsInput = {
+  /** One of the tenant's endpoints; null stops sending operational events. */
+  operationalEndpointId?: InputMaybe<Scalars['ID']['input']>;
+  /** A schedule like "0s,5s,5m,30m,2h"; an empty string returns to the gateway default. */
+  retrySchedule?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type Viewer = {
   __typename?: 'Viewer';
+  /** The key making the call (null for the operator). */
+  apiKey: Maybe<ApiKey>;
+  /** Set for a portal session: everything this caller sees belongs to this consumer. */
+  consumerId: Maybe<Scalars['String']['output']>;
   isOperator: Scalars['Boolean']['output'];
   scopes: Array<ApiKeyScope>;
   tenant: Maybe<Tenant>;
@@ -465,10 +980,19 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   ApiKey: ResolverTypeWrapper<ApiKey>;
+  ApiKeyConnection: ResolverTypeWrapper<ApiKeyConnection>;
+  ApiKeyEdge: ResolverTypeWrapper<ApiKeyEdge>;
   ApiKeyScope: ApiKeyScope;
   ApiKeyWithToken: ResolverTypeWrapper<ApiKeyWithToken>;
   AttemptOutcome: AttemptOutcome;
+  AuditActorKind: AuditActorKind;
+  AuditLogEntry: ResolverTypeWrapper<AuditLogEntry>;
+  AuditLogEntryConnection: ResolverTypeWrapper<AuditLogEntryConnection>;
+  AuditLogEntryEdge: ResolverTypeWrapper<AuditLogEntryEdge>;
+  AuditLogFilter: AuditLogFilter;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CreateApiKeyInput: CreateApiKeyInput;
+  CreateApiKeyPayload: ResolverTypeWrapper<CreateApiKeyPayload>;
   CreateEndpointInput: CreateEndpointInput;
   CreateEndpointPayload: ResolverTypeWrapper<Omit<CreateEndpointPayload, 'endpoint'> & { endpoint: ResolversTypes['Endpoint'] }>;
   CreateEventTypeInput: CreateEventTypeInput;
@@ -479,35 +1003,73 @@ export type ResolversTypes = {
   DeliveryAttempt: ResolverTypeWrapper<DeliveryAttemptModel>;
   DeliveryConnection: ResolverTypeWrapper<Omit<DeliveryConnection, 'edges'> & { edges: Array<ResolversTypes['DeliveryEdge']> }>;
   DeliveryEdge: ResolverTypeWrapper<Omit<DeliveryEdge, 'node'> & { node: ResolversTypes['Delivery'] }>;
+  DeliveryFilter: DeliveryFilter;
   DeliveryPath: DeliveryPath;
+  DeliveryStats: ResolverTypeWrapper<DeliveryStats>;
+  DeliveryStatsBucket: ResolverTypeWrapper<DeliveryStatsBucket>;
+  DeliveryStatsFilter: DeliveryStatsFilter;
   DeliveryStatus: DeliveryStatus;
+  DeliveryStatusCounts: ResolverTypeWrapper<DeliveryStatusCounts>;
   Endpoint: ResolverTypeWrapper<EndpointModel>;
+  EndpointConnection: ResolverTypeWrapper<Omit<EndpointConnection, 'edges'> & { edges: Array<ResolversTypes['EndpointEdge']> }>;
+  EndpointEdge: ResolverTypeWrapper<Omit<EndpointEdge, 'node'> & { node: ResolversTypes['Endpoint'] }>;
+  EndpointFilter: EndpointFilter;
   EndpointHealth: EndpointHealth;
   EndpointStatus: EndpointStatus;
   Event: ResolverTypeWrapper<EventModel>;
+  EventConnection: ResolverTypeWrapper<Omit<EventConnection, 'edges'> & { edges: Array<ResolversTypes['EventEdge']> }>;
+  EventEdge: ResolverTypeWrapper<Omit<EventEdge, 'node'> & { node: ResolversTypes['Event'] }>;
+  EventFilter: EventFilter;
   EventType: ResolverTypeWrapper<EventTypeModel>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  LatencyPercentiles: ResolverTypeWrapper<LatencyPercentiles>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  OperationalEvent: ResolverTypeWrapper<OperationalEvent>;
+  OperationalEventConnection: ResolverTypeWrapper<OperationalEventConnection>;
+  OperationalEventEdge: ResolverTypeWrapper<OperationalEventEdge>;
+  OperationalEventFilter: OperationalEventFilter;
+  OperationalEventType: OperationalEventType;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PortalSession: ResolverTypeWrapper<PortalSession>;
   PublishEventInput: PublishEventInput;
   PublishEventPayload: ResolverTypeWrapper<Omit<PublishEventPayload, 'deliveries' | 'event'> & { deliveries: Array<ResolversTypes['Delivery']>, event: ResolversTypes['Event'] }>;
+  PublishEventsInput: PublishEventsInput;
+  PublishEventsPayload: ResolverTypeWrapper<Omit<PublishEventsPayload, 'results'> & { results: Array<ResolversTypes['PublishEventPayload']> }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ReplayDeadLettersPayload: ResolverTypeWrapper<ReplayDeadLettersPayload>;
   RotateEndpointSecretPayload: ResolverTypeWrapper<RotateEndpointSecretPayload>;
+  StatsBucket: StatsBucket;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Tenant: ResolverTypeWrapper<TenantModel>;
+  TenantConnection: ResolverTypeWrapper<Omit<TenantConnection, 'edges'> & { edges: Array<ResolversTypes['TenantEdge']> }>;
+  TenantEdge: ResolverTypeWrapper<Omit<TenantEdge, 'node'> & { node: ResolversTypes['Tenant'] }>;
+  TenantFilter: TenantFilter;
+  TenantLimits: ResolverTypeWrapper<TenantLimits>;
+  TenantLimitsInput: TenantLimitsInput;
   TenantStatus: TenantStatus;
   UpdateEndpointInput: UpdateEndpointInput;
+  UpdateEventTypeInput: UpdateEventTypeInput;
+  UpdateTenantInput: UpdateTenantInput;
+  UpdateTenantSettingsInput: UpdateTenantSettingsInput;
   Viewer: ResolverTypeWrapper<Omit<Viewer, 'tenant'> & { tenant?: Maybe<ResolversTypes['Tenant']> }>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   ApiKey: ApiKey;
+  ApiKeyConnection: ApiKeyConnection;
+  ApiKeyEdge: ApiKeyEdge;
   ApiKeyWithToken: ApiKeyWithToken;
+  AuditLogEntry: AuditLogEntry;
+  AuditLogEntryConnection: AuditLogEntryConnection;
+  AuditLogEntryEdge: AuditLogEntryEdge;
+  AuditLogFilter: AuditLogFilter;
   Boolean: Scalars['Boolean']['output'];
+  CreateApiKeyInput: CreateApiKeyInput;
+  CreateApiKeyPayload: CreateApiKeyPayload;
   CreateEndpointInput: CreateEndpointInput;
   CreateEndpointPayload: Omit<CreateEndpointPayload, 'endpoint'> & { endpoint: ResolversParentTypes['Endpoint'] };
   CreateEventTypeInput: CreateEventTypeInput;
@@ -518,27 +1080,57 @@ export type ResolversParentTypes = {
   DeliveryAttempt: DeliveryAttemptModel;
   DeliveryConnection: Omit<DeliveryConnection, 'edges'> & { edges: Array<ResolversParentTypes['DeliveryEdge']> };
   DeliveryEdge: Omit<DeliveryEdge, 'node'> & { node: ResolversParentTypes['Delivery'] };
+  DeliveryFilter: DeliveryFilter;
+  DeliveryStats: DeliveryStats;
+  DeliveryStatsBucket: DeliveryStatsBucket;
+  DeliveryStatsFilter: DeliveryStatsFilter;
+  DeliveryStatusCounts: DeliveryStatusCounts;
   Endpoint: EndpointModel;
+  EndpointConnection: Omit<EndpointConnection, 'edges'> & { edges: Array<ResolversParentTypes['EndpointEdge']> };
+  EndpointEdge: Omit<EndpointEdge, 'node'> & { node: ResolversParentTypes['Endpoint'] };
+  EndpointFilter: EndpointFilter;
   Event: EventModel;
+  EventConnection: Omit<EventConnection, 'edges'> & { edges: Array<ResolversParentTypes['EventEdge']> };
+  EventEdge: Omit<EventEdge, 'node'> & { node: ResolversParentTypes['Event'] };
+  EventFilter: EventFilter;
   EventType: EventTypeModel;
+  Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
+  LatencyPercentiles: LatencyPercentiles;
   Mutation: Record<PropertyKey, never>;
+  OperationalEvent: OperationalEvent;
+  OperationalEventConnection: OperationalEventConnection;
+  OperationalEventEdge: OperationalEventEdge;
+  OperationalEventFilter: OperationalEventFilter;
   PageInfo: PageInfo;
+  PortalSession: PortalSession;
   PublishEventInput: PublishEventInput;
   PublishEventPayload: Omit<PublishEventPayload, 'deliveries' | 'event'> & { deliveries: Array<ResolversParentTypes['Delivery']>, event: ResolversParentTypes['Event'] };
+  PublishEventsInput: PublishEventsInput;
+  PublishEventsPayload: Omit<PublishEventsPayload, 'results'> & { results: Array<ResolversParentTypes['PublishEventPayload']> };
   Query: Record<PropertyKey, never>;
   ReplayDeadLettersPayload: ReplayDeadLettersPayload;
   RotateEndpointSecretPayload: RotateEndpointSecretPayload;
   String: Scalars['String']['output'];
   Tenant: TenantModel;
+  TenantConnection: Omit<TenantConnection, 'edges'> & { edges: Array<ResolversParentTypes['TenantEdge']> };
+  TenantEdge: Omit<TenantEdge, 'node'> & { node: ResolversParentTypes['Tenant'] };
+  TenantFilter: TenantFilter;
+  TenantLimits: TenantLimits;
+  TenantLimitsInput: TenantLimitsInput;
   UpdateEndpointInput: UpdateEndpointInput;
+  UpdateEventTypeInput: UpdateEventTypeInput;
+  UpdateTenantInput: UpdateTenantInput;
+  UpdateTenantSettingsInput: UpdateTenantSettingsInput;
   Viewer: Omit<Viewer, 'tenant'> & { tenant?: Maybe<ResolversParentTypes['Tenant']> };
 };
 
 export type ApiKeyResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ApiKey'] = ResolversParentTypes['ApiKey']> = {
+  consumerId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lastUsedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -547,12 +1139,47 @@ export type ApiKeyResolvers<ContextType = GraphQLContext, ParentType extends Res
   scopes?: Resolver<Array<ResolversTypes['ApiKeyScope']>, ParentType, ContextType>;
 };
 
+export type ApiKeyConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ApiKeyConnection'] = ResolversParentTypes['ApiKeyConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ApiKeyEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type ApiKeyEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ApiKeyEdge'] = ResolversParentTypes['ApiKeyEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType>;
+};
+
 export type ApiKeyWithTokenResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ApiKeyWithToken'] = ResolversParentTypes['ApiKeyWithToken']> = {
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   prefix?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   scopes?: Resolver<Array<ResolversTypes['ApiKeyScope']>, ParentType, ContextType>;
+  token?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type AuditLogEntryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditLogEntry'] = ResolversParentTypes['AuditLogEntry']> = {
+  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  actorKind?: Resolver<ResolversTypes['AuditActorKind'], ParentType, ContextType>;
+  apiKeyId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  details?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  targetId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+};
+
+export type AuditLogEntryConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditLogEntryConnection'] = ResolversParentTypes['AuditLogEntryConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['AuditLogEntryEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type AuditLogEntryEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditLogEntryEdge'] = ResolversParentTypes['AuditLogEntryEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AuditLogEntry'], ParentType, ContextType>;
+};
+
+export type CreateApiKeyPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CreateApiKeyPayload'] = ResolversParentTypes['CreateApiKeyPayload']> = {
+  apiKey?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType>;
   token?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
@@ -578,6 +1205,7 @@ export type DeliveryResolvers<ContextType = GraphQLContext, ParentType extends R
   endpoint?: Resolver<ResolversTypes['Endpoint'], ParentType, ContextType>;
   event?: Resolver<ResolversTypes['Event'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastAttempt?: Resolver<Maybe<ResolversTypes['DeliveryAttempt']>, ParentType, ContextType>;
   nextAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['DeliveryStatus'], ParentType, ContextType>;
 };
@@ -589,11 +1217,13 @@ export type DeliveryAttemptResolvers<ContextType = GraphQLContext, ParentType ex
   hint?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   outcome?: Resolver<ResolversTypes['AttemptOutcome'], ParentType, ContextType>;
   path?: Resolver<ResolversTypes['DeliveryPath'], ParentType, ContextType>;
+  requestBody?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   requestHeaders?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   responseBody?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   responseHeaders?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   responseStatus?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type DeliveryConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeliveryConnection'] = ResolversParentTypes['DeliveryConnection']> = {
@@ -606,58 +1236,148 @@ export type DeliveryEdgeResolvers<ContextType = GraphQLContext, ParentType exten
   node?: Resolver<ResolversTypes['Delivery'], ParentType, ContextType>;
 };
 
+export type DeliveryStatsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeliveryStats'] = ResolversParentTypes['DeliveryStats']> = {
+  attemptCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  attemptLatencyMs?: Resolver<Maybe<ResolversTypes['LatencyPercentiles']>, ParentType, ContextType>;
+  buckets?: Resolver<Array<ResolversTypes['DeliveryStatsBucket']>, ParentType, ContextType>;
+  counts?: Resolver<ResolversTypes['DeliveryStatusCounts'], ParentType, ContextType>;
+  since?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  successRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  until?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type DeliveryStatsBucketResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeliveryStatsBucket'] = ResolversParentTypes['DeliveryStatsBucket']> = {
+  counts?: Resolver<ResolversTypes['DeliveryStatusCounts'], ParentType, ContextType>;
+  start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type DeliveryStatusCountsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeliveryStatusCounts'] = ResolversParentTypes['DeliveryStatusCounts']> = {
+  cancelled?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  deadLettered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pending?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  succeeded?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type EndpointResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Endpoint'] = ResolversParentTypes['Endpoint']> = {
   consumerId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   disabledReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTypes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  failingSince?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   headers?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   health?: Resolver<ResolversTypes['EndpointHealth'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   metadata?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   rateLimit?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   retrySchedule?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  stats?: Resolver<ResolversTypes['DeliveryStats'], ParentType, ContextType, Partial<EndpointStatsArgs>>;
   status?: Resolver<ResolversTypes['EndpointStatus'], ParentType, ContextType>;
   timeoutMs?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type EndpointConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EndpointConnection'] = ResolversParentTypes['EndpointConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['EndpointEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type EndpointEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EndpointEdge'] = ResolversParentTypes['EndpointEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Endpoint'], ParentType, ContextType>;
+};
+
 export type EventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Event'] = ResolversParentTypes['Event']> = {
   consumerId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  deliveries?: Resolver<Array<ResolversTypes['Delivery']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   idempotencyKey?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  payload?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  payload?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  payloadExpungedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type EventConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EventConnection'] = ResolversParentTypes['EventConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['EventEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type EventEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EventEdge'] = ResolversParentTypes['EventEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Event'], ParentType, ContextType>;
 };
 
 export type EventTypeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EventType'] = ResolversParentTypes['EventType']> = {
   archived?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  example?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   schema?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
 
+export type LatencyPercentilesResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['LatencyPercentiles'] = ResolversParentTypes['LatencyPercentiles']> = {
+  p50?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  p95?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  p99?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  archiveEventType?: Resolver<ResolversTypes['EventType'], ParentType, ContextType, RequireFields<MutationArchiveEventTypeArgs, 'name'>>;
+  createApiKey?: Resolver<ResolversTypes['CreateApiKeyPayload'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'input'>>;
   createEndpoint?: Resolver<ResolversTypes['CreateEndpointPayload'], ParentType, ContextType, RequireFields<MutationCreateEndpointArgs, 'input'>>;
   createEventType?: Resolver<ResolversTypes['EventType'], ParentType, ContextType, RequireFields<MutationCreateEventTypeArgs, 'input'>>;
+  createPortalSession?: Resolver<ResolversTypes['PortalSession'], ParentType, ContextType, RequireFields<MutationCreatePortalSessionArgs, 'consumerId'>>;
   createTenant?: Resolver<ResolversTypes['CreateTenantPayload'], ParentType, ContextType, RequireFields<MutationCreateTenantArgs, 'input'>>;
   deleteEndpoint?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteEndpointArgs, 'id'>>;
+  expungeEventPayload?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationExpungeEventPayloadArgs, 'id'>>;
+  pauseEndpoint?: Resolver<ResolversTypes['Endpoint'], ParentType, ContextType, RequireFields<MutationPauseEndpointArgs, 'id'>>;
   publishEvent?: Resolver<ResolversTypes['PublishEventPayload'], ParentType, ContextType, RequireFields<MutationPublishEventArgs, 'input'>>;
+  publishEvents?: Resolver<ResolversTypes['PublishEventsPayload'], ParentType, ContextType, RequireFields<MutationPublishEventsArgs, 'input'>>;
+  reactivateTenant?: Resolver<ResolversTypes['Tenant'], ParentType, ContextType, RequireFields<MutationReactivateTenantArgs, 'id'>>;
   replayDeadLetters?: Resolver<ResolversTypes['ReplayDeadLettersPayload'], ParentType, ContextType, Partial<MutationReplayDeadLettersArgs>>;
   replayDelivery?: Resolver<ResolversTypes['Delivery'], ParentType, ContextType, RequireFields<MutationReplayDeliveryArgs, 'id'>>;
+  resumeEndpoint?: Resolver<ResolversTypes['Endpoint'], ParentType, ContextType, RequireFields<MutationResumeEndpointArgs, 'id'>>;
   retryDeliveryNow?: Resolver<ResolversTypes['Delivery'], ParentType, ContextType, RequireFields<MutationRetryDeliveryNowArgs, 'id'>>;
   retryEndpointNow?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<MutationRetryEndpointNowArgs, 'endpointId'>>;
+  revokeApiKey?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'id'>>;
   rotateEndpointSecret?: Resolver<ResolversTypes['RotateEndpointSecretPayload'], ParentType, ContextType, RequireFields<MutationRotateEndpointSecretArgs, 'id'>>;
+  sendTestEvent?: Resolver<ResolversTypes['Delivery'], ParentType, ContextType, RequireFields<MutationSendTestEventArgs, 'endpointId'>>;
+  suspendTenant?: Resolver<ResolversTypes['Tenant'], ParentType, ContextType, RequireFields<MutationSuspendTenantArgs, 'id'>>;
+  unarchiveEventType?: Resolver<ResolversTypes['EventType'], ParentType, ContextType, RequireFields<MutationUnarchiveEventTypeArgs, 'name'>>;
   updateEndpoint?: Resolver<ResolversTypes['Endpoint'], ParentType, ContextType, RequireFields<MutationUpdateEndpointArgs, 'id' | 'input'>>;
+  updateEventType?: Resolver<ResolversTypes['EventType'], ParentType, ContextType, RequireFields<MutationUpdateEventTypeArgs, 'input' | 'name'>>;
+  updateTenant?: Resolver<ResolversTypes['Tenant'], ParentType, ContextType, RequireFields<MutationUpdateTenantArgs, 'id' | 'input'>>;
+  updateTenantSettings?: Resolver<ResolversTypes['Tenant'], ParentType, ContextType, RequireFields<MutationUpdateTenantSettingsArgs, 'input'>>;
+};
+
+export type OperationalEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['OperationalEvent'] = ResolversParentTypes['OperationalEvent']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  data?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  deliveryId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  endpointId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['OperationalEventType'], ParentType, ContextType>;
+};
+
+export type OperationalEventConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['OperationalEventConnection'] = ResolversParentTypes['OperationalEventConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['OperationalEventEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type OperationalEventEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['OperationalEventEdge'] = ResolversParentTypes['OperationalEventEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['OperationalEvent'], ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -665,17 +1385,39 @@ export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends R
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
+export type PortalSessionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PortalSession'] = ResolversParentTypes['PortalSession']> = {
+  consumerId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  token?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type PublishEventPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PublishEventPayload'] = ResolversParentTypes['PublishEventPayload']> = {
   deliveries?: Resolver<Array<ResolversTypes['Delivery']>, ParentType, ContextType>;
   event?: Resolver<ResolversTypes['Event'], ParentType, ContextType>;
 };
 
+export type PublishEventsPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PublishEventsPayload'] = ResolversParentTypes['PublishEventsPayload']> = {
+  results?: Resolver<Array<ResolversTypes['PublishEventPayload']>, ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  apiKeys?: Resolver<ResolversTypes['ApiKeyConnection'], ParentType, ContextType, Partial<QueryApiKeysArgs>>;
+  auditLog?: Resolver<ResolversTypes['AuditLogEntryConnection'], ParentType, ContextType, Partial<QueryAuditLogArgs>>;
   deadLetters?: Resolver<ResolversTypes['DeliveryConnection'], ParentType, ContextType, Partial<QueryDeadLettersArgs>>;
+  deliveries?: Resolver<ResolversTypes['DeliveryConnection'], ParentType, ContextType, Partial<QueryDeliveriesArgs>>;
   delivery?: Resolver<Maybe<ResolversTypes['Delivery']>, ParentType, ContextType, RequireFields<QueryDeliveryArgs, 'id'>>;
+  deliveryStats?: Resolver<ResolversTypes['DeliveryStats'], ParentType, ContextType, Partial<QueryDeliveryStatsArgs>>;
   endpoint?: Resolver<Maybe<ResolversTypes['Endpoint']>, ParentType, ContextType, RequireFields<QueryEndpointArgs, 'id'>>;
   endpointSecret?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<QueryEndpointSecretArgs, 'endpointId'>>;
+  endpoints?: Resolver<ResolversTypes['EndpointConnection'], ParentType, ContextType, Partial<QueryEndpointsArgs>>;
   event?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<QueryEventArgs, 'id'>>;
+  eventType?: Resolver<Maybe<ResolversTypes['EventType']>, ParentType, ContextType, RequireFields<QueryEventTypeArgs, 'name'>>;
+  eventTypes?: Resolver<Array<ResolversTypes['EventType']>, ParentType, ContextType, Partial<QueryEventTypesArgs>>;
+  events?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, Partial<QueryEventsArgs>>;
+  operationalEvents?: Resolver<ResolversTypes['OperationalEventConnection'], ParentType, ContextType, Partial<QueryOperationalEventsArgs>>;
+  tenant?: Resolver<Maybe<ResolversTypes['Tenant']>, ParentType, ContextType, RequireFields<QueryTenantArgs, 'id'>>;
+  tenants?: Resolver<ResolversTypes['TenantConnection'], ParentType, ContextType, Partial<QueryTenantsArgs>>;
   viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
 };
 
@@ -691,11 +1433,33 @@ export type RotateEndpointSecretPayloadResolvers<ContextType = GraphQLContext, P
 export type TenantResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Tenant'] = ResolversParentTypes['Tenant']> = {
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  limits?: Resolver<ResolversTypes['TenantLimits'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  operationalEndpointId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  retrySchedule?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['TenantStatus'], ParentType, ContextType>;
+  suspendedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type TenantConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TenantConnection'] = ResolversParentTypes['TenantConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['TenantEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type TenantEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TenantEdge'] = ResolversParentTypes['TenantEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Tenant'], ParentType, ContextType>;
+};
+
+export type TenantLimitsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TenantLimits'] = ResolversParentTypes['TenantLimits']> = {
+  maxPayloadBytes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  publishBurst?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  publishRatePerSecond?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type ViewerResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = {
+  apiKey?: Resolver<Maybe<ResolversTypes['ApiKey']>, ParentType, ContextType>;
+  consumerId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   isOperator?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   scopes?: Resolver<Array<ResolversTypes['ApiKeyScope']>, ParentType, ContextType>;
   tenant?: Resolver<Maybe<ResolversTypes['Tenant']>, ParentType, ContextType>;
@@ -703,7 +1467,13 @@ export type ViewerResolvers<ContextType = GraphQLContext, ParentType extends Res
 
 export type Resolvers<ContextType = GraphQLContext> = {
   ApiKey?: ApiKeyResolvers<ContextType>;
+  ApiKeyConnection?: ApiKeyConnectionResolvers<ContextType>;
+  ApiKeyEdge?: ApiKeyEdgeResolvers<ContextType>;
   ApiKeyWithToken?: ApiKeyWithTokenResolvers<ContextType>;
+  AuditLogEntry?: AuditLogEntryResolvers<ContextType>;
+  AuditLogEntryConnection?: AuditLogEntryConnectionResolvers<ContextType>;
+  AuditLogEntryEdge?: AuditLogEntryEdgeResolvers<ContextType>;
+  CreateApiKeyPayload?: CreateApiKeyPayloadResolvers<ContextType>;
   CreateEndpointPayload?: CreateEndpointPayloadResolvers<ContextType>;
   CreateTenantPayload?: CreateTenantPayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
@@ -711,17 +1481,33 @@ export type Resolvers<ContextType = GraphQLContext> = {
   DeliveryAttempt?: DeliveryAttemptResolvers<ContextType>;
   DeliveryConnection?: DeliveryConnectionResolvers<ContextType>;
   DeliveryEdge?: DeliveryEdgeResolvers<ContextType>;
+  DeliveryStats?: DeliveryStatsResolvers<ContextType>;
+  DeliveryStatsBucket?: DeliveryStatsBucketResolvers<ContextType>;
+  DeliveryStatusCounts?: DeliveryStatusCountsResolvers<ContextType>;
   Endpoint?: EndpointResolvers<ContextType>;
+  EndpointConnection?: EndpointConnectionResolvers<ContextType>;
+  EndpointEdge?: EndpointEdgeResolvers<ContextType>;
   Event?: EventResolvers<ContextType>;
+  EventConnection?: EventConnectionResolvers<ContextType>;
+  EventEdge?: EventEdgeResolvers<ContextType>;
   EventType?: EventTypeResolvers<ContextType>;
   JSON?: GraphQLScalarType;
+  LatencyPercentiles?: LatencyPercentilesResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  OperationalEvent?: OperationalEventResolvers<ContextType>;
+  OperationalEventConnection?: OperationalEventConnectionResolvers<ContextType>;
+  OperationalEventEdge?: OperationalEventEdgeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PortalSession?: PortalSessionResolvers<ContextType>;
   PublishEventPayload?: PublishEventPayloadResolvers<ContextType>;
+  PublishEventsPayload?: PublishEventsPayloadResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   ReplayDeadLettersPayload?: ReplayDeadLettersPayloadResolvers<ContextType>;
   RotateEndpointSecretPayload?: RotateEndpointSecretPayloadResolvers<ContextType>;
   Tenant?: TenantResolvers<ContextType>;
+  TenantConnection?: TenantConnectionResolvers<ContextType>;
+  TenantEdge?: TenantEdgeResolvers<ContextType>;
+  TenantLimits?: TenantLimitsResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
 };
 
