@@ -30,7 +30,16 @@ export const tenants = pgTable('tenants', {
   status: tenantStatus('status').notNull().default('ACTIVE'),
   /** Overrides DELIVERY_RETRY_SCHEDULE for this tenant's endpoints; null = the gateway default. */
   retrySchedule: text('retry_schedule'),
+  /** Publish token bucket: refill per second and size; null = the gateway default. */
+  publishRatePerSecond: integer('publish_rate_per_second'),
+  publishBurst: integer('publish_burst'),
+  /** Largest accepted payload in bytes; null = the gateway default (256 KiB). */
+  maxPayloadBytes: integer('max_payload_bytes'),
+  /** One of the tenant's endpoints, which receives its operational events; null = none. */
+  operationalEndpointId: text('operational_endpoint_id'),
   createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  suspendedAt: ts('suspended_at'),
 });
 
 export const apiKeys = pgTable(
@@ -46,7 +55,11 @@ export const apiKeys = pgTable(
     /** SHA-256 of the token, hex; the token itself is shown once and never stored. */
     hash: text('hash').notNull(),
     scopes: text('scopes').array().notNull(),
+    /** Portal sessions: the one consumer this key sees. */
+    consumerId: text('consumer_id'),
     createdAt: createdAt(),
+    /** Portal sessions always expire; other keys may. */
+    expiresAt: ts('expires_at'),
     lastUsedAt: ts('last_used_at'),
     revokedAt: ts('revoked_at'),
   },
@@ -63,8 +76,11 @@ export const eventTypes = pgTable(
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
     schema: jsonb('schema'),
+    /** An example payload given by the tenant (else one is made from the schema). */
+    example: jsonb('example'),
     archived: boolean('archived').notNull().default(false),
     createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('event_types_tenant_name_idx').on(t.tenantId, t.name)],
 );
@@ -90,6 +106,8 @@ export const endpoints = pgTable(
     timeoutMs: integer('timeout_ms'),
     retrySchedule: text('retry_schedule'),
     metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
+    /** Since when every attempt has failed (set at the first failure after a success); drives auto-disable. */
+    failingSince: ts('failing_since'),
     /** Deleted endpoints are kept (their deliveries keep their attempt logs) but no longer listed or sent to. */
     deletedAt: ts('deleted_at'),
     createdAt: createdAt(),
@@ -124,7 +142,9 @@ export const events = pgTable(
       .references(() => tenants.id, { onDelete: 'cascade' }),
     eventType: text('event_type').notNull(),
     consumerId: text('consumer_id'),
-    payload: jsonb('payload').notNull(),
+    /** Null once expunged (on request, or by retention); the event and its delivery log stay. */
+    payload: jsonb('payload'),
+    payloadExpungedAt: ts('payload_expunged_at'),
     idempotencyKey: text('idempotency_key'),
     createdAt: createdAt(),
   },
@@ -181,6 +201,8 @@ export const deliveryAttempts = pgTable(
     path: deliveryPath('path').notNull(),
     startedAt: ts('started_at').notNull(),
     durationMs: integer('duration_ms').notNull(),
+    /** The URL dialled: the endpoint's URL at the time of the attempt. */
+    url: text('url').notNull().default(''),
     requestHeaders: jsonb('request_headers').$type<Record<string, string>>().notNull(),
     responseStatus: integer('response_status'),
     responseHeaders: jsonb('response_headers').$type<Record<string, string>>(),
@@ -190,4 +212,48 @@ export const deliveryAttempts = pgTable(
     hint: text('hint'),
   },
   (t) => [uniqueIndex('delivery_attempts_number_idx').on(t.deliveryId, t.attemptNumber)],
+);
+
+export const operationalEventType = pgEnum('operational_event_type', [
+  'ENDPOINT_DISABLED',
+  'ENDPOINT_RECOVERED',
+  'DELIVERY_DEAD_LETTERED',
+]);
+
+/** What the gateway did on its own, for the tenant to read (and receive, at its operational endpoint). */
+export const operationalEvents = pgTable(
+  'operational_events',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    type: operationalEventType('type').notNull(),
+    endpointId: text('endpoint_id'),
+    deliveryId: text('delivery_id'),
+    message: text('message').notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [index('operational_events_tenant_idx').on(t.tenantId, t.id)],
+);
+
+export const auditActorKind = pgEnum('audit_actor_kind', ['OPERATOR', 'API_KEY', 'PORTAL_SESSION']);
+
+/** Every mutation: who, what, when. Written in the mutation's own transaction. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    actorKind: auditActorKind('actor_kind').notNull(),
+    apiKeyId: text('api_key_id'),
+    action: text('action').notNull(),
+    targetId: text('target_id'),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [index('audit_log_tenant_idx').on(t.tenantId, t.id)],
 );

@@ -49,6 +49,7 @@ export async function recordAttempts(
           path,
           startedAt: result.startedAt,
           durationMs: result.durationMs,
+          url: delivery.endpoint.url,
           requestHeaders: redactSignature(headers),
           responseStatus: result.responseStatus,
           responseHeaders: result.responseHeaders,
