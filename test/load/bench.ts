@@ -21,10 +21,12 @@ scenarios, prints a table and, with --out, writes the figures as JSON.
   --fanout-endpoints N endpoints of the fan-out scenario (default 1000)
   --concurrency N      closed-loop publishers, and the floor's loops (default 32)
   --batch-size N       events per batch request (default 100)
-  --max-backlog N      closed loop: publishers wait while more deliveries are queued (default 1000)
+  --max-backlog N      closed loop: publishers wait while more deliveries are queued (default 500)
   --warmup S           seconds at the start of each phase not measured (default 3, at most 1/4 of it)
   --env KEY=VALUE      a gateway setting for this run (a lever to try); repeatable
   --cpu-prof           write V8 CPU profiles of the API and worker processes (see the end of the run)
+  --pg-stats           load pg_stat_statements (restarts the embedded Postgres once) and report the
+                       statements with the most Postgres time
   --out FILE           write the report as JSON
   --no-progress        no progress bar
 
@@ -46,10 +48,11 @@ const { values } = parseArgs({
     'fanout-endpoints': { type: 'string', default: '1000' },
     concurrency: { type: 'string', default: '32' },
     'batch-size': { type: 'string', default: '100' },
-    'max-backlog': { type: 'string', default: '1000' },
+    'max-backlog': { type: 'string', default: '500' },
     warmup: { type: 'string', default: '3' },
     env: { type: 'string', multiple: true, default: [] },
     'cpu-prof': { type: 'boolean', default: false },
+    'pg-stats': { type: 'boolean', default: false },
     out: { type: 'string' },
     'no-progress': { type: 'boolean', default: false },
     url: { type: 'string' },
@@ -107,6 +110,7 @@ const options: BenchOptions = {
   maxBacklog: positive('max-backlog', values['max-backlog']),
   warmupS: Number(values.warmup),
   showProgress: !values['no-progress'],
+  pgStats: values['pg-stats'],
 };
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -131,6 +135,7 @@ const report = await runBench({
           settings,
           log: (line) => log(`[bench] ${line}`),
           nodeArgs: profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
+          pgStatStatements: values['pg-stats'],
         }),
   config: {
     gateway: values.url ? `running at ${values.url}` : 'started by the benchmark (embedded defaults)',
@@ -146,6 +151,12 @@ const lines = [
   `Load average ${report.machine.loadAverageAtStart.join(' ')} at start, ${report.machine.loadAverageAtEnd?.join(' ')} at end, on ${report.machine.cores} cores (${report.machine.cpuModel}).`,
   ...report.notes,
 ];
+if (report.postgresTopStatements) {
+  lines.push('Postgres time by statement (pg_stat_statements), top 10:');
+  for (const st of report.postgresTopStatements.slice(0, 10)) {
+    lines.push(`  ${String(st.totalMs).padStart(7)} ms ${String(st.calls).padStart(7)} calls  ${st.query.slice(0, 110)}`);
+  }
+}
 if (profileDir)
   lines.push(`CPU profiles of the API and worker processes: ${profileDir} (open in Chrome DevTools or speedscope).`);
 process.stdout.write(`${lines.join('\n')}\nTotal ${report.totalSeconds}s.\n`);

@@ -25,6 +25,8 @@ export interface BenchOptions {
   maxBacklog: number;
   warmupS: number;
   showProgress: boolean;
+  /** Collect pg_stat_statements over the run (the server must load it: --pg-stats does for our own). */
+  pgStats?: boolean;
 }
 
 export interface BenchContext {

@@ -9,6 +9,7 @@ import { type Infrastructure, startInfrastructure } from '@acme/infra-local/infr
 import { freePort } from '@acme/infra-local/ports';
 import { spawnTypeScript, stopChild, waitForMessage } from './child-process.ts';
 import { now, sleep } from './clock.ts';
+import { preloadStatementStats } from './pg-stats.ts';
 import type { ProcessGroup } from './process-stats.ts';
 import type { TemporalTarget } from './temporal-probe.ts';
 
@@ -47,6 +48,8 @@ export interface OwnGatewayOptions {
   log: (line: string) => void;
   /** Node flags for the API and worker processes (e.g. --cpu-prof). */
   nodeArgs?: string[];
+  /** Restart the embedded Postgres with pg_stat_statements loaded, to see where its time goes. */
+  pgStatStatements?: boolean;
 }
 
 /**
@@ -73,14 +76,22 @@ export async function startOwnGateway(options: OwnGatewayOptions): Promise<Gatew
   let infra: Infrastructure | null = null;
   try {
     options.log(`Data in ${dataDir}`);
-    infra = await startInfrastructure({
+    const infraOptions = {
       dataDir,
       postgresPort: config.embeddedPostgresPort,
       temporalPort: config.temporal.devServerPort,
       temporalUiPort: config.temporal.devServerUiPort,
       temporalNamespace: config.temporal.namespace,
       log: options.log,
-    });
+    };
+    infra = await startInfrastructure(infraOptions);
+    if (options.pgStatStatements) {
+      // infra/local takes no Postgres flags: set the library in postgresql.auto.conf, and start again.
+      await preloadStatementStats(infra.databaseUrl);
+      await infra.stop();
+      infra = null;
+      infra = await startInfrastructure(infraOptions);
+    }
     const started = infra;
     const processes = await startGatewayProcesses({
       env: {

@@ -180,13 +180,15 @@ export function latencyResult(
   warmup: number,
   offeredRate: number,
 ): LatencyResult | null {
-  const dist = distribution(latencies(stream, tracker, run.startedAt + warmup));
+  // A phase cut short within its warm-up is measured whole: what it did send is all there is.
+  const measuredWarmup = run.overloaded && run.overloaded.afterMs <= warmup ? 0 : warmup;
+  const dist = distribution(latencies(stream, tracker, run.startedAt + measuredWarmup));
   if (!dist) return null;
   const late = distribution(run.lateMs);
   return {
     ...dist,
     offeredRate,
-    warmupMs: round(warmup, 0),
+    warmupMs: round(measuredWarmup, 0),
     missing: missing(stream, tracker),
     duplicates: tracker.duplicates,
     publishErrors: run.errors.toJSON(),

@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 import type { MachineInfo } from './machine.ts';
 import type { LatencyResult } from './open-loop-phase.ts';
+import type { StatementCost } from './pg-stats.ts';
 import type { PeakMemory } from './process-stats.ts';
 import type { FanoutResult } from './scenarios/fanout.ts';
 import type { FloorLatency, FloorThroughput } from './scenarios/floor.ts';
@@ -20,13 +21,25 @@ export interface BenchReport {
   latencyMs: LatencyResult | null;
   throughput: { single: ThroughputResult | null; batch: ThroughputResult | null; fanout10: ThroughputResult | null };
   fanout: FanoutResult | null;
-  isolation: { baselineP99Ms: number | null; hang: IsolationRun | null; fail: IsolationRun | null } | null;
+  isolation: {
+    /** Offered deliveries/s: --rate, or less when the gateway could not sustain --rate (see baseline). */
+    rate: number;
+    /** Its own latency run without a bad endpoint, when the latency scenario's was at another rate; else null. */
+    baseline: LatencyResult | null;
+    baselineP99Ms: number | null;
+    hang: IsolationRun | null;
+    fail: IsolationRun | null;
+  } | null;
   recovery: RecoveryResult | null;
   cost: Cost | null;
   floor: Floor | null;
   targets: TargetCheck[];
   machine: MachineInfo;
   config: Record<string, unknown>;
+  /** Where the run's time went: each phase's start, its wait for the previous queue, its length (s). */
+  timeline: { phase: string; startS: number; settleS: number; seconds: number }[];
+  /** With --pg-stats: the statements with the most Postgres time over the run. */
+  postgresTopStatements: StatementCost[] | null;
   notes: string[];
 }
 
@@ -155,7 +168,14 @@ export function renderTable(r: BenchReport): string {
   const lat = r.latencyMs;
   const fl = r.floor?.latencyMs;
   if (lat) {
-    row(`latency p50 ms at ${lat.offeredRate}/s`, fmt(lat.p50), fmt(fl?.p50), ratio(lat.p50, fl?.p50), target('latency p50'));
+    const cut = lat.overloaded ? ` (overloaded: stopped at ${round(lat.overloaded.afterMs / 1000, 1)}s)` : '';
+    row(
+      `latency p50 ms at ${lat.offeredRate}/s${cut}`,
+      fmt(lat.p50),
+      fmt(fl?.p50),
+      ratio(lat.p50, fl?.p50),
+      target('latency p50'),
+    );
     row(`latency p95 ms`, fmt(lat.p95), fmt(fl?.p95), ratio(lat.p95, fl?.p95));
     row(`latency p99 ms`, fmt(lat.p99), fmt(fl?.p99), ratio(lat.p99, fl?.p99), target('latency p99'));
     // Latency runs from when a publish was due: a starved load generator shows here, not as a faster gateway.
@@ -169,7 +189,7 @@ export function renderTable(r: BenchReport): string {
     if (!run) continue;
     const label = kind === 'hang' ? 'never-answering' : 'always-500';
     row(
-      `${label} endpoint: others' p99 ms`,
+      `${label} endpoint: others' p99 ms at ${r.isolation?.rate}/s`,
       `${fmt(run.others?.p99)} (${run.p99IncreasePct == null ? 'n/a' : `${run.p99IncreasePct > 0 ? '+' : ''}${run.p99IncreasePct}%`})`,
       `was ${fmt(r.isolation?.baselineP99Ms)}`,
       '',
@@ -184,7 +204,7 @@ export function renderTable(r: BenchReport): string {
     );
   }
   if (r.recovery) {
-    row('recovery after kill -9, ms', fmt(r.recovery.recoveryMs, 0), '', '', target('recovery'));
+    row(`recovery after kill -9 at ${r.recovery.rate}/s, ms`, fmt(r.recovery.recoveryMs, 0), '', '', target('recovery'));
     row('  deliveries lost', fmt(r.recovery.lost, 0), '', '', target('deliveries lost'));
   }
   const cpu = r.cost?.cpuSecondsPer1000;

@@ -4,6 +4,7 @@ import { type BenchContext, type BenchOptions, secondaryDurationS, warmupMs } fr
 import type { GatewayTarget } from './gateway.ts';
 import { GatewayClient } from './gateway-client.ts';
 import { describeMachine } from './machine.ts';
+import { resetStatementStats, topStatements } from './pg-stats.ts';
 import { ProcessSampler } from './process-stats.ts';
 import { Progress } from './progress.ts';
 import { Publisher } from './publisher.ts';
@@ -46,6 +47,7 @@ export async function runBench(input: RunBenchInput): Promise<BenchReport> {
   const selected = (name: Parameters<BenchOptions['scenarios']['has']>[0]) => options.scenarios.has(name);
   const progress = new Progress(options.showProgress, log);
   const notes: string[] = [];
+  const timeline: BenchReport['timeline'] = [];
 
   const receiver = await Receiver.start();
   let gateway: GatewayTarget | null = null;
@@ -86,10 +88,26 @@ export async function runBench(input: RunBenchInput): Promise<BenchReport> {
       floorPid,
     };
     const clockOffsetMs = round(await receiver.clockOffsetMs(), 3);
-    /** Before each phase: let the previous one's queue drain, and say so when it would not. */
-    const before = async (phase: string) => {
+    const pgStats = options.pgStats && gateway.databaseUrl ? await resetStatementStats(gateway.databaseUrl) : false;
+    if (options.pgStats && !pgStats) notes.push('pg_stat_statements is not loaded by this Postgres: no statement figures.');
+
+    /** Each phase: let the previous one's queue drain first (and say so when it would not), and time it. */
+    const step = async <T>(phase: string, message: string, run: () => Promise<T>): Promise<T> => {
+      log(`[bench] ${message}`);
+      const begun = now();
       const queued = await settle(ctx);
       if (queued > 0) notes.push(`${phase} started with ${queued} first attempts still queued from the phase before.`);
+      const settled = now();
+      try {
+        return await run();
+      } finally {
+        timeline.push({
+          phase,
+          startS: round((begun - started) / 1000, 1),
+          settleS: round((settled - begun) / 1000, 1),
+          seconds: round((now() - settled) / 1000, 1),
+        });
+      }
     };
 
     const canFloor = selected('floor') && gateway.databaseUrl !== null;
@@ -103,16 +121,19 @@ export async function runBench(input: RunBenchInput): Promise<BenchReport> {
     let fanout: BenchReport['fanout'] = null;
     let isolation: BenchReport['isolation'] = null;
     let recovery: BenchReport['recovery'] = null;
+    // Where the gateway has room to spare: half what it sustained at saturation, at most --rate.
+    const sustainable = () =>
+      throughput.single
+        ? Math.max(10, Math.min(options.rate, Math.round(throughput.single.deliveriesPerSecond / 2)))
+        : options.rate;
 
     if (selected('throughput') || selected('cost')) {
-      log('[bench] Throughput, one event per request...');
-      await before('throughput single');
-      throughput.single = await runThroughput(ctx, 'single', options.durationS);
+      throughput.single = await step('throughput single', 'Throughput, one event per request...', () =>
+        runThroughput(ctx, 'single', options.durationS),
+      );
     }
     if (canFloor) {
-      log('[bench] The floor at the same concurrency...');
-      await before('floor throughput');
-      floorThroughput = await runFloorThroughput(ctx);
+      floorThroughput = await step('floor throughput', 'The floor at the same concurrency...', () => runFloorThroughput(ctx));
     }
     if (selected('throughput')) {
       const probeTenant = await ctx.client.createTenant('bench batch probe');
@@ -126,49 +147,61 @@ export async function runBench(input: RunBenchInput): Promise<BenchReport> {
             'POST /v1/events/batch is not there yet: batches went as one GraphQL request of aliased publishEvent mutations.',
           );
         }
-        log(`[bench] Throughput, batches of ${batchMode.size} (${batchMode.kind})...`);
-        await before('throughput batch');
-        throughput.batch = await runThroughput(ctx, 'batch', secondaryDurationS(options), batchMode);
+        throughput.batch = await step('throughput batch', `Throughput, batches of ${batchMode.size} (${batchMode.kind})...`, () =>
+          runThroughput(ctx, 'batch', secondaryDurationS(options), batchMode),
+        );
       }
-      log('[bench] Throughput, fan-out to 10 endpoints...');
-      await before('throughput fan-out 10');
-      throughput.fanout10 = await runThroughput(ctx, 'fanout10', secondaryDurationS(options));
+      throughput.fanout10 = await step('throughput fan-out 10', 'Throughput, fan-out to 10 endpoints...', () =>
+        runThroughput(ctx, 'fanout10', secondaryDurationS(options)),
+      );
     }
     if (selected('latency') || selected('isolation')) {
-      log(`[bench] Latency at ${options.rate} deliveries/s...`);
-      await before('latency');
-      latency = await runLatency(ctx);
+      latency = await step('latency', `Latency at ${options.rate} deliveries/s...`, () =>
+        runLatency(ctx, 'latency', options.rate),
+      );
     }
     if (canFloor) {
-      log('[bench] The floor at the same rate...');
-      await before('floor latency');
-      floorLatency = await runFloorLatency(ctx);
+      floorLatency = await step('floor latency', 'The floor at the same rate...', () => runFloorLatency(ctx));
     }
     if (selected('fanout')) {
-      log(`[bench] Fan-out to ${options.fanoutEndpoints} endpoints...`);
-      await before('fan-out');
-      fanout = await runFanout(ctx);
+      fanout = await step('fan-out', `Fan-out to ${options.fanoutEndpoints} endpoints...`, () => runFanout(ctx));
     }
     if (selected('isolation')) {
-      // An overloaded latency run is no baseline: its p99 measures a queue, not the gateway.
-      const baselineP99Ms = latency && !latency.overloaded ? latency.p99 : null;
-      log('[bench] Isolation: one endpoint never answers...');
-      await before('isolation hang');
-      const hang = await runIsolation(ctx, 'hang', baselineP99Ms);
-      log('[bench] Isolation: one endpoint answers 500 at once...');
-      await before('isolation fail');
-      const fail = await runIsolation(ctx, 'fail', baselineP99Ms);
-      isolation = { baselineP99Ms, hang, fail };
+      // Isolation compares latencies with and without a bad endpoint: on an overloaded gateway both
+      // measure its queue, so then it runs where the gateway has room, with a baseline of its own.
+      let rate = options.rate;
+      let baseline = latency;
+      if (!latency || latency.overloaded) {
+        rate = sustainable();
+        if (!latency || rate < options.rate) {
+          baseline = await step('isolation baseline', `Isolation baseline: latency at ${rate} deliveries/s...`, () =>
+            runLatency(ctx, 'iso-baseline', rate),
+          );
+        }
+      }
+      const baselineP99Ms = baseline && !baseline.overloaded ? baseline.p99 : null;
+      const hang = await step('isolation hang', `Isolation at ${rate}/s: one endpoint never answers...`, () =>
+        runIsolation(ctx, 'hang', rate, baselineP99Ms),
+      );
+      const fail = await step('isolation fail', `Isolation at ${rate}/s: one endpoint answers 500 at once...`, () =>
+        runIsolation(ctx, 'fail', rate, baselineP99Ms),
+      );
+      isolation = { rate, baseline: baseline === latency ? null : baseline, baselineP99Ms, hang, fail };
     }
     if (selected('recovery')) {
       if (gateway.worker) {
-        log(`[bench] Recovery: kill -9 of the worker under load (waits up to the ${gateway.leaseMs / 1000}s claim lease)...`);
-        await before('recovery');
-        recovery = await runRecovery(ctx);
+        // Recovery needs spare capacity to catch up; at saturation the backlog never drains.
+        const rate = latency && !latency.overloaded ? options.rate : sustainable();
+        recovery = await step(
+          'recovery',
+          `Recovery at ${rate}/s: kill -9 of the worker (waits up to the ${gateway.leaseMs / 1000}s claim lease)...`,
+          () => runRecovery(ctx, rate),
+        );
       } else {
         notes.push('Recovery not measured: the worker was not started by the benchmark (--url), so it cannot restart it.');
       }
     }
+    const postgresTopStatements = pgStats ? await topStatements(gateway.databaseUrl!) : null;
 
     await sampler.stop();
     machine.loadAverageAtEnd = loadavg().map((l) => round(l));
@@ -213,8 +246,11 @@ export async function runBench(input: RunBenchInput): Promise<BenchReport> {
         dispatcherLeaseMs: gateway.leaseMs,
         gatewaySettings: gateway.settings,
         clockOffsetMs,
+        pgStatStatements: options.pgStats ?? false,
         ...input.config,
       },
+      timeline,
+      postgresTopStatements,
       notes,
     };
     return { ...report, targets: checkTargets(report) };

@@ -6,7 +6,7 @@ import type { BenchContext } from './context.ts';
  * Waits until the dispatcher has no first attempts queued (up to `timeoutMs`), so a phase does not
  * inherit the previous one's backlog. Returns what was still queued when it gave up (0: idle).
  */
-export async function settle(ctx: BenchContext, timeoutMs = 60_000): Promise<number> {
+export async function settle(ctx: BenchContext, timeoutMs = 30_000): Promise<number> {
   if (!ctx.gateway.databaseUrl) return 0;
   const sql = postgres(ctx.gateway.databaseUrl, { max: 1, onnotice: () => {} });
   try {

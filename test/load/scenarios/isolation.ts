@@ -1,6 +1,7 @@
 import { type BenchContext, setUpPhaseTenant, warmupMs } from '../context.ts';
 import { type LatencyResult, latencyResult, routedStream, runOpenLoopPhase } from '../open-loop-phase.ts';
 import { round } from '../stats.ts';
+import { OVERLOAD_AFTER_S } from './latency.ts';
 
 export type BadKind = 'hang' | 'fail';
 
@@ -22,7 +23,12 @@ export interface IsolationRun {
  * ends at the gateway's timeout) or answers 500 at once ("fail"). It gets its share of the events
  * (the same per-endpoint rate as each healthy one), on another origin, as another host would be.
  */
-export async function runIsolation(ctx: BenchContext, kind: BadKind, baselineP99: number | null): Promise<IsolationRun> {
+export async function runIsolation(
+  ctx: BenchContext,
+  kind: BadKind,
+  rate: number,
+  baselineP99: number | null,
+): Promise<IsolationRun> {
   const { options } = ctx;
   const phase = await setUpPhaseTenant(ctx, `iso-${kind}`, { endpoints: options.endpoints, routed: true, bad: kind });
   const bad = phase.bad!;
@@ -33,13 +39,13 @@ export async function runIsolation(ctx: BenchContext, kind: BadKind, baselineP99
     label: `isolation ${kind}`,
     phase,
     streams: [
-      routedStream(phase, options.rate),
-      { rate: options.rate / options.endpoints, route: () => ({ consumerId: bad.consumerId, paths: [bad.path] }) },
+      routedStream(phase, rate),
+      { rate: rate / options.endpoints, route: () => ({ consumerId: bad.consumerId, paths: [bad.path] }) },
     ],
     tracker,
     durationMs: options.durationS * 1000,
-    drainTimeoutMs: 30_000,
-    overloadAfterS: 5,
+    drainTimeoutMs: 15_000,
+    overloadAfterS: OVERLOAD_AFTER_S,
     awaited: (stream) => stream === 0,
   });
   const workflowsStarted = ctx.temporal ? await ctx.temporal.workflowsStartedSince(startedAt) : null;
@@ -48,7 +54,7 @@ export async function runIsolation(ctx: BenchContext, kind: BadKind, baselineP99
   ctx.receiver.untrack(tracker);
   ctx.receiver.untrack(badTracker);
 
-  const others = latencyResult(run, run.streams[0]!, tracker, warmupMs(options), options.rate);
+  const others = latencyResult(run, run.streams[0]!, tracker, warmupMs(options), rate);
   return {
     kind,
     others,

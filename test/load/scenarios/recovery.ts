@@ -4,6 +4,8 @@ import { missing, routedStream, runOpenLoopPhase } from '../open-loop-phase.ts';
 import { round } from '../stats.ts';
 
 export interface RecoveryResult {
+  /** Offered deliveries/s while the worker was killed and restarted. */
+  rate: number;
   /** kill -9 → the last delivery of every event published before the new worker was ready (ms). */
   recoveryMs: number | null;
   /** Set when the gateway could not keep up with the offered rate and publishing stopped early. */
@@ -28,7 +30,7 @@ export interface RecoveryResult {
  * throughout. Waits long enough for the dead worker's leased claims to come back (DISPATCHER_LEASE_MS),
  * then compares every accepted event id with the webhook-ids the receiver got.
  */
-export async function runRecovery(ctx: BenchContext): Promise<RecoveryResult> {
+export async function runRecovery(ctx: BenchContext, rate: number): Promise<RecoveryResult> {
   const { options, gateway } = ctx;
   const worker = gateway.worker!;
   const phase = await setUpPhaseTenant(ctx, 'recovery', { endpoints: options.endpoints, routed: true });
@@ -43,7 +45,7 @@ export async function runRecovery(ctx: BenchContext): Promise<RecoveryResult> {
   const run = await runOpenLoopPhase(ctx, {
     label: 'recovery (kill -9)',
     phase,
-    streams: [routedStream(phase, options.rate)],
+    streams: [routedStream(phase, rate)],
     tracker,
     durationMs,
     hooks: [
@@ -80,6 +82,7 @@ export async function runRecovery(ctx: BenchContext): Promise<RecoveryResult> {
     else last = Math.max(last, arrived);
   }
   return {
+    rate,
     recoveryMs: complete ? round(last - killedAt, 0) : null,
     workerRestartMs: round(workerRestartMs, 0),
     backlogAtRestart,
