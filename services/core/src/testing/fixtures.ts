@@ -10,7 +10,7 @@ import { createTenant } from '../tenants/create-tenant.ts';
 
 export const testSettings = {
   privateDestinationsAllowed: parseCidrList('127.0.0.0/8,::1/128'),
-  secretsMasterKey: randomBytes(32),
+  secretsMasterKey: { current: randomBytes(32) },
 };
 
 export function testDatabase(): Database {
