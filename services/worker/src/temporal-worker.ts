@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { Config, Logger } from '@acme/core';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { Activities } from './activities/index.ts';
+import { temporalConnectionOptions } from './temporal-connection.ts';
 
 const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 const RETRY_MS = 2000;
@@ -35,7 +36,7 @@ export class TemporalWorkerRunner {
       try {
         // Bundled once: a retry after Temporal was down should not pay for webpack again.
         this.bundle ??= await bundleWorkflowCode({ workflowsPath, logger: quietBundler });
-        this.connection = await NativeConnection.connect({ address: this.config.temporal.address });
+        this.connection = await NativeConnection.connect(temporalConnectionOptions(this.config.temporal));
         this.worker = await Worker.create({
           connection: this.connection,
           namespace: this.config.temporal.namespace,
