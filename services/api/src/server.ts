@@ -61,7 +61,7 @@ export async function startApi(config: Config, logger: Logger, options: { host?:
   registerPublishEvent(app, config, database, logger);
   await app.register(fastifyStatic, { root: portalAssetsDir, prefix: '/' });
 
-  const address = await app.listen({ port: config.port, host: options.host ?? '127.0.0.1' });
+  const address = await app.listen({ port: config.port, host: options.host ?? config.host });
   return {
     app,
     url: address,

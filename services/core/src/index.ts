@@ -3,9 +3,9 @@
 export { authenticate } from './auth/authenticate.ts';
 export { parseBearer } from './auth/parse-bearer.ts';
 export { type Access, type Principal, requireOperator, requireTenant, type TenantPrincipal } from './auth/principal.ts';
-export { type Config, loadConfig, loadDotEnv } from './config.ts';
+export { type Config, ConfigError, loadConfig, loadDotEnv } from './config.ts';
 export { connectDatabase, type Database, type Db } from './db/client.ts';
-export { migrateDatabase } from './db/migrate.ts';
+export { migrateDatabase, pendingMigrations } from './db/migrate.ts';
 export { getDelivery, listDeliveryAttempts } from './deliveries/get-delivery.ts';
 export { listDeadLetters } from './deliveries/list-dead-letters.ts';
 export { replayDeadLetters, replayDelivery } from './deliveries/replay-deliveries.ts';
