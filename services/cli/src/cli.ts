@@ -10,7 +10,7 @@ import { runStart } from './commands/start.ts';
 import { runWorker } from './commands/worker.ts';
 
 /** A bad setting is the operator's to fix: say what, without a stack trace. */
-function action<A extends unknown[]>(run: (...args: A) => Promise<number | undefined | void>) {
+function action<A extends unknown[]>(run: (...args: A) => Promise<unknown>) {
   return async (...args: A) => {
     try {
       const code = await run(...args);

@@ -59,6 +59,9 @@ const envSchema = z.object({
 });
 
 type Env = z.infer<typeof envSchema>;
+
+/** Every environment variable the gateway reads: what .env.example and the deploy files must agree with. */
+export const SETTING_NAMES: readonly string[] = Object.keys(envSchema.shape);
 export type Config = ReturnType<typeof loadConfig>;
 
 /** Reads `.env` from the working directory into process.env when there is one; real env vars win. */

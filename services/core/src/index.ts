@@ -3,7 +3,7 @@
 export { authenticate } from './auth/authenticate.ts';
 export { parseBearer } from './auth/parse-bearer.ts';
 export { type Access, type Principal, requireOperator, requireTenant, type TenantPrincipal } from './auth/principal.ts';
-export { type Config, ConfigError, loadConfig, loadDotEnv } from './config.ts';
+export { type Config, ConfigError, loadConfig, loadDotEnv, SETTING_NAMES } from './config.ts';
 export { connectDatabase, type Database, type Db } from './db/client.ts';
 export { migrateDatabase, pendingMigrations } from './db/migrate.ts';
 export { getDelivery, listDeliveryAttempts } from './deliveries/get-delivery.ts';
