@@ -3,7 +3,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, SETTING_NAMES } from './config.ts';
 
 let dataDir: string;
 beforeAll(async () => {
@@ -174,5 +174,14 @@ describe('Temporal connection settings', () => {
     expect(cloud.temporal).toMatchObject({ apiKey: 'key-123', namespace: 'acme.a1b2c', tls: undefined });
     expect(loadConfig({ ...production(), TEMPORAL_TLS: 'true' }).temporal.tls).toEqual({});
     expect(loadConfig({ ...production(), TEMPORAL_TLS: 'false', TEMPORAL_API_KEY: 'k' }).temporal.tls).toBe(false);
+  });
+});
+
+describe('.env.example', () => {
+  it('documents every setting the gateway reads, and nothing it does not', async () => {
+    const text = await readFile(new URL('../../../.env.example', import.meta.url), 'utf8');
+    const documented = [...text.matchAll(/^#? ?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);
+    // TEMPORAL_CLI_PATH is read by the `npm start` launcher (infra/local), not by the gateway's config.
+    expect([...new Set(documented)].filter((n) => n !== 'TEMPORAL_CLI_PATH').sort()).toEqual([...SETTING_NAMES].sort());
   });
 });
