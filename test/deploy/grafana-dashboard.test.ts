@@ -48,6 +48,7 @@ describe('Grafana dashboard infra/grafana/acme-webhooks.json', async () => {
   it('has latency percentiles and a Prometheus data source variable on every panel', () => {
     const latency = panels.find((p) => p.title.startsWith('Attempt latency'));
     expect(latency.targets.map((t: any) => t.expr.match(/histogram_quantile\(([\d.]+)/)?.[1])).toEqual(['0.5', '0.95', '0.99']);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's variable syntax, not a JS template
     for (const p of panels) expect(p.datasource.uid).toBe('${datasource}');
     expect(new Set(panels.map((p) => p.id)).size).toBe(panels.length);
   });
