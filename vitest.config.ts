@@ -4,7 +4,13 @@ import { defineConfig } from 'vitest/config';
 // Temporal dev server started by the global setup.
 export default defineConfig({
   test: {
-    include: ['services/*/src/**/*.test.ts', 'sdk/src/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/lint/**/*.test.ts'],
+    include: [
+      'services/*/src/**/*.test.ts',
+      'sdk/src/**/*.test.ts',
+      'test/e2e/**/*.test.ts',
+      'test/lint/**/*.test.ts',
+      'test/deploy/**/*.test.ts',
+    ],
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
