@@ -11,7 +11,9 @@ interface AstNode {
 /** Any GraphQL document the client can send; its type parameters carry the result and variables. */
 export type GraphQLDocument<TResult = unknown, TVariables = Record<string, unknown>> =
   | string
-  | DocumentTypeDecoration<TResult, TVariables>;
+  | DocumentTypeDecoration<TResult, TVariables>
+  // An untyped DocumentNode (graphql-tag's gql): it has none of DocumentTypeDecoration's members.
+  | { readonly kind: string; readonly definitions: readonly unknown[] };
 
 export function documentSource(document: GraphQLDocument<any, any>): string {
   if (typeof document === 'string') return document;
