@@ -4,8 +4,11 @@
 
 const encoder = new TextEncoder();
 
+// Named through Web Crypto itself: `CryptoKey` is a DOM global that Node-only type setups lack.
+type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
+
 /** The HMAC key of a `whsec_<base64>` secret (the prefix is optional); null when it is not base64. */
-export async function importSecret(secret: string, usage: 'sign' | 'verify'): Promise<CryptoKey | null> {
+export async function importSecret(secret: string, usage: 'sign' | 'verify'): Promise<HmacKey | null> {
   const bytes =
     typeof secret === 'string' ? base64ToBytes(secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret) : null;
   if (!bytes || bytes.length === 0) return null;
