@@ -67,6 +67,13 @@ describe('the packed @acme/webhooks-sdk', () => {
     ]);
   });
 
+  it('imports nothing at run time, so browsers and edge runtimes can load it', async () => {
+    for (const file of ['dist/index.js', 'dist/index.cjs']) {
+      const code = await readFile(join(consumer, 'node_modules/@acme/webhooks-sdk', file), 'utf8');
+      expect(code, file).not.toMatch(/\bfrom\s*["']|\bimport\s*\(|\brequire\s*\(\s*["']|\bprocess\.|\bBuffer\b/);
+    }
+  });
+
   it('installs with no dependencies', async () => {
     const installed = JSON.parse(await readFile(join(consumer, 'node_modules/@acme/webhooks-sdk/package.json'), 'utf8'));
     expect(installed.name).toBe('@acme/webhooks-sdk');
