@@ -268,3 +268,19 @@ describe('acme.graphql', () => {
     expect(calls).toHaveLength(1);
   });
 });
+
+describe('idempotency keys without crypto.randomUUID (a browser page on plain http)', () => {
+  it('still generates a v4 UUID', async () => {
+    const original = crypto.randomUUID;
+    Object.defineProperty(crypto, 'randomUUID', { value: undefined, configurable: true });
+    try {
+      const { fetch, calls } = scriptedFetch(published);
+      await client(fetch).events.publish({ eventType: 'invoice.paid', payload: {} });
+      expect(calls[0]!.body.variables.input.idempotencyKey).toMatch(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      );
+    } finally {
+      Object.defineProperty(crypto, 'randomUUID', { value: original, configurable: true });
+    }
+  });
+});

@@ -53,5 +53,15 @@ export class Events {
 }
 
 function withIdempotencyKey(input: PublishEventInput): PublishEventInput {
-  return input.idempotencyKey ? input : { ...input, idempotencyKey: crypto.randomUUID() };
+  return input.idempotencyKey ? input : { ...input, idempotencyKey: randomUuid() };
+}
+
+/** A v4 UUID. Browsers offer randomUUID only on https (and localhost); getRandomValues works everywhere. */
+function randomUuid(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
