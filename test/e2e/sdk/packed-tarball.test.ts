@@ -116,6 +116,23 @@ export async function f(): Promise<[Event, Delivery[], Page<Endpoint>, string]> 
   await acme.endpoints.list({ status: 'SLEEPING' });
   return [event, deliveries, page, payload.type + n];
 }
+
+// The snippet of the SDK's issue, as written.
+declare const apiKey: string, baseUrl: string, name: string, description: string, schema: object, url: string;
+declare const eventTypes: string[], eventType: string, payload: unknown, consumerId: string, idempotencyKey: string;
+declare const id: string, endpointId: string, query: string, variables: Record<string, unknown>, rawBody: string, headers: Headers;
+export async function snippet() {
+  const acme = new AcmeWebhooks({ apiKey, baseUrl });
+  await acme.eventTypes.create({ name, description, schema });
+  const { endpoint, secret } = await acme.endpoints.create({ url, eventTypes });
+  const { event, deliveries } = await acme.events.publish({ eventType, payload, consumerId, idempotencyKey });
+  await acme.deliveries.get(id);
+  await acme.deadLetters.list({ endpointId });
+  for await (const ep of acme.endpoints.iterate()) ep.url.toUpperCase();
+  await acme.graphql(query, variables);
+  const received = await verifyWebhook(secret, rawBody, headers);
+  return [endpoint.id, event.id, deliveries.length, received.type];
+}
 `;
     await writeFile(join(consumer, 'check.mts'), check);
     await writeFile(join(consumer, 'check.cts'), check);
