@@ -151,6 +151,8 @@ export const events = pgTable(
   (t) => [
     uniqueIndex('events_tenant_idempotency_idx').on(t.tenantId, t.idempotencyKey),
     index('events_tenant_created_idx').on(t.tenantId, t.createdAt),
+    // Retention walks the oldest payloads not yet expunged, across tenants.
+    index('events_retention_idx').on(t.createdAt).where(sql`payload_expunged_at is null`),
   ],
 );
 
@@ -211,7 +213,11 @@ export const deliveryAttempts = pgTable(
     error: text('error'),
     hint: text('hint'),
   },
-  (t) => [uniqueIndex('delivery_attempts_number_idx').on(t.deliveryId, t.attemptNumber)],
+  (t) => [
+    uniqueIndex('delivery_attempts_number_idx').on(t.deliveryId, t.attemptNumber),
+    // Retention deletes the oldest attempts first, across tenants.
+    index('delivery_attempts_started_idx').on(t.startedAt),
+  ],
 );
 
 export const operationalEventType = pgEnum('operational_event_type', [

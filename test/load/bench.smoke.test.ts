@@ -42,6 +42,7 @@ describe('npm run bench, on a tiny budget', () => {
               PORT: String(await freePort()),
               DATA_DIR: dataDir,
               DATABASE_URL: await createTestDatabase(),
+              MIGRATE_ON_START: 'false',
               TEMPORAL_ADDRESS: inject('temporalAddress'),
               TEMPORAL_TASK_QUEUE: `bench-${randomUUID()}`,
               ADMIN_API_KEY: adminKey,

@@ -7,9 +7,12 @@ import { pathToFileURL } from 'node:url';
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 /** Runs a TypeScript entry in a new Node process, with an IPC channel, the way `npm start` runs the services. */
-export function spawnTypeScript(entry: string, options: SpawnOptions & { nodeArgs?: string[] } = {}): ChildProcess {
-  const { nodeArgs = [], ...spawnOptions } = options;
-  return spawn(process.execPath, [...nodeArgs, '--import', tsxLoader, entry], {
+export function spawnTypeScript(
+  entry: string,
+  options: SpawnOptions & { nodeArgs?: string[] | undefined; args?: string[] } = {},
+): ChildProcess {
+  const { nodeArgs = [], args = [], ...spawnOptions } = options;
+  return spawn(process.execPath, [...nodeArgs, '--import', tsxLoader, entry, ...args], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     ...spawnOptions,
   });

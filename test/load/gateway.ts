@@ -13,8 +13,7 @@ import { preloadStatementStats } from './pg-stats.ts';
 import type { ProcessGroup } from './process-stats.ts';
 import type { TemporalTarget } from './temporal-probe.ts';
 
-const apiMain = fileURLToPath(new URL('../../services/api/src/main.ts', import.meta.url));
-const workerMain = fileURLToPath(new URL('../../services/worker/src/main.ts', import.meta.url));
+const cli = fileURLToPath(new URL('../../services/cli/src/cli.ts', import.meta.url));
 const DEFAULT_LEASE_MS = 75_000;
 
 /** The gateway under test, however it was found or started. */
@@ -98,6 +97,8 @@ export async function startOwnGateway(options: OwnGatewayOptions): Promise<Gatew
         ...env,
         DATABASE_URL: infra.databaseUrl,
         TEMPORAL_ADDRESS: infra.temporalAddress,
+        // Migrated by startInfrastructure, once, before either role starts (as npm start does).
+        MIGRATE_ON_START: 'false',
         WORKER_METRICS_URL: `http://127.0.0.1:${config.metrics.workerPort}/metrics`,
       },
       logDir: join(dataDir, 'logs'),
@@ -138,7 +139,7 @@ export interface GatewayProcessesOptions {
 }
 
 /**
- * The API and the worker as child processes, exactly as `npm start` runs them, on infrastructure
+ * The CLI's `api` and `worker` roles as child processes, exactly as `npm start` runs them, on infrastructure
  * that is already up (ours, or the test suite's). Resolves when the API is ready and the worker's
  * Temporal side polls its task queue, so no phase measures a process still warming up.
  */
@@ -151,22 +152,23 @@ export async function startGatewayProcesses(
     const fd = openSync(join(options.logDir, `${name}.log`), 'a');
     return ['ignore', fd, fd, 'ipc'] as const;
   };
-  const spawnService = (name: string, entry: string) =>
-    spawnTypeScript(entry, {
+  const spawnRole = (role: 'api' | 'worker') =>
+    spawnTypeScript(cli, {
+      args: [role],
       env: options.env,
       cwd: config.dataDir,
-      stdio: [...output(name)],
+      stdio: [...output(role)],
       nodeArgs: options.nodeArgs,
     });
 
-  const api = spawnService('api', apiMain);
+  const api = spawnRole('api');
   let worker: ChildProcess | null = null;
   const stop = async () => {
     await Promise.all([stopChild(api, 15_000), worker ? stopChild(worker, 20_000) : Promise.resolve()]);
   };
   const startWorker = async () => {
     const started = now();
-    worker = spawnService('worker', workerMain);
+    worker = spawnRole('worker');
     await waitForMessage(worker, (m: { ready?: boolean }) => (m?.ready ? true : undefined), 'The worker');
     return now() - started;
   };

@@ -1,7 +1,7 @@
 import { authenticate, type Config, connectDatabase, createRegistry, type Database, type Logger, parseBearer } from '@acme/core';
 import { portalAssetsDir } from '@acme/portal';
 import { typeDefs } from '@acme/schema/graphql';
-import { createWorkflowHandoff, handOverDeliveries, TemporalClientProvider } from '@acme/worker';
+import { checkReadiness, createWorkflowHandoff, handOverDeliveries, TemporalClientProvider } from '@acme/worker';
 import { ApolloServer } from '@apollo/server';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import fastifyStatic from '@fastify/static';
@@ -11,7 +11,6 @@ import type { GraphQLContext } from './graphql/context.ts';
 import { createFormatError } from './graphql/errors.ts';
 import { resolvers } from './graphql/resolvers/index.ts';
 import { registerMetricsRoute } from './http/metrics.ts';
-import { checkReadiness } from './http/readiness.ts';
 import { registerPublishEvent } from './rest/publish-event.ts';
 
 export interface ApiServer {
@@ -27,7 +26,7 @@ export async function startApi(config: Config, logger: Logger, options: { host?:
   if (!config.temporal.address) throw new Error('TEMPORAL_ADDRESS is required to start the API.');
   const database = connectDatabase(config.databaseUrl);
   // Lazy: the API starts, and publishing works, while Temporal is down (/readyz says so).
-  const temporal = new TemporalClientProvider(config.temporal.address, config.temporal.namespace);
+  const temporal = new TemporalClientProvider(config.temporal);
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.limits.requestBodyBytes,
@@ -62,7 +61,7 @@ export async function startApi(config: Config, logger: Logger, options: { host?:
   registerPublishEvent(app, config, database, logger);
   await app.register(fastifyStatic, { root: portalAssetsDir, prefix: '/' });
 
-  const address = await app.listen({ port: config.port, host: options.host ?? '127.0.0.1' });
+  const address = await app.listen({ port: config.port, host: options.host ?? config.host });
   return {
     app,
     url: address,

@@ -3,9 +3,9 @@
 export { authenticate } from './auth/authenticate.ts';
 export { parseBearer } from './auth/parse-bearer.ts';
 export { type Access, type Principal, requireOperator, requireTenant, type TenantPrincipal } from './auth/principal.ts';
-export { type Config, loadConfig, loadDotEnv } from './config.ts';
+export { type Config, ConfigError, loadConfig, loadDotEnv, SETTING_NAMES } from './config.ts';
 export { connectDatabase, type Database, type Db } from './db/client.ts';
-export { migrateDatabase } from './db/migrate.ts';
+export { migrateDatabase, pendingMigrations } from './db/migrate.ts';
 export { getDelivery, listDeliveryAttempts } from './deliveries/get-delivery.ts';
 export { listDeadLetters } from './deliveries/list-dead-letters.ts';
 export { replayDeadLetters, replayDelivery } from './deliveries/replay-deliveries.ts';
@@ -21,6 +21,7 @@ export { type AttemptOutcomeRecord, recordAttempts, type SentAttempt } from './d
 export { createEndpoint } from './endpoints/create-endpoint.ts';
 export { deleteEndpoint } from './endpoints/delete-endpoint.ts';
 export { getEndpoint } from './endpoints/get-endpoint.ts';
+export { type ReencryptProgress, reencryptEndpointSecrets } from './endpoints/reencrypt-secrets.ts';
 export { getEndpointSecret, rotateEndpointSecret } from './endpoints/rotate-endpoint-secret.ts';
 export { updateEndpoint } from './endpoints/update-endpoint.ts';
 export * from './errors.ts';
@@ -30,4 +31,5 @@ export { DELIVERIES_CHANNEL, publishEvent } from './events/publish-event.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { createDeliveryMetrics, createRegistry, type DeliveryMetrics, registerBacklogGauges } from './metrics.ts';
 export { cursorOf, type Page, type PageArgs } from './pagination/cursor.ts';
+export { deleteExpiredData, type RetentionProgress } from './retention/delete-expired-data.ts';
 export { createTenant } from './tenants/create-tenant.ts';

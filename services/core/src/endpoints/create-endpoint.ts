@@ -1,7 +1,7 @@
 import { endpointSecrets, endpoints, eventTypes } from '@acme/schema/db';
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { encryptSecret } from '../crypto/secret-box.ts';
+import { encryptSecret, type MasterKeys } from '../crypto/secret-box.ts';
 import type { Db } from '../db/client.ts';
 import type { Cidr } from '../delivery/cidr.ts';
 import { parseRetrySchedule } from '../delivery/retry-schedule.ts';
@@ -43,7 +43,7 @@ const input = endpointFields.extend({ url: z.string() });
 
 export interface EndpointSettings {
   privateDestinationsAllowed: readonly Cidr[];
-  secretsMasterKey: Buffer;
+  secretsMasterKey: MasterKeys;
 }
 
 /** Validates, guards the URL, and stores the endpoint with a new `whsec_` secret (encrypted), returned once here. */
