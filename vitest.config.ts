@@ -13,6 +13,7 @@ export default defineConfig({
       'test/e2e/**/*.test.ts',
       'test/lint/**/*.test.ts',
       'test/deploy/**/*.test.ts',
+      'test/load/**/*.test.ts',
     ],
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 60_000,
