@@ -50,7 +50,7 @@ describe('POST /v1/events', () => {
   it.each([
     ['no key', {}, { eventType: 'invoice.paid', payload: {} }, 401, 'UNAUTHENTICATED'],
     ['the operator key', 'admin', { eventType: 'invoice.paid', payload: {} }, 403, 'FORBIDDEN'],
-    ['an unknown event type', 'tenant', { eventType: 'nope', payload: {} }, 400, 'BAD_USER_INPUT'],
+    ['an unknown event type', 'tenant', { eventType: 'nope', payload: {} }, 422, 'BAD_USER_INPUT'],
     ['no payload', 'tenant', { eventType: 'invoice.paid' }, 400, 'BAD_USER_INPUT'],
     ['a payload over 256 KiB', 'tenant', { eventType: 'invoice.paid', payload: 'x'.repeat(300_000) }, 413, 'PAYLOAD_TOO_LARGE'],
   ])('answers %s with problem+json', async (_, who, body, status, code) => {

@@ -1,6 +1,6 @@
 // The domain: everything the transports (GraphQL, REST) and the worker call. No HTTP server,
 // GraphQL or Temporal imports here; `npm run lint` enforces it.
-export { type ApiKeyRecord } from './api-keys/api-key-columns.ts';
+export type { ApiKeyRecord } from './api-keys/api-key-columns.ts';
 export { createApiKey } from './api-keys/create-api-key.ts';
 export { createPortalSession, PORTAL_SESSION_TTL } from './api-keys/create-portal-session.ts';
 export { getApiKey, listApiKeys } from './api-keys/list-api-keys.ts';
@@ -26,7 +26,13 @@ export { connectDatabase, type Database, type Db } from './db/client.ts';
 export { migrateDatabase } from './db/migrate.ts';
 export { inTenant } from './db/tenant-scope.ts';
 export { attemptRequestBody } from './deliveries/attempt-request-body.ts';
-export { attemptsOfDeliveries, deliveriesOfEvents, getDeliveries, getDelivery, lastAttemptsOf } from './deliveries/get-delivery.ts';
+export {
+  attemptsOfDeliveries,
+  deliveriesOfEvents,
+  getDeliveries,
+  getDelivery,
+  lastAttemptsOf,
+} from './deliveries/get-delivery.ts';
 export { listDeadLetters } from './deliveries/list-dead-letters.ts';
 export { type DeliveryFilter, listDeliveries } from './deliveries/list-deliveries.ts';
 export { replayDeadLetters, replayDelivery } from './deliveries/replay-deliveries.ts';
@@ -60,8 +66,8 @@ export {
   DELIVERIES_CHANNEL,
   MAX_BATCH,
   type PublishEventInput,
-  type PublishSettings,
   type Published,
+  type PublishSettings,
   publishEvent,
   publishEvents,
 } from './events/publish-event.ts';
@@ -70,7 +76,14 @@ export { createLogger, type Logger } from './logger.ts';
 export { createDeliveryMetrics, createRegistry, type DeliveryMetrics, registerBacklogGauges } from './metrics.ts';
 export { listOperationalEvents, type OperationalEventFilter } from './operational-events/list-operational-events.ts';
 export { cursorOf, type Page, type PageArgs } from './pagination/cursor.ts';
-export { type DeliveryStats, deliveryStats, endpointStats, MAX_BUCKETS, type StatsArgs, type StatsBucket } from './stats/delivery-stats.ts';
+export {
+  type DeliveryStats,
+  deliveryStats,
+  endpointStats,
+  MAX_BUCKETS,
+  type StatsArgs,
+  type StatsBucket,
+} from './stats/delivery-stats.ts';
 export { createTenant } from './tenants/create-tenant.ts';
 export { getOwnTenant } from './tenants/get-own-tenant.ts';
 export { getTenant, listTenants, type TenantFilter } from './tenants/list-tenants.ts';

@@ -14,7 +14,11 @@ import { apiKeyColumns } from './api-key-columns.ts';
 const input = z.object({
   name: z.string().trim().min(1).max(200),
   scopes: z
-    .array(z.enum(API_KEY_SCOPES, { message: 'scopes are FULL_ACCESS, READ_ONLY or PUBLISH_ONLY (portal keys come from createPortalSession)' }))
+    .array(
+      z.enum(API_KEY_SCOPES, {
+        message: 'scopes are FULL_ACCESS, READ_ONLY or PUBLISH_ONLY (portal keys come from createPortalSession)',
+      }),
+    )
     .min(1)
     .max(3),
   expiresAt: z.date().nullish(),

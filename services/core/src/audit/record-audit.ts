@@ -16,7 +16,14 @@ export function auditDetails(args: Record<string, unknown>): Record<string, unkn
     if (value === undefined || LEFT_OUT.has(key)) continue;
     if (key === 'headers' && value && typeof value === 'object') {
       out[key] = Object.fromEntries(Object.keys(value).map((name) => [name, '[redacted]']));
-    } else if (value && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date) && key !== 'schema' && key !== 'metadata') {
+    } else if (
+      value &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      !(value instanceof Date) &&
+      key !== 'schema' &&
+      key !== 'metadata'
+    ) {
       out[key] = auditDetails(value as Record<string, unknown>);
     } else {
       out[key] = value;

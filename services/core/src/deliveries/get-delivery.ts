@@ -40,9 +40,7 @@ export function attemptsOfDeliveries(db: Db, caller: TenantCaller, deliveryIds: 
     tx
       .select()
       .from(deliveryAttempts)
-      .where(
-and(attemptVisibleTo(tx, caller), inArray(deliveryAttempts.deliveryId, [...deliveryIds])),
-      )
+      .where(and(attemptVisibleTo(tx, caller), inArray(deliveryAttempts.deliveryId, [...deliveryIds])))
       .orderBy(asc(deliveryAttempts.deliveryId), asc(deliveryAttempts.attemptNumber)),
   );
 }
@@ -65,6 +63,9 @@ function attemptVisibleTo(tx: DbOrTx, caller: TenantCaller) {
     eq(deliveryAttempts.tenantId, caller.tenantId),
     caller.consumerId === null
       ? undefined
-      : inArray(deliveryAttempts.deliveryId, tx.select({ id: deliveries.id }).from(deliveries).where(deliveryVisibleTo(tx, caller))),
+      : inArray(
+          deliveryAttempts.deliveryId,
+          tx.select({ id: deliveries.id }).from(deliveries).where(deliveryVisibleTo(tx, caller)),
+        ),
   );
 }

@@ -29,7 +29,11 @@ export async function replayDelivery(db: Db, caller: TenantCaller, id: string) {
 }
 
 /** Replays the caller's dead letters (of one endpoint, dead-lettered since a time), in bulk. */
-export async function replayDeadLetters(db: Db, caller: TenantCaller, filter: { endpointId?: string | null; since?: Date | null }) {
+export async function replayDeadLetters(
+  db: Db,
+  caller: TenantCaller,
+  filter: { endpointId?: string | null; since?: Date | null },
+) {
   return inTenant(db, caller.tenantId, async (tx) => {
     if (filter.endpointId) await assertEndpointAcceptsReplays(tx, caller, filter.endpointId);
     const replayable = tx

@@ -57,7 +57,7 @@ export async function createEndpoint(db: Db, settings: EndpointSettings, caller:
   const data = parseInput(input, raw);
   if (caller.consumerId !== null) {
     if (data.consumerId && data.consumerId !== caller.consumerId)
-      throw new ForbiddenError("A portal session creates endpoints for its own consumer only.", { field: 'consumerId' });
+      throw new ForbiddenError('A portal session creates endpoints for its own consumer only.', { field: 'consumerId' });
     data.consumerId = caller.consumerId;
   }
   const url = await assertDestinationAllowed(data.url, settings.privateDestinationsAllowed);

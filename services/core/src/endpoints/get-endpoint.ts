@@ -1,5 +1,5 @@
 import { endpoints } from '@acme/schema/db';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, inArray } from 'drizzle-orm';
 import type { TenantCaller } from '../auth/principal.ts';
 import type { Db } from '../db/client.ts';
 import { inTenant } from '../db/tenant-scope.ts';

@@ -72,14 +72,15 @@ async function publish(
 
   const results = await inTenant(db, caller.tenantId, async (tx) => {
     const { types, targets } = await lookUp(tx, caller.tenantId, items);
-    items.forEach((item, index) =>
+    for (const [index, item] of items.entries()) {
       atIndex(batch, index, () => {
         const type = types.get(item.eventType);
-        if (!type) throw new InvalidInputError(`Unknown event type "${item.eventType}". Create it first.`, { field: 'eventType' });
+        if (!type)
+          throw new InvalidInputError(`Unknown event type "${item.eventType}". Create it first.`, { field: 'eventType' });
         if (type.archived) throw new InvalidInputError(`The event type "${item.eventType}" is archived.`, { field: 'eventType' });
         assertPayloadMatches(type, item.payload);
-      }),
-    );
+      });
+    }
 
     const rows = items.map((item) => ({
       id: newId('evt'),

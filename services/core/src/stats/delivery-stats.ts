@@ -73,7 +73,8 @@ export async function deliveryStats(db: Db, caller: TenantCaller, args: StatsArg
 /** Several endpoints' stats in two grouped queries (a page of endpoints shows them all), by endpoint id. */
 export async function endpointStats(db: Db, caller: TenantCaller, endpointIds: readonly string[], args: StatsArgs) {
   const window = statsWindow(args);
-  const stats = endpointIds.length === 0 ? new Map() : await inTenant(db, caller.tenantId, (tx) => statsBy(tx, caller, window, endpointIds));
+  const stats =
+    endpointIds.length === 0 ? new Map() : await inTenant(db, caller.tenantId, (tx) => statsBy(tx, caller, window, endpointIds));
   return new Map(endpointIds.map((id) => [id, stats.get(id) ?? emptyStats(window)]));
 }
 

@@ -26,11 +26,7 @@ export async function updateTenantSettings(db: Db, caller: TenantCaller, raw: z.
         .select({ id: endpoints.id })
         .from(endpoints)
         .where(
-          and(
-            eq(endpoints.tenantId, caller.tenantId),
-            eq(endpoints.id, data.operationalEndpointId),
-            isNull(endpoints.deletedAt),
-          ),
+          and(eq(endpoints.tenantId, caller.tenantId), eq(endpoints.id, data.operationalEndpointId), isNull(endpoints.deletedAt)),
         );
       if (!endpoint)
         throw new InvalidInputError(`No endpoint ${data.operationalEndpointId}.`, { field: 'operationalEndpointId' });

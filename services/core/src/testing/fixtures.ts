@@ -59,7 +59,9 @@ const publishing = testPublishSettings();
 export async function publishMany(database: Database, tenantId: string, count: number) {
   const results = [];
   for (let i = 0; i < count; i++) {
-    results.push(await publishEvent(database.db, publishing, fullAccess(tenantId), { eventType: 'invoice.paid', payload: { i } }));
+    results.push(
+      await publishEvent(database.db, publishing, fullAccess(tenantId), { eventType: 'invoice.paid', payload: { i } }),
+    );
   }
   return results;
 }
