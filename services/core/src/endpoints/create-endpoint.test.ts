@@ -70,7 +70,9 @@ describe('createEndpoint', () => {
       { url, rateLimit: 0 },
       { url, retrySchedule: 'later' },
     ]) {
-      await expect(createEndpoint(database.db, testSettings, caller, input)).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+      await expect(createEndpoint(database.db, testSettings, caller, input as never)).rejects.toMatchObject({
+        code: 'BAD_USER_INPUT',
+      });
     }
   });
 });
