@@ -20,13 +20,21 @@ async function gql(document: string, variables: Record<string, unknown>, token?:
 }
 
 async function keyWith(tenant: TestTenant, scope: string): Promise<string> {
-  const body = await gql(`mutation { createApiKey(input: { name: "${scope}", scopes: [${scope}] }) { token apiKey { id } } }`, {}, tenant.token);
+  const body = await gql(
+    `mutation { createApiKey(input: { name: "${scope}", scopes: [${scope}] }) { token apiKey { id } } }`,
+    {},
+    tenant.token,
+  );
   expect(body.errors).toBeUndefined();
   return body.data.createApiKey.token;
 }
 
 async function portalToken(tenant: TestTenant, consumerId: string): Promise<string> {
-  const body = await gql('mutation($c: String!) { createPortalSession(consumerId: $c) { token url } }', { c: consumerId }, tenant.token);
+  const body = await gql(
+    'mutation($c: String!) { createPortalSession(consumerId: $c) { token url } }',
+    { c: consumerId },
+    tenant.token,
+  );
   expect(body.errors).toBeUndefined();
   return body.data.createPortalSession.token;
 }
@@ -37,7 +45,11 @@ async function populatedTenant(name: string) {
   const ids = async (consumerId: string, typeName: string): Promise<Ids> => {
     const { endpoint } = await createEndpoint(gateway, tenant.token, { url: 'http://127.0.0.1:9/x', consumerId });
     const published = await publish(gateway, tenant.token, { eventType: 'invoice.paid', payload: { secret: name }, consumerId });
-    const key = await gql('mutation { createApiKey(input: { name: "spare", scopes: [READ_ONLY] }) { apiKey { id } } }', {}, tenant.token);
+    const key = await gql(
+      'mutation { createApiKey(input: { name: "spare", scopes: [READ_ONLY] }) { apiKey { id } } }',
+      {},
+      tenant.token,
+    );
     await gql(`mutation { createEventType(input: { name: "${typeName}" }) { name } }`, {}, tenant.token);
     return {
       tenantId: tenant.tenantId,
@@ -48,7 +60,11 @@ async function populatedTenant(name: string) {
       eventTypeName: typeName,
     };
   };
-  return { tenant, acme: await ids('acme', `${name.toLowerCase()}.private`), globex: await ids('globex', `${name.toLowerCase()}.other`) };
+  return {
+    tenant,
+    acme: await ids('acme', `${name.toLowerCase()}.private`),
+    globex: await ids('globex', `${name.toLowerCase()}.other`),
+  };
 }
 
 beforeAll(async () => {
@@ -91,7 +107,9 @@ describe('without a key', () => {
 
 describe('scopes', () => {
   const cases = (['READ_ONLY', 'PUBLISH_ONLY', 'PORTAL'] as const).flatMap((scope) =>
-    names.filter((n) => !allows(OPERATIONS[n]!.access, scope) && OPERATIONS[n]!.access !== 'operator').map((n) => [scope, n] as const),
+    names
+      .filter((n) => !allows(OPERATIONS[n]!.access, scope) && OPERATIONS[n]!.access !== 'operator')
+      .map((n) => [scope, n] as const),
   );
   const tokens = new Map<string, string>();
   beforeAll(async () => {
@@ -106,10 +124,13 @@ describe('scopes', () => {
     expect(codeOf(body)).toBe('FORBIDDEN');
   });
 
-  it.each(names.filter((n) => OPERATIONS[n]!.access === 'operator'))('a tenant key gets FORBIDDEN from the operator operation %s', async (name) => {
-    const op = OPERATIONS[name]!;
-    expect(codeOf(await gql(op.document, op.variables(victimIds), victim.token))).toBe('FORBIDDEN');
-  });
+  it.each(names.filter((n) => OPERATIONS[n]!.access === 'operator'))(
+    'a tenant key gets FORBIDDEN from the operator operation %s',
+    async (name) => {
+      const op = OPERATIONS[name]!;
+      expect(codeOf(await gql(op.document, op.variables(victimIds), victim.token))).toBe('FORBIDDEN');
+    },
+  );
 
   it.each(names.filter((n) => !['operator', 'any', 'key-admin'].includes(OPERATIONS[n]!.access)))(
     'the operator key gets FORBIDDEN from the tenant operation %s',
@@ -127,7 +148,9 @@ describe('scopes', () => {
 });
 
 describe("another tenant's ids", () => {
-  const idOperations = names.filter((n) => /\$(id|name|t)\b/.test(OPERATIONS[n]!.document) && OPERATIONS[n]!.access !== 'operator');
+  const idOperations = names.filter(
+    (n) => /\$(id|name|t)\b/.test(OPERATIONS[n]!.document) && OPERATIONS[n]!.access !== 'operator',
+  );
 
   it.each(idOperations)("%s with the victim's ids reveals and changes nothing", async (name) => {
     const op = OPERATIONS[name]!;
@@ -143,7 +166,16 @@ describe("another tenant's ids", () => {
       expect(text).not.toContain(victimIds.eventId);
       expect(text).not.toContain(victimIds.deliveryId);
       expect(text).not.toMatch(/"total":[1-9]/);
-      expect(['endpoint', 'event', 'delivery', 'eventType', 'deadLetters', 'deliveryStats', 'operationalEvents', 'auditLog']).toContain(name);
+      expect([
+        'endpoint',
+        'event',
+        'delivery',
+        'eventType',
+        'deadLetters',
+        'deliveryStats',
+        'operationalEvents',
+        'auditLog',
+      ]).toContain(name);
     }
   });
 
@@ -169,7 +201,9 @@ describe("another tenant's ids", () => {
   });
 
   it("reads another tenant's event over REST as 404", async () => {
-    const response = await fetch(`${gateway.url}/v1/events/${victimIds.eventId}`, { headers: { authorization: `Bearer ${attacker.token}` } });
+    const response = await fetch(`${gateway.url}/v1/events/${victimIds.eventId}`, {
+      headers: { authorization: `Bearer ${attacker.token}` },
+    });
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ code: 'NOT_FOUND' });
   });
@@ -182,7 +216,11 @@ describe('a portal session', () => {
   });
 
   it('says who it is in viewer', async () => {
-    const body = await gql('{ viewer { isOperator scopes consumerId tenant { id } apiKey { scopes consumerId expiresAt } } }', {}, portal);
+    const body = await gql(
+      '{ viewer { isOperator scopes consumerId tenant { id } apiKey { scopes consumerId expiresAt } } }',
+      {},
+      portal,
+    );
     expect(body.data.viewer).toMatchObject({
       isOperator: false,
       scopes: ['PORTAL'],
@@ -199,7 +237,10 @@ describe('a portal session', () => {
       const body = await gql(op.document, op.variables(globexIds), portal);
       const code = codeOf(body);
       if (code) expect(code).toBe('NOT_FOUND');
-      else expect(JSON.stringify(body.data)).not.toMatch(new RegExp(`${globexIds.endpointId}|${globexIds.eventId}|${globexIds.deliveryId}|"total":[1-9]`));
+      else
+        expect(JSON.stringify(body.data)).not.toMatch(
+          new RegExp(`${globexIds.endpointId}|${globexIds.eventId}|${globexIds.deliveryId}|"total":[1-9]`),
+        );
     },
   );
 
@@ -215,8 +256,12 @@ describe('a portal session', () => {
     expect(new Set(consumers)).toEqual(new Set(['"consumerId":"acme"']));
   });
 
-  it("creates endpoints for its own consumer only", async () => {
-    const own = await gql('mutation { createEndpoint(input: { url: "http://127.0.0.1:9/p" }) { endpoint { consumerId } } }', {}, portal);
+  it('creates endpoints for its own consumer only', async () => {
+    const own = await gql(
+      'mutation { createEndpoint(input: { url: "http://127.0.0.1:9/p" }) { endpoint { consumerId } } }',
+      {},
+      portal,
+    );
     expect(own.data.createEndpoint.endpoint.consumerId).toBe('acme');
     const other = await gql(
       'mutation { createEndpoint(input: { url: "http://127.0.0.1:9/p", consumerId: "globex" }) { endpoint { id } } }',
@@ -300,7 +345,11 @@ describe('destinations (SSRF) at create time', () => {
     ['credentials in the URL', 'https://admin:secret@example.com/hook'],
     ['an overlong URL', `https://example.com/${'a'.repeat(3000)}`],
   ])('refuses %s as BAD_USER_INPUT, on create and on update', async (_, url) => {
-    const create = await strict.graphql('mutation($url: String!) { createEndpoint(input: { url: $url }) { secret } }', { url }, token);
+    const create = await strict.graphql(
+      'mutation($url: String!) { createEndpoint(input: { url: $url }) { secret } }',
+      { url },
+      token,
+    );
     expect(create.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(create.body.data).toBeNull();
   });

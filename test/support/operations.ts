@@ -33,7 +33,11 @@ export const OPERATIONS: Record<string, Operation> = {
     variables: (i) => ({ name: i.eventTypeName }),
   },
   endpoints: { access: 'read', document: '{ endpoints { edges { node { id } } } }', variables: none },
-  endpoint: { access: 'read', document: 'query($id: ID!) { endpoint(id: $id) { id } }', variables: (i) => ({ id: i.endpointId }) },
+  endpoint: {
+    access: 'read',
+    document: 'query($id: ID!) { endpoint(id: $id) { id } }',
+    variables: (i) => ({ id: i.endpointId }),
+  },
   endpointSecret: {
     access: 'write',
     document: 'query($id: ID!) { endpointSecret(endpointId: $id) }',
@@ -42,7 +46,11 @@ export const OPERATIONS: Record<string, Operation> = {
   events: { access: 'read', document: '{ events { edges { node { id } } } }', variables: none },
   event: { access: 'read', document: 'query($id: ID!) { event(id: $id) { id } }', variables: (i) => ({ id: i.eventId }) },
   deliveries: { access: 'read', document: '{ deliveries { edges { node { id } } } }', variables: none },
-  delivery: { access: 'read', document: 'query($id: ID!) { delivery(id: $id) { id } }', variables: (i) => ({ id: i.deliveryId }) },
+  delivery: {
+    access: 'read',
+    document: 'query($id: ID!) { delivery(id: $id) { id } }',
+    variables: (i) => ({ id: i.deliveryId }),
+  },
   deadLetters: {
     access: 'read',
     document: 'query($id: ID) { deadLetters(endpointId: $id) { edges { node { id } } } }',
@@ -75,7 +83,11 @@ export const OPERATIONS: Record<string, Operation> = {
     document: 'mutation($id: ID!) { updateTenant(id: $id, input: { name: "renamed" }) { id } }',
     variables: (i) => ({ id: i.tenantId }),
   },
-  suspendTenant: { access: 'operator', document: 'mutation($id: ID!) { suspendTenant(id: $id) { id } }', variables: (i) => ({ id: i.tenantId }) },
+  suspendTenant: {
+    access: 'operator',
+    document: 'mutation($id: ID!) { suspendTenant(id: $id) { id } }',
+    variables: (i) => ({ id: i.tenantId }),
+  },
   reactivateTenant: {
     access: 'operator',
     document: 'mutation($id: ID!) { reactivateTenant(id: $id) { id } }',
@@ -91,7 +103,11 @@ export const OPERATIONS: Record<string, Operation> = {
     document: 'mutation($t: ID) { createApiKey(input: { name: "k", scopes: [READ_ONLY], tenantId: $t }) { token } }',
     variables: (i) => ({ t: i.tenantId }),
   },
-  revokeApiKey: { access: 'key-admin', document: 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }', variables: (i) => ({ id: i.apiKeyId }) },
+  revokeApiKey: {
+    access: 'key-admin',
+    document: 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }',
+    variables: (i) => ({ id: i.apiKeyId }),
+  },
   createPortalSession: {
     access: 'manage',
     document: 'mutation { createPortalSession(consumerId: "c") { token } }',
@@ -127,9 +143,21 @@ export const OPERATIONS: Record<string, Operation> = {
     document: 'mutation($id: ID!) { updateEndpoint(id: $id, input: { description: "d" }) { id } }',
     variables: (i) => ({ id: i.endpointId }),
   },
-  deleteEndpoint: { access: 'write', document: 'mutation($id: ID!) { deleteEndpoint(id: $id) }', variables: (i) => ({ id: i.endpointId }) },
-  pauseEndpoint: { access: 'write', document: 'mutation($id: ID!) { pauseEndpoint(id: $id) { id } }', variables: (i) => ({ id: i.endpointId }) },
-  resumeEndpoint: { access: 'write', document: 'mutation($id: ID!) { resumeEndpoint(id: $id) { id } }', variables: (i) => ({ id: i.endpointId }) },
+  deleteEndpoint: {
+    access: 'write',
+    document: 'mutation($id: ID!) { deleteEndpoint(id: $id) }',
+    variables: (i) => ({ id: i.endpointId }),
+  },
+  pauseEndpoint: {
+    access: 'write',
+    document: 'mutation($id: ID!) { pauseEndpoint(id: $id) { id } }',
+    variables: (i) => ({ id: i.endpointId }),
+  },
+  resumeEndpoint: {
+    access: 'write',
+    document: 'mutation($id: ID!) { resumeEndpoint(id: $id) { id } }',
+    variables: (i) => ({ id: i.endpointId }),
+  },
   rotateEndpointSecret: {
     access: 'write',
     document: 'mutation($id: ID!) { rotateEndpointSecret(id: $id) { secret } }',
@@ -147,7 +175,8 @@ export const OPERATIONS: Record<string, Operation> = {
   },
   publishEvents: {
     access: 'publish',
-    document: 'mutation { publishEvents(input: { events: [{ eventType: "invoice.paid", payload: {} }] }) { results { event { id } } } }',
+    document:
+      'mutation { publishEvents(input: { events: [{ eventType: "invoice.paid", payload: {} }] }) { results { event { id } } } }',
     variables: none,
   },
   expungeEventPayload: {

@@ -6,7 +6,7 @@ import type { Db } from '../db/client.ts';
 import { inTenant } from '../db/tenant-scope.ts';
 import { ConflictError } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { parseInput } from '../validation.ts';
+import { jsonValue, parseInput } from '../validation.ts';
 import { assertExampleMatches, assertValidSchema } from './payload-schema.ts';
 
 export const eventTypeName = z
@@ -16,8 +16,8 @@ export const eventTypeName = z
 const input = z.object({
   name: eventTypeName,
   description: z.string().max(2000).nullish(),
-  schema: z.unknown().optional(),
-  example: z.unknown().optional(),
+  schema: jsonValue.optional(),
+  example: jsonValue.optional(),
 });
 
 /** Checks a schema and an example together: the schema must be valid, and the example must match it. */

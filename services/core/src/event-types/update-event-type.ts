@@ -6,14 +6,14 @@ import type { TenantCaller } from '../auth/principal.ts';
 import type { Db } from '../db/client.ts';
 import { inTenant } from '../db/tenant-scope.ts';
 import { NotFoundError } from '../errors.ts';
-import { parseInput } from '../validation.ts';
+import { jsonValue, parseInput } from '../validation.ts';
 import { checkSchemaAndExample } from './create-event-type.ts';
 
 const input = z.object({
   description: z.string().max(2000).nullish(),
   /** null removes the schema; absent keeps it. */
-  schema: z.unknown().optional(),
-  example: z.unknown().optional(),
+  schema: jsonValue.optional(),
+  example: jsonValue.optional(),
 });
 
 /**
