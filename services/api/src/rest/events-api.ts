@@ -127,6 +127,8 @@ export async function registerEventsApi(
   await app.register(async (scope) => {
     // Responses are sent as built: the document's response schemas describe them, they do not filter them.
     scope.setSerializerCompiler(() => (data) => JSON.stringify(data));
+    // The document names problem+json (for responses); accept it as JSON so the plugin has a parser for every type it names.
+    scope.addContentTypeParser('application/problem+json', { parseAs: 'string' }, scope.getDefaultJsonParser('error', 'error'));
     await scope.register(openapiGlue, { specification: openapiPath, serviceHandlers, securityHandlers });
   });
 }

@@ -28,9 +28,11 @@ function makeAjv<T extends AjvDraft07 | Ajv2020>(Ctor: new (opts: object) => T):
   addFormats.default(ajv as never);
   return ajv;
 }
-const dialects = { draft2020: makeAjv(Ajv2020), draft07: makeAjv(AjvDraft07) };
+// Made on first use: the worker imports core too, and never validates a payload.
+let dialects: { draft2020: Ajv2020; draft07: AjvDraft07 } | undefined;
 
 function dialectOf(schema: object) {
+  dialects ??= { draft2020: makeAjv(Ajv2020), draft07: makeAjv(AjvDraft07) };
   const declared = (schema as { $schema?: unknown }).$schema;
   if (declared === undefined || (typeof declared === 'string' && declared.includes('2020-12'))) return dialects.draft2020;
   if (typeof declared === 'string' && declared.includes('draft-07')) return dialects.draft07;
