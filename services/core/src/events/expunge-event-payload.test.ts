@@ -1,3 +1,5 @@
+import { deliveries } from '@acme/schema/db';
+import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { attemptRequestBody } from '../deliveries/attempt-request-body.ts';
 import { publishMany, tenantWithEndpoints, testDatabase } from '../testing/fixtures.ts';
@@ -8,7 +10,7 @@ const database = testDatabase();
 afterAll(() => database.close());
 
 describe('expungeEventPayload', () => {
-  it('removes the payload and the request bodies rebuilt from it, and keeps the event', async () => {
+  it('removes the payload and the request bodies rebuilt from it, keeps the event, and cancels what was still to send', async () => {
     const { tenant, caller } = await tenantWithEndpoints(database, 1);
     const [published] = await publishMany(database, tenant.id, 1);
     const before = (await getEvent(database.db, caller, published!.event.id))!;
@@ -18,6 +20,8 @@ describe('expungeEventPayload', () => {
     const expunged = await expungeEventPayload(database.db, caller, before.id);
     expect(expunged).toMatchObject({ id: before.id, payload: null, payloadExpungedAt: expect.any(Date) });
     expect(attemptRequestBody(expunged)).toBeNull();
+    const [delivery] = await database.db.select().from(deliveries).where(eq(deliveries.id, published!.deliveries[0]!.id));
+    expect(delivery!.status).toBe('CANCELLED');
     expect((await expungeEventPayload(database.db, caller, before.id)).payloadExpungedAt).toEqual(expunged.payloadExpungedAt);
   });
 

@@ -1,4 +1,4 @@
-import { events } from '@acme/schema/db';
+import { deliveries, events } from '@acme/schema/db';
 import { and, eq, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit/record-audit.ts';
 import type { TenantCaller } from '../auth/principal.ts';
@@ -8,7 +8,8 @@ import { NotFoundError } from '../errors.ts';
 
 /**
  * Deletes an event's payload now (a customer's erasure request, say). The event, its deliveries and
- * their attempt log stay; attempts no longer show the body they sent. Expunging twice keeps the first time.
+ * their attempt log stay; attempts no longer show the body they sent. Deliveries still pending are
+ * CANCELLED: there is nothing left to send. Expunging twice keeps the first time.
  */
 export async function expungeEventPayload(db: Db, caller: TenantCaller, id: string) {
   return inTenant(db, caller.tenantId, async (tx) => {
@@ -18,6 +19,10 @@ export async function expungeEventPayload(db: Db, caller: TenantCaller, id: stri
       .where(and(eq(events.tenantId, caller.tenantId), eq(events.id, id)))
       .returning();
     if (!event) throw new NotFoundError(`No event ${id}.`);
+    await tx
+      .update(deliveries)
+      .set({ status: 'CANCELLED', completedAt: sql`now()`, leaseOwner: null, leaseExpiresAt: null })
+      .where(and(eq(deliveries.tenantId, caller.tenantId), eq(deliveries.eventId, id), eq(deliveries.status, 'PENDING')));
     await recordAudit(tx, caller, 'expungeEventPayload', id);
     return event;
   });
