@@ -11,9 +11,10 @@ import { newId } from '../ids.ts';
 import { effectiveLimits, type TenantLimits } from '../tenants/tenant-limits.ts';
 import { parseInput } from '../validation.ts';
 import type { PublishRateLimiter } from './publish-rate-limiter.ts';
+import { wakeDispatchers } from './wake-dispatchers.ts';
 
-/** Dispatchers LISTEN on this channel; a publish NOTIFYs it when its transaction commits. */
-export const DELIVERIES_CHANNEL = 'acme_deliveries';
+export { DELIVERIES_CHANNEL } from './wake-dispatchers.ts';
+
 export const MAX_BATCH = 100;
 
 const input = z.object({
@@ -49,7 +50,8 @@ export async function publishEvent(db: Db, settings: PublishSettings, caller: Te
 
 /**
  * Commits the events and one delivery per matching ACTIVE or PAUSED endpoint in one transaction:
- * the delivery rows are the outbox, so once this returns the events cannot be lost. Up to 100 at
+ * the delivery rows are the outbox, so once this returns the events cannot be lost; then wakes the
+ * dispatchers. Up to 100 at
  * once, all or nothing: any invalid event refuses the whole batch, naming its index. An event with
  * a consumer goes only to that consumer's endpoints; one without goes to endpoints with none.
  */
@@ -102,7 +104,6 @@ async function publish(
         : [],
     );
     const created = planned.length === 0 ? [] : await tx.insert(deliveries).values(planned).returning();
-    if (created.length > 0) await tx.execute(sql`select pg_notify(${DELIVERIES_CHANNEL}, '')`);
 
     const results: Published[] = [];
     for (const [index, row] of rows.entries()) {
@@ -115,6 +116,7 @@ async function publish(
     }
     return results;
   });
+  if (results.some((r) => !r.duplicate && r.deliveries.length > 0)) wakeDispatchers(db);
   return { results, rate };
 }
 

@@ -1,0 +1,32 @@
+import { deliveries } from '@acme/schema/db';
+import { eq } from 'drizzle-orm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { publishMany, tenantWithEndpoints, testDatabase } from '../testing/fixtures.ts';
+import { DELIVERIES_CHANNEL } from './wake-dispatchers.ts';
+
+const database = testDatabase();
+afterAll(() => database.close());
+
+describe('waking the dispatchers', () => {
+  it('NOTIFYs after the publish committed, so a woken dispatcher finds the delivery', async () => {
+    const { tenant } = await tenantWithEndpoints(database, 1);
+    const seen: boolean[] = [];
+    let woken: () => void = () => {};
+    const wake = new Promise<void>((resolve) => (woken = resolve));
+    const listener = await database.sql.listen(DELIVERIES_CHANNEL, async () => {
+      const rows = await database.db.select().from(deliveries).where(eq(deliveries.tenantId, tenant.id));
+      seen.push(rows.length === 1);
+      woken();
+    });
+    try {
+      await publishMany(database, tenant.id, 1);
+      await Promise.race([
+        wake,
+        new Promise((_, reject) => setTimeout(() => reject(new Error('no NOTIFY within 10 s')), 10_000)),
+      ]);
+      expect(seen[0]).toBe(true);
+    } finally {
+      await listener.unlisten();
+    }
+  });
+});
