@@ -8,15 +8,14 @@ const database = testDatabase();
 afterAll(() => database.close());
 
 describe('waking the dispatchers', () => {
-  it('NOTIFYs after the publish committed, so a woken dispatcher finds the delivery', async () => {
+  it('NOTIFYs once the publish committed, so a woken dispatcher finds the delivery', async () => {
     const { tenant } = await tenantWithEndpoints(database, 1);
-    const seen: boolean[] = [];
     let woken: () => void = () => {};
     const wake = new Promise<void>((resolve) => (woken = resolve));
     const listener = await database.sql.listen(DELIVERIES_CHANNEL, async () => {
       const rows = await database.db.select().from(deliveries).where(eq(deliveries.tenantId, tenant.id));
-      seen.push(rows.length === 1);
-      woken();
+      // Other test files publish too: only a wake-up that finds this delivery counts.
+      if (rows.length === 1) woken();
     });
     try {
       await publishMany(database, tenant.id, 1);
@@ -24,7 +23,6 @@ describe('waking the dispatchers', () => {
         wake,
         new Promise((_, reject) => setTimeout(() => reject(new Error('no NOTIFY within 10 s')), 10_000)),
       ]);
-      expect(seen[0]).toBe(true);
     } finally {
       await listener.unlisten();
     }
