@@ -15,8 +15,8 @@ const state = new WeakMap<Db, { inFlight: boolean; again: boolean }>();
  * at most the dispatchers' poll interval (1 s): the delivery rows are already committed.
  */
 export function wakeDispatchers(db: Db): void {
-  let s = state.get(db);
-  if (!s) state.set(db, (s = { inFlight: false, again: false }));
+  const s = state.get(db) ?? { inFlight: false, again: false };
+  state.set(db, s);
   if (s.inFlight) {
     s.again = true;
     return;
