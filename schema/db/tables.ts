@@ -182,6 +182,8 @@ export const events = pgTable(
   (t) => [
     uniqueIndex('events_tenant_idempotency_idx').on(t.tenantId, t.idempotencyKey),
     index('events_tenant_created_idx').on(t.tenantId, t.createdAt),
+    // Retention walks the oldest payloads not yet expunged, across tenants.
+    index('events_retention_idx').on(t.createdAt).where(sql`payload_expunged_at is null`),
     tenantIsolation(),
   ],
 );
@@ -248,7 +250,9 @@ export const deliveryAttempts = pgTable(
   },
   (t) => [
     uniqueIndex('delivery_attempts_number_idx').on(t.deliveryId, t.attemptNumber),
-    // Latency stats over a time window.
+    // Retention deletes the oldest attempts first, across tenants.
+    index('delivery_attempts_started_idx').on(t.startedAt),
+    // Latency stats over a tenant's time window.
     index('delivery_attempts_tenant_started_idx').on(t.tenantId, t.startedAt),
     tenantIsolation(),
   ],

@@ -11,7 +11,7 @@ import {
 } from '@acme/core';
 import { portalAssetsDir } from '@acme/portal';
 import { typeDefs } from '@acme/schema/graphql';
-import { createWorkflowHandoff, handOverDeliveries, TemporalClientProvider } from '@acme/worker';
+import { checkReadiness, createWorkflowHandoff, handOverDeliveries, TemporalClientProvider } from '@acme/worker';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import fastifyStatic from '@fastify/static';
@@ -24,7 +24,6 @@ import { createLoaders } from './graphql/loaders.ts';
 import { resolvers } from './graphql/resolvers/index.ts';
 import { registerMetricsRoute } from './http/metrics.ts';
 import { registerOpenApiDocument } from './http/openapi-document.ts';
-import { checkReadiness } from './http/readiness.ts';
 import { registerEventsApi } from './rest/events-api.ts';
 import { problem } from './rest/problem.ts';
 
@@ -41,7 +40,7 @@ export async function startApi(config: Config, logger: Logger, options: { host?:
   if (!config.temporal.address) throw new Error('TEMPORAL_ADDRESS is required to start the API.');
   const database = connectDatabase(config.databaseUrl);
   // Lazy: the API starts, and publishing works, while Temporal is down (/readyz says so).
-  const temporal = new TemporalClientProvider(config.temporal.address, config.temporal.namespace);
+  const temporal = new TemporalClientProvider(config.temporal);
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.limits.requestBodyBytes,
@@ -89,7 +88,7 @@ export async function startApi(config: Config, logger: Logger, options: { host?:
   registerOpenApiDocument(app);
   await app.register(fastifyStatic, { root: portalAssetsDir, prefix: '/' });
 
-  const address = await app.listen({ port: config.port, host: options.host ?? '127.0.0.1' });
+  const address = await app.listen({ port: config.port, host: options.host ?? config.host });
   if (!config.publicUrl) where.publicUrl = `http://127.0.0.1:${new URL(address).port}`;
   return {
     app,

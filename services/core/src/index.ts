@@ -21,9 +21,9 @@ export {
   type TenantCaller,
   type TenantPrincipal,
 } from './auth/principal.ts';
-export { type Config, loadConfig, loadDotEnv, MAX_PAYLOAD_CEILING } from './config.ts';
+export { type Config, ConfigError, loadConfig, loadDotEnv, MAX_PAYLOAD_CEILING, SETTING_NAMES } from './config.ts';
 export { connectDatabase, type Database, type Db } from './db/client.ts';
-export { migrateDatabase } from './db/migrate.ts';
+export { migrateDatabase, pendingMigrations } from './db/migrate.ts';
 export { inTenant } from './db/tenant-scope.ts';
 export { attemptRequestBody } from './deliveries/attempt-request-body.ts';
 export {
@@ -50,6 +50,7 @@ export { createEndpoint } from './endpoints/create-endpoint.ts';
 export { deleteEndpoint } from './endpoints/delete-endpoint.ts';
 export { getEndpoint, getEndpoints } from './endpoints/get-endpoint.ts';
 export { type EndpointFilter, listEndpoints } from './endpoints/list-endpoints.ts';
+export { type ReencryptProgress, reencryptEndpointSecrets } from './endpoints/reencrypt-secrets.ts';
 export { getEndpointSecret, rotateEndpointSecret } from './endpoints/rotate-endpoint-secret.ts';
 export { sendTestEvent } from './endpoints/send-test-event.ts';
 export { type UpdateEndpointInput, updateEndpoint } from './endpoints/update-endpoint.ts';
@@ -76,6 +77,7 @@ export { createLogger, type Logger } from './logger.ts';
 export { createDeliveryMetrics, createRegistry, type DeliveryMetrics, registerBacklogGauges } from './metrics.ts';
 export { listOperationalEvents, type OperationalEventFilter } from './operational-events/list-operational-events.ts';
 export { cursorOf, type Page, type PageArgs } from './pagination/cursor.ts';
+export { deleteExpiredData, type RetentionProgress } from './retention/delete-expired-data.ts';
 export {
   type DeliveryStats,
   deliveryStats,

@@ -1,9 +1,13 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Config, Logger } from '@acme/core';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Activities } from './activities/index.ts';
+import { temporalConnectionOptions } from './temporal-connection.ts';
 
 const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+// The built CLI (services/cli/build.ts) ships the workflows prebundled beside it: no webpack at start.
+const prebuiltBundlePath = fileURLToPath(new URL('./workflow-bundle.js', import.meta.url));
 const RETRY_MS = 2000;
 const quiet = () => {};
 const quietBundler = { trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet, log: quiet };
@@ -18,7 +22,7 @@ export class TemporalWorkerRunner {
   private connection: NativeConnection | null = null;
   private running: Promise<void> | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
-  private bundle: WorkflowBundle | null = null;
+  private bundle: WorkflowBundleOption | null = null;
 
   constructor(
     private readonly config: Config,
@@ -34,8 +38,10 @@ export class TemporalWorkerRunner {
     for (let attempt = 1; !this.stopped; attempt++) {
       try {
         // Bundled once: a retry after Temporal was down should not pay for webpack again.
-        this.bundle ??= await bundleWorkflowCode({ workflowsPath, logger: quietBundler });
-        this.connection = await NativeConnection.connect({ address: this.config.temporal.address });
+        this.bundle ??= existsSync(prebuiltBundlePath)
+          ? { codePath: prebuiltBundlePath }
+          : await bundleWorkflowCode({ workflowsPath, logger: quietBundler });
+        this.connection = await NativeConnection.connect(temporalConnectionOptions(this.config.temporal));
         this.worker = await Worker.create({
           connection: this.connection,
           namespace: this.config.temporal.namespace,

@@ -3,7 +3,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit } from '../audit/record-audit.ts';
 import type { TenantCaller } from '../auth/principal.ts';
-import { encryptSecret } from '../crypto/secret-box.ts';
+import { encryptSecret, type MasterKeys } from '../crypto/secret-box.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { inTenant } from '../db/tenant-scope.ts';
 import type { Cidr } from '../delivery/cidr.ts';
@@ -46,7 +46,7 @@ const input = endpointFields.extend({ url: z.string() });
 
 export interface EndpointSettings {
   privateDestinationsAllowed: readonly Cidr[];
-  secretsMasterKey: Buffer;
+  secretsMasterKey: MasterKeys;
 }
 
 /**

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { callerOf, NO_LIMIT_OVERRIDES, type TenantCaller } from '../auth/principal.ts';
 import { connectDatabase, type Database } from '../db/client.ts';
+import { migrateDatabase } from '../db/migrate.ts';
 import { parseCidrList } from '../delivery/cidr.ts';
 import { createEndpoint } from '../endpoints/create-endpoint.ts';
 import { createEventType } from '../event-types/create-event-type.ts';
@@ -12,7 +13,7 @@ import { createTenant } from '../tenants/create-tenant.ts';
 
 export const testSettings = {
   privateDestinationsAllowed: parseCidrList('127.0.0.0/8,::1/128'),
-  secretsMasterKey: randomBytes(32),
+  secretsMasterKey: { current: randomBytes(32) },
 };
 
 /** Publishing with the gateway defaults and a bucket of its own, so tests never wait on the rate limit. */
@@ -64,4 +65,18 @@ export async function publishMany(database: Database, tenantId: string, count: n
     );
   }
   return results;
+}
+
+/** A fresh, migrated database of its own, for operations that look at every row (not just one tenant's). */
+export async function isolatedTestDatabase(): Promise<Database> {
+  const name = `test_${randomBytes(12).toString('hex')}`;
+  const admin = connectDatabase(inject('adminDatabaseUrl'), { max: 1 });
+  try {
+    await admin.sql.unsafe(`create database "${name}"`);
+  } finally {
+    await admin.close();
+  }
+  const url = inject('databaseUrl').replace(/\/[^/]+$/, `/${name}`);
+  await migrateDatabase(url);
+  return connectDatabase(url, { max: 4 });
 }

@@ -1,7 +1,7 @@
 import type { Database } from '@acme/core';
-import type { TemporalClientProvider } from '@acme/worker';
+import type { TemporalClientProvider } from './temporal-client.ts';
 
-/** Ready only when both stores answer: Postgres to a query, Temporal to a health check. */
+/** Ready only when both stores answer: Postgres to a query, Temporal to a health check. The API and the worker both answer /readyz with it. */
 export async function checkReadiness(database: Database, temporal: TemporalClientProvider, timeoutMs = 2000) {
   const [postgres, temporalOk] = await Promise.all([
     withTimeout(
