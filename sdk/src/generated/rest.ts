@@ -157,8 +157,14 @@ export interface components {
             detail: string;
             /** @enum {string} */
             code: "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "BAD_USER_INPUT" | "CONFLICT" | "RATE_LIMITED" | "PAYLOAD_TOO_LARGE" | "INTERNAL_SERVER_ERROR";
-            /** @description The input field at fault */
+            /**
+             * @description The input field at fault, when there is one, as a path: `eventType`, `payload/amount` (a
+             *     payload failing its event type's JSON Schema: the JSON Pointer of the failing value under
+             *     `payload`), or `events/3/payload/amount` in a batch.
+             */
             field?: string;
+            /** @description In a batch: the index of the event at fault. */
+            index?: number;
             retryAfterSeconds?: number;
         };
     };
@@ -385,7 +391,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Slow down; Retry-After (seconds or HTTP date */
+            /** @description Slow down; Retry-After (seconds or HTTP date, capped at 1 h) sets the next attempt. */
             429: {
                 headers: {
                     [name: string]: unknown;

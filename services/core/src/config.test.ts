@@ -185,3 +185,37 @@ describe('.env.example', () => {
     expect([...new Set(documented)].filter((n) => n !== 'TEMPORAL_CLI_PATH').sort()).toEqual([...SETTING_NAMES].sort());
   });
 });
+
+describe('public URL and tenant limits', () => {
+  const dev = () => ({
+    DATA_DIR: dataDir,
+    ADMIN_API_KEY: 'acme_admin_0123456789abcdefghijklmnop',
+    SECRETS_MASTER_KEY: masterKey,
+  });
+
+  it('defaults the tenant limits, and leaves the public URL to the listening address', () => {
+    const config = loadConfig(dev());
+    expect(config.limits.tenantDefaults).toEqual({ publishRatePerSecond: 2000, publishBurst: 4000, maxPayloadBytes: 262144 });
+    expect(config.publicUrl).toBeNull();
+  });
+
+  it('takes PUBLIC_URL without its trailing slash, and the limits from the environment', () => {
+    const config = loadConfig({
+      ...dev(),
+      PUBLIC_URL: 'https://hooks.example.com/',
+      PUBLISH_RATE_PER_SECOND: '10',
+      MAX_PAYLOAD_BYTES: '1024',
+    });
+    expect(config.publicUrl).toBe('https://hooks.example.com');
+    expect(config.limits.tenantDefaults).toMatchObject({ publishRatePerSecond: 10, maxPayloadBytes: 1024 });
+  });
+
+  it.each([
+    ['PUBLIC_URL', 'ftp://example.com'],
+    ['PUBLIC_URL', 'https://example.com/#x'],
+    ['MAX_PAYLOAD_BYTES', String(2 * 1024 * 1024)],
+    ['PUBLISH_RATE_PER_SECOND', '0'],
+  ])('refuses %s=%s by name', (name, value) => {
+    expect(problemsOf({ ...dev(), [name]: value })).toEqual([expect.stringMatching(new RegExp(`^${name}:`))]);
+  });
+});

@@ -9,6 +9,8 @@ import { parseRetrySchedule } from './delivery/retry-schedule.ts';
 const DEFAULT_RETRY_SCHEDULE = '0s,5s,5m,30m,2h,5h,10h,10h';
 const DEV_PRIVATE_DESTINATIONS = '127.0.0.0/8,::1/128';
 const DAY_MS = 86_400_000;
+/** No payload limit (gateway default or per tenant) may exceed this: request bodies are capped just above it. */
+export const MAX_PAYLOAD_CEILING = 1024 * 1024;
 
 // 0 = any free port (tests).
 const port = z.coerce.number().int().min(0).max(65535);
@@ -56,6 +58,23 @@ const envSchema = z.object({
   /** Where the API finds the worker's metrics to append to its own /metrics (set by `npm start`). */
   WORKER_METRICS_URL: z.url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Where people reach the gateway (portal links); unset = this API's own address, http://127.0.0.1:$PORT. Set it in production. */
+  PUBLIC_URL: z
+    .string()
+    .url()
+    .refine((u) => /^https?:\/\//.test(u), 'PUBLIC_URL must be an http(s) URL')
+    .refine((u) => !/[?#]/.test(u), 'PUBLIC_URL must not carry a query or fragment')
+    .optional(),
+  /** Each tenant's publish token bucket (per API process), unless the operator set the tenant's own limits. */
+  PUBLISH_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1_000_000).default(2000),
+  PUBLISH_BURST: z.coerce.number().int().min(1).max(1_000_000).default(4000),
+  /** Largest accepted event payload (JSON bytes), unless the tenant has its own limit. */
+  MAX_PAYLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(MAX_PAYLOAD_CEILING)
+    .default(256 * 1024),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -155,9 +174,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     retentionMs: e.RETENTION_DAYS === 0 ? null : e.RETENTION_DAYS * DAY_MS,
     logLevel: e.LOG_LEVEL,
     metrics: { workerPort: e.WORKER_METRICS_PORT, workerUrl: e.WORKER_METRICS_URL },
+    /** null: this API's own address (http://127.0.0.1:$PORT once it listens). */
+    publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, '') : null,
     limits: {
-      payloadBytes: 256 * 1024,
-      requestBodyBytes: 1024 * 1024,
+      /** Gateway defaults; a tenant's own limits (set by the operator) override them. */
+      tenantDefaults: {
+        publishRatePerSecond: e.PUBLISH_RATE_PER_SECOND,
+        publishBurst: e.PUBLISH_BURST,
+        maxPayloadBytes: e.MAX_PAYLOAD_BYTES,
+      },
+      /** Any HTTP request body: room for the largest payload allowed plus its JSON envelope, or a batch of small events. */
+      requestBodyBytes: 2 * MAX_PAYLOAD_CEILING,
     },
     delivery: {
       dispatcherLeaseMs: e.DISPATCHER_LEASE_MS,

@@ -1,4 +1,5 @@
-import type { Config, Database, Principal } from '@acme/core';
+import type { Config, Database, Principal, PublishSettings } from '@acme/core';
+import type { Loaders } from './loaders.ts';
 
 export interface GraphQLContext {
   principal: Principal | null;
@@ -6,4 +7,10 @@ export interface GraphQLContext {
   config: Config;
   /** Hands deliveries to their endpoints' workflows now; if Temporal is down the worker's sweep does it later. */
   handOver(items: readonly { id: string; endpointId: string }[]): Promise<void>;
+  /** This process's publish rate limiter and the gateway's default limits. */
+  publishing: PublishSettings;
+  /** Where people reach the gateway: portal links start here. */
+  publicUrl: string;
+  /** Batching per request, so a page of N items costs one query per field, not N. */
+  loaders: Loaders;
 }

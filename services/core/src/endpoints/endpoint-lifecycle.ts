@@ -21,12 +21,15 @@ export async function cancelPendingDeliveries(tx: DbOrTx, endpointId: string): P
 
 /**
  * Back to ACTIVE after a pause: waiting first attempts go to the dispatchers (NOTIFY), and held
- * retries are marked for hand-off so the endpoint's workflow is started again to send them.
+ * retries are marked for hand-off and returned, for the caller to wake the endpoint's workflow with
+ * (the dispatchers' sweep does it otherwise).
  */
-export async function resumeEndpoint(tx: DbOrTx, endpointId: string): Promise<void> {
-  await tx
+export async function resumeEndpoint(tx: DbOrTx, endpointId: string): Promise<{ id: string; endpointId: string }[]> {
+  const held = await tx
     .update(deliveries)
     .set({ handedOff: false })
-    .where(and(eq(deliveries.endpointId, endpointId), eq(deliveries.status, 'PENDING'), eq(deliveries.handler, 'WORKFLOW')));
+    .where(and(eq(deliveries.endpointId, endpointId), eq(deliveries.status, 'PENDING'), eq(deliveries.handler, 'WORKFLOW')))
+    .returning({ id: deliveries.id, endpointId: deliveries.endpointId });
   await tx.execute(sql`select pg_notify(${DELIVERIES_CHANNEL}, '')`);
+  return held;
 }

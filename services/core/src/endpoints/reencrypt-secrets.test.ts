@@ -7,7 +7,7 @@ import type { Database } from '../db/client.ts';
 import { createEventType } from '../event-types/create-event-type.ts';
 import { newId } from '../ids.ts';
 import { createTenant } from '../tenants/create-tenant.ts';
-import { isolatedTestDatabase, testSettings } from '../testing/fixtures.ts';
+import { fullAccess, isolatedTestDatabase, testSettings } from '../testing/fixtures.ts';
 import { createEndpoint } from './create-endpoint.ts';
 import { reencryptEndpointSecrets } from './reencrypt-secrets.ts';
 import { rotateEndpointSecret } from './rotate-endpoint-secret.ts';
@@ -24,12 +24,13 @@ afterAll(() => database?.close());
 async function endpointsUnder(key: Buffer, count: number) {
   const settings = { ...testSettings, secretsMasterKey: { current: key } };
   const { tenant } = await createTenant(database.db, { name: 'rotation' });
-  await createEventType(database.db, tenant.id, { name: 'invoice.paid' });
+  const caller = fullAccess(tenant.id);
+  await createEventType(database.db, caller, { name: 'invoice.paid' });
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
-    ids.push((await createEndpoint(database.db, settings, tenant.id, { url: 'http://127.0.0.1:9/hook' })).endpoint.id);
+    ids.push((await createEndpoint(database.db, settings, caller, { url: 'http://127.0.0.1:9/hook' })).endpoint.id);
   }
-  await rotateEndpointSecret(database.db, settings, tenant.id, ids[0]!, 3600);
+  await rotateEndpointSecret(database.db, settings, caller, ids[0]!, 3600);
   return { ids, secrets: await loadSigningSecrets(database.db, settings.secretsMasterKey, ids) };
 }
 
