@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startInfrastructure } from '@acme/infra-local/infrastructure';
 import { freePort } from '@acme/infra-local/ports';
+import { buildPortalIfStale } from '@acme/portal/build';
 import type { TestProject } from 'vitest/node';
 import { keepExitCode } from './keep-exit-code.ts';
 
@@ -16,6 +17,11 @@ export default async function setup(project: TestProject) {
   // Postgres runs as the `postgres` user when we are root: it must be able to reach its folder.
   await chmod(dataDir, 0o755);
   const started = Date.now();
+  // The API serves the built portal (the browser tests need it): built beside the infrastructure's start.
+  const portalBuilt = buildPortalIfStale((line) => process.stderr.write(`[test setup] ${line}\n`)).then(
+    () => null,
+    (err: Error) => err,
+  );
   const infra = await startInfrastructure({
     dataDir,
     postgresPort: await freePort(),
@@ -25,6 +31,11 @@ export default async function setup(project: TestProject) {
     log: (line) => process.stderr.write(`[test setup] ${line}\n`),
   });
   process.stderr.write(`[test setup] Postgres and Temporal ready in ${Date.now() - started} ms\n`);
+  const portalError = await portalBuilt;
+  if (portalError) {
+    await infra.stop();
+    throw portalError;
+  }
   project.provide('databaseUrl', infra.databaseUrl);
   project.provide('adminDatabaseUrl', infra.databaseUrl.replace(/\/[^/]+$/, '/postgres'));
   project.provide('temporalAddress', infra.temporalAddress);
