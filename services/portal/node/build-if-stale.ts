@@ -46,6 +46,8 @@ export async function buildPortalIfStale(log: (line: string) => void = () => {})
   await new Promise<void>((resolve, reject) => {
     const child = spawn(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
       cwd: portalDir,
+      // Vite bundles React's development build when NODE_ENV says so (vitest sets it to "test").
+      env: { ...process.env, NODE_ENV: 'production' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

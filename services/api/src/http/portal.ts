@@ -28,6 +28,7 @@ export async function registerPortal(app: FastifyInstance, assetsDir: string): P
   await app.register(fastifyStatic, {
     root: assetsDir,
     prefix: '/',
+    cacheControl: false,
     // Vite names every asset by its content hash: a new build is new URLs, so they can be cached for good.
     setHeaders: (res, path) =>
       res.setHeader('cache-control', path.includes(`${assetsDir}/assets/`) ? 'public, max-age=31536000, immutable' : 'no-cache'),

@@ -123,8 +123,6 @@ export function EndpointFormModal({
       onClose={onClose}
       title={endpoint ? 'Edit endpoint' : 'Add an endpoint'}
       size="lg"
-      fullScreen={false}
-      closeButtonProps={{ 'aria-label': 'Close' }}
     >
       <form onSubmit={form.onSubmit((values) => save.mutate(values))} noValidate>
         <Stack gap="md">

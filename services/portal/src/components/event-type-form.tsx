@@ -91,9 +91,9 @@ export function EventTypeFormModal({
             placeholder={
               '{\n  "type": "object",\n  "required": ["invoiceId"],\n  "properties": { "invoiceId": { "type": "string" } }\n}'
             }
-            autosize
-            minRows={6}
-            maxRows={20}
+            // A fixed height: formatting on blur must not move the buttons under the pointer.
+            rows={10}
+            resize="vertical"
             formatOnBlur
             {...form.getInputProps('schema')}
           />
@@ -101,9 +101,8 @@ export function EventTypeFormModal({
             label="Example payload"
             description="Optional; must match the schema. Test events use it (else one is made from the schema)."
             placeholder={'{ "invoiceId": "inv_42" }'}
-            autosize
-            minRows={3}
-            maxRows={12}
+            rows={5}
+            resize="vertical"
             formatOnBlur
             {...form.getInputProps('example')}
           />

@@ -11,7 +11,7 @@ function Stat({ label, value, hint, color }: { label: string; value: ReactNode; 
           {label}
         </Text>
       </Tooltip>
-      <Text fz={26} fw={700} mt={4} c={color} lh={1.2}>
+      <Text fz={26} fw={700} mt={4} c={color} lh={1.2} component="div">
         {value}
       </Text>
     </Paper>

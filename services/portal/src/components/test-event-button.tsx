@@ -19,7 +19,9 @@ export function TestEventButton({ endpoint, size = 'sm' }: { endpoint: Endpoint;
   const [eventType, setEventType] = useState<string | null>(null);
   const send = useMutation({
     mutationFn: () => acme.endpoints.sendTestEvent(endpoint.id, eventType ? { eventType } : {}),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['deliveries'] }),
+    onSuccess: () => {
+      for (const key of ['deliveries', 'events', 'stats', 'endpoints']) void queryClient.invalidateQueries({ queryKey: [key] });
+    },
   });
   const deliveryId = send.data?.id;
   // Follow the delivery until its first attempt is recorded (the dispatcher sends it within moments).

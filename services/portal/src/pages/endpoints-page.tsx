@@ -67,14 +67,18 @@ export default function EndpointsPage() {
   const actions = useEndpointActions();
 
   const filter: EndpointFilter = { ...(debouncedSearch ? { search: debouncedSearch } : {}), ...(status ? { status } : {}) };
-  const list = usePaged<EndpointRow>(['endpoints', 'list', filter], async (after) => {
-    const since = new Date(Date.now() - 86_400_000).toISOString();
-    const data = await acme.graphql<{ endpoints: { edges: { node: EndpointRow }[]; pageInfo: Page<EndpointRow>['pageInfo'] } }>(
-      LIST_WITH_STATS,
-      { first: PAGE_SIZE, after, filter, since },
-    );
-    return { items: data.endpoints.edges.map((e) => e.node), pageInfo: data.endpoints.pageInfo };
-  });
+  const list = usePaged<EndpointRow>(
+    ['endpoints', 'list', filter],
+    async (after) => {
+      const since = new Date(Date.now() - 86_400_000).toISOString();
+      const data = await acme.graphql<{ endpoints: { edges: { node: EndpointRow }[]; pageInfo: Page<EndpointRow>['pageInfo'] } }>(
+        LIST_WITH_STATS,
+        { first: PAGE_SIZE, after, filter, since },
+      );
+      return { items: data.endpoints.edges.map((e) => e.node), pageInfo: data.endpoints.pageInfo };
+    },
+    { refetchInterval: 15_000 },
+  );
   const filtered = Boolean(debouncedSearch || status);
 
   return (
