@@ -1,10 +1,18 @@
 import type { Delivery } from '@acme/webhooks-sdk';
-import { Anchor, Group, Table, Text } from '@mantine/core';
+import { Anchor, Group, Paper, Stack, Table, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { formatDuration } from '../lib/format.ts';
+import { usePhone } from '../lib/use-phone.ts';
 import { DeliveryStatusBadge } from './status-badge.tsx';
 import { TimeAgo } from './time-ago.tsx';
+
+function lastAttemptText(d: Delivery): string {
+  const last = d.lastAttempt;
+  if (!last) return 'not attempted yet';
+  const answer = last.responseStatus != null ? `HTTP ${last.responseStatus}` : last.outcome.replaceAll('_', ' ').toLowerCase();
+  return `${answer} · ${d.attemptCount} ${d.attemptCount === 1 ? 'attempt' : 'attempts'}`;
+}
 
 /** Deliveries as a table; each row opens the delivery's attempt log. */
 export function DeliveriesTable({
@@ -20,6 +28,43 @@ export function DeliveriesTable({
   actions?: (delivery: Delivery) => ReactNode;
   label: string;
 }) {
+  const phone = usePhone();
+  if (phone)
+    return (
+      <Stack gap="xs" p={4} role="list" aria-label={label}>
+        {deliveries.map((d) => (
+          <Paper key={d.id} withBorder p="sm" role="listitem">
+            <Group justify="space-between" wrap="nowrap" gap="xs">
+              <Group gap="xs" wrap="nowrap" style={{ minWidth: 0 }}>
+                <DeliveryStatusBadge status={d.status} />
+                <Anchor
+                  component={Link}
+                  to={`/deliveries/${d.id}`}
+                  size="sm"
+                  ff="monospace"
+                  truncate="end"
+                  aria-label={`Delivery ${d.id}`}
+                >
+                  {d.id}
+                </Anchor>
+              </Group>
+              {actions?.(d)}
+            </Group>
+            <Text size="sm" mt={6}>
+              {showEvent && <b>{d.event.eventType} </b>}
+              <Text span size="xs" c="dimmed">
+                {lastAttemptText(d)} · <TimeAgo value={d.createdAt} size="xs" />
+              </Text>
+            </Text>
+            {showEndpoint && (
+              <Text size="xs" c="dimmed" truncate="end">
+                to {d.endpoint.url}
+              </Text>
+            )}
+          </Paper>
+        ))}
+      </Stack>
+    );
   return (
     <Table.ScrollContainer minWidth={640}>
       <Table highlightOnHover verticalSpacing="sm" aria-label={label}>

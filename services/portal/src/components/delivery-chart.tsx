@@ -22,7 +22,7 @@ export function DeliveryChart({ stats, bucket, height = 260 }: { stats: Delivery
   }));
   const total = stats.counts.total;
   return (
-    <figure style={{ margin: 0 }} aria-label={`Deliveries over time: ${total} in this window`}>
+    <figure style={{ margin: 0, position: 'relative' }} aria-label={`Deliveries over time: ${total} in this window`}>
       <BarChart
         h={height}
         data={data}
@@ -30,15 +30,16 @@ export function DeliveryChart({ stats, bucket, height = 260 }: { stats: Delivery
         type="stacked"
         series={SERIES}
         withLegend
-        legendProps={{ verticalAlign: 'bottom', height: 40 }}
+        // Room for the legend to wrap onto a second line on a phone.
+        legendProps={{ verticalAlign: 'bottom', height: 56 }}
         tickLine="y"
-        gridAxis="y"
+        gridAxis="x"
         barProps={{ isAnimationActive: false }}
         yAxisProps={{ allowDecimals: false, width: 40 }}
         xAxisProps={{ minTickGap: 16 }}
       />
       {total === 0 && (
-        <Text size="sm" c="dimmed" ta="center" mt={-8}>
+        <Text size="sm" c="dimmed" ta="center" pos="absolute" top="35%" left={0} right={0}>
           No deliveries in this window.
         </Text>
       )}

@@ -118,12 +118,7 @@ export function EndpointFormModal({
     if (!typeOptions.some((o) => o.value === name)) typeOptions.push({ value: name, label: name });
 
   return (
-    <Modal
-      opened={opened}
-      onClose={onClose}
-      title={endpoint ? 'Edit endpoint' : 'Add an endpoint'}
-      size="lg"
-    >
+    <Modal opened={opened} onClose={onClose} title={endpoint ? 'Edit endpoint' : 'Add an endpoint'} size="lg">
       <form onSubmit={form.onSubmit((values) => save.mutate(values))} noValidate>
         <Stack gap="md">
           {error !== null && <ErrorAlert error={error} />}

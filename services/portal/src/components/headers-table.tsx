@@ -10,7 +10,7 @@ export function HeadersTable({ headers, label }: { headers: unknown; label: stri
       </Text>
     );
   return (
-    <Table.ScrollContainer minWidth={360}>
+    <Table.ScrollContainer minWidth={280}>
       <Table fz="xs" withTableBorder striped aria-label={label} ff="monospace">
         <Table.Tbody>
           {entries.map(([name, value]) => (

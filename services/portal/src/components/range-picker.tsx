@@ -10,7 +10,7 @@ export function RangePicker({ value, onChange }: { value: RangeKey; onChange: (v
         size="xs"
         value={value}
         onChange={(v) => onChange(v as RangeKey)}
-        data={RANGES.map((r) => ({ value: r.value, label: r.label.replace('Last ', '') }))}
+        data={RANGES.map((r) => ({ value: r.value, label: r.short }))}
         aria-label="Time window"
       />
       <Select

@@ -5,7 +5,7 @@ import { formatCount, formatDuration, formatRate } from '../lib/format.ts';
 
 function Stat({ label, value, hint, color }: { label: string; value: ReactNode; hint: string; color?: string }) {
   return (
-    <Paper withBorder p="md" radius="md">
+    <Paper withBorder p="md" radius="md" h="100%">
       <Tooltip label={hint} multiline w={260} openDelay={300}>
         <Text size="xs" c="dimmed" tt="uppercase" fw={600} style={{ cursor: 'help' }}>
           {label}

@@ -11,7 +11,7 @@ const DELIVERY: Record<DeliveryStatus, { color: string; label: string }> = {
 export function DeliveryStatusBadge({ status }: { status: DeliveryStatus }) {
   const { color, label } = DELIVERY[status];
   return (
-    <Badge color={color} variant="light">
+    <Badge color={color} variant="light" style={{ flexShrink: 0 }}>
       {label}
     </Badge>
   );
@@ -26,7 +26,7 @@ const ENDPOINT: Record<EndpointStatus, { color: string; label: string }> = {
 export function EndpointStatusBadge({ status }: { status: EndpointStatus }) {
   const { color, label } = ENDPOINT[status];
   return (
-    <Badge color={color} variant="dot">
+    <Badge color={color} variant="dot" style={{ flexShrink: 0 }}>
       {label}
     </Badge>
   );
@@ -34,11 +34,11 @@ export function EndpointStatusBadge({ status }: { status: EndpointStatus }) {
 
 export function HealthBadge({ health }: { health: EndpointHealth }) {
   return health === 'HEALTHY' ? (
-    <Badge color="teal" variant="light">
+    <Badge color="teal" variant="light" style={{ flexShrink: 0 }}>
       Healthy
     </Badge>
   ) : (
-    <Badge color="orange" variant="light">
+    <Badge color="orange" variant="light" style={{ flexShrink: 0 }}>
       Recovering
     </Badge>
   );
@@ -58,7 +58,7 @@ const OUTCOME: Record<AttemptOutcome, { color: string; label: string }> = {
 export function OutcomeBadge({ outcome }: { outcome: AttemptOutcome }) {
   const { color, label } = OUTCOME[outcome];
   return (
-    <Badge color={color} variant="outline">
+    <Badge color={color} variant="outline" style={{ flexShrink: 0 }}>
       {label}
     </Badge>
   );

@@ -2,7 +2,7 @@ import type { Endpoint } from '@acme/webhooks-sdk';
 import { Anchor, Button, Group, Loader, Modal, Select, Stack, Text } from '@mantine/core';
 import { IconSend } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { formatDuration } from '../lib/format.ts';
 import { useSignedIn } from '../session/session-context.tsx';
@@ -34,6 +34,12 @@ export function TestEventButton({ endpoint, size = 'sm' }: { endpoint: Endpoint;
       return d && (d.attemptCount > 0 || d.status !== 'PENDING') ? false : 700;
     },
   });
+  // Once its first attempt is in, the lists and stats behind the dialog are out of date.
+  const finished = Boolean(delivery.data && (delivery.data.attemptCount > 0 || delivery.data.status !== 'PENDING'));
+  useEffect(() => {
+    if (finished)
+      for (const key of ['deliveries', 'events', 'stats', 'endpoints']) void queryClient.invalidateQueries({ queryKey: [key] });
+  }, [finished, queryClient]);
   const types = useQuery({ queryKey: ['event-types', false], queryFn: () => acme.eventTypes.list(), enabled: opened });
   const options = (endpoint.eventTypes.length ? endpoint.eventTypes : (types.data?.items ?? []).map((t) => t.name)).map((n) => ({
     value: n,

@@ -3,11 +3,11 @@ import type { StatsBucket } from '@acme/webhooks-sdk';
 
 export type RangeKey = '1h' | '24h' | '7d' | '30d';
 
-export const RANGES: { value: RangeKey; label: string; ms: number; bucket: StatsBucket }[] = [
-  { value: '1h', label: 'Last hour', ms: 3_600_000, bucket: 'MINUTE' },
-  { value: '24h', label: 'Last 24 hours', ms: 86_400_000, bucket: 'HOUR' },
-  { value: '7d', label: 'Last 7 days', ms: 7 * 86_400_000, bucket: 'DAY' },
-  { value: '30d', label: 'Last 30 days', ms: 30 * 86_400_000, bucket: 'DAY' },
+export const RANGES: { value: RangeKey; label: string; short: string; ms: number; bucket: StatsBucket }[] = [
+  { value: '1h', label: 'Last hour', short: '1 h', ms: 3_600_000, bucket: 'MINUTE' },
+  { value: '24h', label: 'Last 24 hours', short: '24 h', ms: 86_400_000, bucket: 'HOUR' },
+  { value: '7d', label: 'Last 7 days', short: '7 d', ms: 7 * 86_400_000, bucket: 'DAY' },
+  { value: '30d', label: 'Last 30 days', short: '30 d', ms: 30 * 86_400_000, bucket: 'DAY' },
 ];
 
 /** The stats filter for a range ending now; `now` rounded to the minute so that one range is one cache entry a minute. */

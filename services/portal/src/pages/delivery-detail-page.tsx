@@ -182,7 +182,14 @@ export default function DeliveryDetailPage() {
             <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
               Endpoint
             </Text>
-            <Anchor component={Link} to={`/endpoints/${d.endpoint.id}`} size="sm" style={{ wordBreak: 'break-all' }}>
+            <Anchor
+              component={Link}
+              to={`/endpoints/${d.endpoint.id}`}
+              size="sm"
+              truncate="end"
+              display="block"
+              title={d.endpoint.url}
+            >
               {d.endpoint.url}
             </Anchor>
           </Card>
@@ -193,7 +200,7 @@ export default function DeliveryDetailPage() {
             <Anchor component={Link} to={`/events/${d.event.id}`} size="sm">
               {d.event.eventType}
             </Anchor>
-            <Text size="xs" c="dimmed" ff="monospace" style={{ wordBreak: 'break-all' }}>
+            <Text size="xs" c="dimmed" ff="monospace" truncate="end" title={d.event.id}>
               {d.event.id}
             </Text>
           </Card>

@@ -36,6 +36,7 @@ import { PageHeader } from '../components/page-header.tsx';
 import { EndpointStatusBadge, HealthBadge } from '../components/status-badge.tsx';
 import { formatRate } from '../lib/format.ts';
 import { PAGE_SIZE, usePaged } from '../lib/use-paged.ts';
+import { usePhone } from '../lib/use-phone.ts';
 import { useSignedIn } from '../session/session-context.tsx';
 
 type EndpointRow = Endpoint & { stats: { successRate: number | null; counts: { total: number } } };
@@ -65,6 +66,32 @@ export default function EndpointsPage() {
   const createOpen = params.get('create') === '1';
   const setCreateOpen = (open: boolean) => setParams(open ? { create: '1' } : {}, { replace: true });
   const actions = useEndpointActions();
+  const phone = usePhone();
+  const rowMenu = (e: EndpointRow) => (
+    <Menu position="bottom-end" withinPortal>
+      <Menu.Target>
+        <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${e.url}`}>
+          <IconDots size={18} />
+        </ActionIcon>
+      </Menu.Target>
+      <Menu.Dropdown>
+        {e.status === 'ACTIVE' ? (
+          <Menu.Item leftSection={<IconPlayerPause size={16} />} onClick={() => actions.pause.mutate(e)}>
+            Pause
+          </Menu.Item>
+        ) : (
+          <Menu.Item leftSection={<IconPlayerPlay size={16} />} onClick={() => actions.resume.mutate(e)}>
+            Resume
+          </Menu.Item>
+        )}
+        <Menu.Item color="red" leftSection={<IconTrash size={16} />} onClick={() => actions.confirmDelete(e)}>
+          Delete
+        </Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
+  );
+  const subtitle = (e: EndpointRow) =>
+    [e.description, e.consumerId && !can.consumerId ? `consumer ${e.consumerId}` : null].filter(Boolean).join(' · ');
 
   const filter: EndpointFilter = { ...(debouncedSearch ? { search: debouncedSearch } : {}), ...(status ? { status } : {}) };
   const list = usePaged<EndpointRow>(
@@ -142,6 +169,33 @@ export default function EndpointsPage() {
             )}
           </EmptyState>
         </Card>
+      ) : phone ? (
+        <Stack gap="sm" role="list" aria-label="Endpoints">
+          {list.items.map((e) => (
+            <Card key={e.id} withBorder padding="sm" role="listitem">
+              <Group justify="space-between" wrap="nowrap" align="flex-start" gap="xs">
+                <Stack gap={2} style={{ minWidth: 0 }}>
+                  <Anchor component={Link} to={`/endpoints/${e.id}`} fw={500} size="sm" style={{ overflowWrap: 'anywhere' }}>
+                    {e.url}
+                  </Anchor>
+                  {subtitle(e) && (
+                    <Text size="xs" c="dimmed" lineClamp={1}>
+                      {subtitle(e)}
+                    </Text>
+                  )}
+                </Stack>
+                {can.write && rowMenu(e)}
+              </Group>
+              <Group gap="xs" mt="xs">
+                <EndpointStatusBadge status={e.status} />
+                <HealthBadge health={e.health} />
+                <Text size="xs" c="dimmed">
+                  {formatRate(e.stats.successRate)} of {e.stats.counts.total} in 24 h
+                </Text>
+              </Group>
+            </Card>
+          ))}
+        </Stack>
       ) : (
         <Card withBorder padding={0}>
           <Table.ScrollContainer minWidth={720}>
@@ -163,11 +217,9 @@ export default function EndpointsPage() {
                       <Anchor component={Link} to={`/endpoints/${e.id}`} fw={500} size="sm" style={{ wordBreak: 'break-all' }}>
                         {e.url}
                       </Anchor>
-                      {(e.description || e.consumerId) && (
+                      {subtitle(e) && (
                         <Text size="xs" c="dimmed" lineClamp={1}>
-                          {e.description}
-                          {e.description && e.consumerId ? ' · ' : ''}
-                          {e.consumerId && !can.consumerId ? `consumer ${e.consumerId}` : ''}
+                          {subtitle(e)}
                         </Text>
                       )}
                     </Table.Td>
@@ -205,31 +257,7 @@ export default function EndpointsPage() {
                         </Group>
                       )}
                     </Table.Td>
-                    {can.write && (
-                      <Table.Td ta="right">
-                        <Menu position="bottom-end" withinPortal>
-                          <Menu.Target>
-                            <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${e.url}`}>
-                              <IconDots size={18} />
-                            </ActionIcon>
-                          </Menu.Target>
-                          <Menu.Dropdown>
-                            {e.status === 'ACTIVE' ? (
-                              <Menu.Item leftSection={<IconPlayerPause size={16} />} onClick={() => actions.pause.mutate(e)}>
-                                Pause
-                              </Menu.Item>
-                            ) : (
-                              <Menu.Item leftSection={<IconPlayerPlay size={16} />} onClick={() => actions.resume.mutate(e)}>
-                                Resume
-                              </Menu.Item>
-                            )}
-                            <Menu.Item color="red" leftSection={<IconTrash size={16} />} onClick={() => actions.confirmDelete(e)}>
-                              Delete
-                            </Menu.Item>
-                          </Menu.Dropdown>
-                        </Menu>
-                      </Table.Td>
-                    )}
+                    {can.write && <Table.Td ta="right">{rowMenu(e)}</Table.Td>}
                   </Table.Tr>
                 ))}
               </Table.Tbody>

@@ -116,6 +116,8 @@ export default function OverviewPage() {
                   to="/dead-letters"
                   underline="never"
                   c="inherit"
+                  display="block"
+                  h="100%"
                   aria-label={`Dead letters: ${deadCount}`}
                 >
                   <Stat
