@@ -142,7 +142,11 @@ describe.each([
       checks: { postgres: true, temporal: true },
     });
     expect(await (await fetch(`${workerOps}/metrics`)).text()).toContain('acme_delivery_attempts_total');
-    expect(await (await fetch(`${base}/`)).text()).toContain('<html');
+    // The built portal (the bundle copies services/portal/dist beside itself), and its client-side routes.
+    const html = await (await fetch(`${base}/session`, { headers: { accept: 'text/html' } })).text();
+    expect(html).toContain('<div id="root"></div>');
+    const script = html.match(/src="(\/assets\/[^"]+\.js)"/)?.[1];
+    expect((await fetch(`${base}${script}`)).status).toBe(200);
   });
 
   it('delivers a published event: first attempt by the dispatcher, the retry by the endpoint workflow', async () => {

@@ -207,7 +207,7 @@ describe('the tenant portal', () => {
     await page.getByLabel('Event payload').waitFor();
     await page.getByRole('table', { name: 'Deliveries of this event' }).waitFor();
     await portal.screenshot('11-event-detail');
-    await nav(page, 'API keys & sessions');
+    await nav(page, 'API keys & links');
     await page.getByRole('table', { name: 'API keys' }).waitFor();
     await portal.screenshot('12-settings');
     expectNoProblems(portal);
@@ -263,7 +263,7 @@ describe('the tenant portal', () => {
       await nav(page, 'Event types');
       await page.getByRole('button', { name: /invoice\.paid/ }).waitFor();
       expect(await page.getByRole('button', { name: 'New event type' }).count()).toBe(0);
-      expect(await page.getByRole('link', { name: 'API keys & sessions' }).count()).toBe(0);
+      expect(await page.getByRole('link', { name: 'API keys & links' }).count()).toBe(0);
 
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.getByLabel('API key').waitFor();

@@ -48,7 +48,7 @@ export function DeliveriesTable({
                   {d.id}
                 </Anchor>
               </Group>
-              {actions?.(d)}
+              {actions && <div style={{ flexShrink: 0 }}>{actions(d)}</div>}
             </Group>
             <Text size="sm" mt={6}>
               {showEvent && <b>{d.event.eventType} </b>}

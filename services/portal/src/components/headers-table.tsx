@@ -10,15 +10,15 @@ export function HeadersTable({ headers, label }: { headers: unknown; label: stri
       </Text>
     );
   return (
-    <Table.ScrollContainer minWidth={280}>
+    <Table.ScrollContainer minWidth={0}>
       <Table fz="xs" withTableBorder striped aria-label={label} ff="monospace">
         <Table.Tbody>
           {entries.map(([name, value]) => (
             <Table.Tr key={name}>
-              <Table.Td w="35%" fw={600} style={{ wordBreak: 'break-all' }}>
+              <Table.Td fw={600} style={{ whiteSpace: 'nowrap', verticalAlign: 'top' }}>
                 {name}
               </Table.Td>
-              <Table.Td style={{ wordBreak: 'break-all' }}>{Array.isArray(value) ? value.join(', ') : String(value)}</Table.Td>
+              <Table.Td style={{ overflowWrap: 'anywhere' }}>{Array.isArray(value) ? value.join(', ') : String(value)}</Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>

@@ -31,7 +31,7 @@ export function AppLayout() {
   const { pathname } = useLocation();
   const { viewer, can } = useSignedIn();
   const { signOut } = useSession();
-  const links = can.manage ? [...LINKS, { to: '/settings', label: 'API keys & sessions', icon: IconSettings }] : LINKS;
+  const links = can.manage ? [...LINKS, { to: '/settings', label: 'API keys & links', icon: IconSettings }] : LINKS;
   const scope = can.consumerId ? 'Portal session' : viewer.scopes.includes('READ_ONLY') ? 'Read-only' : null;
 
   return (

@@ -177,7 +177,7 @@ export default function DeliveryDetailPage() {
         }
       />
       <Stack gap="lg">
-        <SimpleGrid cols={{ base: 1, sm: 2, md: 4 }} spacing="md">
+        <SimpleGrid cols={{ base: 2, md: 4 }} spacing={{ base: 'xs', sm: 'md' }}>
           <Card withBorder padding="md">
             <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
               Endpoint
