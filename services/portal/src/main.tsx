@@ -24,8 +24,9 @@ const queryClient = new QueryClient({
   defaultOptions: {
     queries: {
       staleTime: 10_000,
-      // The SDK already retries network errors, 429 and 5xx with backoff; an API refusal (4xx) will not change.
-      retry: (count, error) => count < 1 && !(error instanceof AcmeError && error.status !== undefined && error.status < 500),
+      // The SDK already retries network errors, 429 and 5xx with backoff, and a refusal (4xx) will not
+      // change: retrying its errors again would only keep the user waiting for the message.
+      retry: (count, error) => count < 1 && !(error instanceof AcmeError),
       refetchOnWindowFocus: true,
     },
   },

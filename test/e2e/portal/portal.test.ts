@@ -213,6 +213,23 @@ describe('the tenant portal', () => {
     expectNoProblems(portal);
   });
 
+  it('says so when the gateway cannot be reached, with the error’s code, and recovers on “Try again”', async () => {
+    const { page } = portal;
+    await page.route('**/graphql', (route) => route.abort('connectionrefused'));
+    await portal.allowing(/ERR_CONNECTION_REFUSED|Failed to load resource/, async () => {
+      await nav(page, 'Dead letters');
+      await page.getByText('Connection problem').waitFor({ timeout: 30_000 });
+      const alert = page.getByRole('alert').filter({ hasText: 'Cannot reach the gateway' });
+      await alert.waitFor({ timeout: 30_000 });
+      expect(await alert.textContent()).toContain('CONNECTION_ERROR');
+      await portal.screenshot('15-network-error');
+      await page.unroute('**/graphql');
+      await alert.getByRole('button', { name: 'Try again' }).click();
+      await page.getByText('Connection problem').waitFor({ state: 'detached' });
+    });
+    expectNoProblems(portal);
+  });
+
   it('opens a portal-session link: one consumer’s endpoints and deliveries only, no tenant-wide editing', async () => {
     const mine = await createEndpoint(gateway, tenant.token, {
       url: `${happy.url}/globex`,

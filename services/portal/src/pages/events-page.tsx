@@ -1,11 +1,24 @@
 import type { EventFilter } from '@acme/webhooks-sdk';
-import { Anchor, Badge, Button, Card, EmptyState, Group, Select, SimpleGrid, Table, Text, TextInput } from '@mantine/core';
+import {
+  ActionIcon,
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  EmptyState,
+  Group,
+  Select,
+  SimpleGrid,
+  Table,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { DateTimePicker } from '@mantine/dates';
 import { useDebouncedValue } from '@mantine/hooks';
-import { IconInbox, IconX } from '@tabler/icons-react';
+import { IconArrowRight, IconInbox, IconX } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { LoadMore } from '../components/load-more.tsx';
 import { Loading } from '../components/loading.tsx';
@@ -24,6 +37,8 @@ export default function EventsPage() {
   const [debouncedConsumer] = useDebouncedValue(consumer.trim(), 300);
   const [since, setSince] = useState<DateValue>(null);
   const [until, setUntil] = useState<DateValue>(null);
+  const [goTo, setGoTo] = useState('');
+  const navigate = useNavigate();
   const types = useQuery({ queryKey: ['event-types', true], queryFn: () => acme.eventTypes.list({ includeArchived: true }) });
 
   const filter: EventFilter = {
@@ -52,6 +67,25 @@ export default function EventsPage() {
         actions={canPublish && <PublishEventButton />}
       />
       <Card withBorder padding="md" mb="md">
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (goTo.trim()) navigate(`/events/${encodeURIComponent(goTo.trim())}`);
+          }}
+        >
+          <TextInput
+            label="Event id"
+            placeholder="evt_… (as your receiver got it in webhook-id)"
+            value={goTo}
+            onChange={(e) => setGoTo(e.currentTarget.value)}
+            mb="sm"
+            rightSection={
+              <ActionIcon type="submit" variant="subtle" aria-label="Open the event" disabled={!goTo.trim()}>
+                <IconArrowRight size={16} />
+              </ActionIcon>
+            }
+          />
+        </form>
         <SimpleGrid cols={{ base: 1, sm: 2, lg: can.consumerId ? 3 : 4 }} spacing="sm">
           <Select
             label="Event type"
