@@ -2,7 +2,7 @@
 // than anything it is built from, so a fresh clone serves it without a manual step. The image
 // builds it explicitly (`npm run build -w services/portal`) and never runs this.
 import { spawn } from 'node:child_process';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, rename, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,10 +41,13 @@ export async function portalBuildIsStale(): Promise<boolean> {
 export async function buildPortalIfStale(log: (line: string) => void = () => {}): Promise<{ built: boolean; ms: number }> {
   const started = Date.now();
   if (!(await portalBuildIsStale())) return { built: false, ms: Date.now() - started };
-  log('Building the portal (its sources changed since the last build)...');
+  const firstBuild = !(await stat(builtIndex).catch(() => null));
+  log(`Building the portal (${firstBuild ? 'not built yet' : 'its sources changed since the last build'})...`);
+  // Built beside dist/ and swapped in whole: a server (or a second build) never sees a half-written dist/.
+  const staging = join(portalDir, `dist.building-${process.pid}-${Date.now()}`);
   const vite = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+    const child = spawn(process.execPath, [vite, 'build', '--logLevel', 'warn', '--outDir', staging], {
       cwd: portalDir,
       // Vite bundles React's development build when NODE_ENV says so (vitest sets it to "test").
       env: { ...process.env, NODE_ENV: 'production' },
@@ -54,10 +57,17 @@ export async function buildPortalIfStale(log: (line: string) => void = () => {})
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
     child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`The portal build failed (vite build, exit ${code}):\n${output}`)),
-    );
+    child.on('exit', (code) => {
+      if (code === 0) return resolve();
+      void rm(staging, { recursive: true, force: true });
+      reject(new Error(`The portal build failed (vite build, exit ${code}):\n${output}`));
+    });
   });
+  const dist = join(portalDir, 'dist');
+  const previous = `${staging}.previous`;
+  await rename(dist, previous).catch(() => {});
+  await rename(staging, dist);
+  await rm(previous, { recursive: true, force: true });
   const ms = Date.now() - started;
   log(`Portal built in ${(ms / 1000).toFixed(1)}s.`);
   return { built: true, ms };
