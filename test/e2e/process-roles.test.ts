@@ -146,7 +146,10 @@ describe.each([
     const html = await (await fetch(`${base}/session`, { headers: { accept: 'text/html' } })).text();
     expect(html).toContain('<div id="root"></div>');
     const script = html.match(/src="(\/assets\/[^"]+\.js)"/)?.[1];
-    expect((await fetch(`${base}${script}`)).status).toBe(200);
+    const asset = await fetch(`${base}${script}`);
+    expect(asset.status).toBe(200);
+    // Read to the end: a response left unread keeps its connection busy, and the API could not stop.
+    expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(0);
   });
 
   it('delivers a published event: first attempt by the dispatcher, the retry by the endpoint workflow', async () => {

@@ -29,6 +29,8 @@ describe('the portal at /', () => {
     const asset = await fetch(`${gateway.url}${script}`);
     expect(asset.status).toBe(200);
     expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    // Read to the end: a response left unread keeps its connection busy, and the gateway could not stop.
+    expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(0);
   });
 
   it.each(['/session', '/endpoints/ep_123', '/dead-letters?endpointId=x'])(
@@ -54,8 +56,10 @@ describe('the portal at /', () => {
   it('does not answer API clients or other methods with the page', async () => {
     const json = await fetch(`${gateway.url}/endpoints`, { headers: { accept: 'application/json' } });
     expect(json.status).toBe(404);
+    expect(await json.json()).toMatchObject({ code: 'NOT_FOUND' });
     const post = await page('/session', { method: 'POST' });
     expect(post.status).toBe(404);
+    expect(await post.text()).not.toContain('<div id="root">');
     const health = await page('/healthz');
     expect(await health.json()).toEqual({ status: 'ok' });
   });
