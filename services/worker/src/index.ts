@@ -1,5 +1,6 @@
 export { Dispatcher, type DispatcherOptions } from './dispatcher.ts';
 export { TemporalClientProvider } from './temporal-client.ts';
 export { type RunningWorker, startWorker } from './worker.ts';
+export { loadWorkflowBundle } from './workflow-bundle.ts';
 export { createWorkflowHandoff, handOverDeliveries, type WorkflowHandoff } from './workflow-handoff.ts';
 export { endpointWorkflowId } from './workflows/signals.ts';

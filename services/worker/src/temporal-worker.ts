@@ -1,12 +1,10 @@
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Config, Logger } from '@acme/core';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { Activities } from './activities/index.ts';
+import { loadWorkflowBundle } from './workflow-bundle.ts';
 
-const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 const RETRY_MS = 2000;
-const quiet = () => {};
-const quietBundler = { trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet, log: quiet };
 
 /**
  * Runs the Temporal worker (the durable path), connecting in the background and retrying while
@@ -33,8 +31,8 @@ export class TemporalWorkerRunner {
   private async run(): Promise<void> {
     for (let attempt = 1; !this.stopped; attempt++) {
       try {
-        // Bundled once: a retry after Temporal was down should not pay for webpack again.
-        this.bundle ??= await bundleWorkflowCode({ workflowsPath, logger: quietBundler });
+        // Loaded once: a retry after Temporal was down should not read or bundle it again.
+        this.bundle ??= await loadWorkflowBundle(join(this.config.dataDir, 'cache'), this.logger);
         this.connection = await NativeConnection.connect({ address: this.config.temporal.address });
         this.worker = await Worker.create({
           connection: this.connection,
@@ -42,8 +40,13 @@ export class TemporalWorkerRunner {
           taskQueue: this.config.temporal.taskQueue,
           workflowBundle: this.bundle,
           activities: this.activities,
+          // A workflow's next task goes to the sticky queue of the worker that ran its last one. When
+          // that worker was killed, the task waits this long before any other worker may take it
+          // (default 10 s); our histories are short, so losing the cache costs less than waiting.
+          stickyQueueScheduleToStartTimeout: '2s',
         });
         if (this.stopped) return;
+        this.logger.info({ taskQueue: this.config.temporal.taskQueue }, 'Temporal worker polling');
         await this.worker.run();
         return;
       } catch (err) {
