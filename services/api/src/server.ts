@@ -57,7 +57,7 @@ export async function startApi(config: Config, logger: Logger, options: { host?:
   });
 
   const handoff = createWorkflowHandoff(temporal, config.temporal.taskQueue);
-  const handOver: GraphQLContext['handOver'] = (items) => handOverDeliveries(handoff, database.db, items, logger);
+  const handOver: GraphQLContext['handOver'] = (items, signal) => handOverDeliveries(handoff, database.db, items, logger, signal);
   await registerGraphQL(app, config, database, logger, handOver);
   registerPublishEvent(app, config, database, logger);
   await app.register(fastifyStatic, { root: portalAssetsDir, prefix: '/' });

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseCidrList } from './delivery/cidr.ts';
-import { parseRetrySchedule } from './delivery/retry-schedule.ts';
+import { parseDuration, parseRetrySchedule } from './delivery/retry-schedule.ts';
 
 const DEFAULT_RETRY_SCHEDULE = '0s,5s,5m,30m,2h,5h,10h,10h';
 
@@ -29,6 +29,15 @@ const envSchema = z.object({
    * dispatcher once this passes; it must exceed the longest endpoint timeout (60 s) plus the write.
    */
   DISPATCHER_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(75_000),
+  /**
+   * An endpoint that has failed every attempt for this long, with at least
+   * ENDPOINT_AUTO_DISABLE_MIN_FAILURES deliveries undelivered, is disabled (0s = never).
+   */
+  ENDPOINT_AUTO_DISABLE_AFTER: z
+    .string()
+    .default('5d')
+    .refine((v) => isDuration(v), 'write a number and a unit (ms, s, m, h, d), like 5d'),
+  ENDPOINT_AUTO_DISABLE_MIN_FAILURES: z.coerce.number().int().min(1).max(1_000_000).default(20),
   /** The worker's own /metrics (0 = none); `npm start` also shows it through the API's /metrics. */
   WORKER_METRICS_PORT: port.default(9464),
   /** Where the API finds the worker's metrics to append to its own /metrics (set by `npm start`). */
@@ -95,11 +104,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     delivery: {
       dispatcherLeaseMs: e.DISPATCHER_LEASE_MS,
+      autoDisable: {
+        /** null: never disable an endpoint for failing. */
+        afterMs: parseDuration(e.ENDPOINT_AUTO_DISABLE_AFTER) || null,
+        minFailedDeliveries: e.ENDPOINT_AUTO_DISABLE_MIN_FAILURES,
+      },
       timeoutMs: 15_000,
       connectTimeoutMs: 5_000,
       responseBodyBytes: 4096,
+      perEndpointConcurrency: 20,
     },
   };
+}
+
+function isDuration(text: string): boolean {
+  try {
+    parseDuration(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Requires a config value outside development; else reads it from DATA_DIR, generating it on first start. */

@@ -17,7 +17,9 @@ export type { DueDelivery } from './delivery/due-delivery.ts';
 export { loadDueRetries } from './delivery/due-retries.ts';
 export { deliveriesAwaitingHandoff, markHandedOff } from './delivery/handoff.ts';
 export { planRetries } from './delivery/plan-retries.ts';
+export { takeDeliveryTokens } from './delivery/rate-limit.ts';
 export { type AttemptOutcomeRecord, recordAttempts, type SentAttempt } from './delivery/record-attempts.ts';
+export { sendDueRetries } from './delivery/send-due-retries.ts';
 export { createEndpoint } from './endpoints/create-endpoint.ts';
 export { deleteEndpoint } from './endpoints/delete-endpoint.ts';
 export { getEndpoint } from './endpoints/get-endpoint.ts';
@@ -26,8 +28,15 @@ export { updateEndpoint } from './endpoints/update-endpoint.ts';
 export * from './errors.ts';
 export { createEventType } from './event-types/create-event-type.ts';
 export { getEvent } from './events/get-event.ts';
-export { DELIVERIES_CHANNEL, publishEvent } from './events/publish-event.ts';
+export { DELIVERIES_CHANNEL, endpointNotice, parseEndpointNotice, publishEvent } from './events/publish-event.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { createDeliveryMetrics, createRegistry, type DeliveryMetrics, registerBacklogGauges } from './metrics.ts';
+export {
+  isOperationalEventType,
+  OPERATIONAL_WEBHOOK_TYPES,
+  type OperationalEventInput,
+  type OperationalEventType,
+  recordOperationalEvents,
+} from './operational-events/record-operational-events.ts';
 export { cursorOf, type Page, type PageArgs } from './pagination/cursor.ts';
 export { createTenant } from './tenants/create-tenant.ts';

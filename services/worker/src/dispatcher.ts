@@ -8,6 +8,7 @@ import {
   type DueDelivery,
   deliveriesAwaitingHandoff,
   type Logger,
+  parseEndpointNotice,
   recordAttempts,
   type SentAttempt,
   sendDelivery,
@@ -49,6 +50,7 @@ export class Dispatcher {
   private stopped = false;
   private claiming = false;
   private claimAgain = false;
+  private sweeping = false;
   private inFlight = 0;
   private readonly inFlightByEndpoint = new Map<string, number>();
   private results: SentAttempt[] = [];
@@ -70,7 +72,7 @@ export class Dispatcher {
   async start(): Promise<void> {
     const listener = await this.engine.database.sql.listen(
       DELIVERIES_CHANNEL,
-      () => this.wake(),
+      (payload) => this.onNotice(payload),
       () => this.wake(),
     );
     this.unlisten = listener.unlisten;
@@ -122,8 +124,11 @@ export class Dispatcher {
         perEndpointLimit: this.options.perEndpointLimit,
         excludeEndpoints: saturated,
       });
-      if (batch.length > 0) await this.launch(batch);
-      if (batch.length < room) return;
+      if (batch.length === 0) return;
+      for (const d of batch) this.engine.metrics.claimLagSeconds.observe(d.overdueMs / 1000);
+      await this.launch(batch);
+      // Not "fewer than asked, so nothing is left": an endpoint that just reached its cap or spent its
+      // rate limit is left out of the next claim, which then reaches other endpoints' deliveries.
     }
   }
 
@@ -173,13 +178,31 @@ export class Dispatcher {
     if (retries.length > 0) this.track(handOverDeliveries(this.handoff, this.engine.database.db, retries, this.logger));
   }
 
+  /** New deliveries (a publish) wake the claim loop; a pause or resume is passed on to the endpoint's workflow. */
+  private onNotice(payload: string): void {
+    this.wake();
+    const notice = parseEndpointNotice(payload);
+    if (!notice) return;
+    this.track(
+      (notice.change === 'pause'
+        ? this.handoff(notice.endpointId, 'pause', { start: false })
+        : deliveriesAwaitingHandoff(this.engine.database.sql, 1000, notice.endpointId).then((held) =>
+            handOverDeliveries(this.handoff, this.engine.database.db, held, this.logger, 'resume'),
+          )
+      ).catch((err) => this.logger.warn({ err, ...notice }, 'could not tell the endpoint workflow; the sweep will')),
+    );
+  }
+
   private async sweepHandoffs(): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || this.sweeping) return;
+    this.sweeping = true;
     try {
       const pending = await deliveriesAwaitingHandoff(this.engine.database.sql, 1000);
       await handOverDeliveries(this.handoff, this.engine.database.db, pending, this.logger);
     } catch (err) {
       this.logger.warn({ err }, 'hand-off sweep failed');
+    } finally {
+      this.sweeping = false;
     }
   }
 

@@ -3,4 +3,4 @@ export { TemporalClientProvider } from './temporal-client.ts';
 export { type RunningWorker, startWorker } from './worker.ts';
 export { loadWorkflowBundle } from './workflow-bundle.ts';
 export { createWorkflowHandoff, handOverDeliveries, type WorkflowHandoff } from './workflow-handoff.ts';
-export { endpointWorkflowId } from './workflows/signals.ts';
+export { type EndpointSignal, endpointWorkflowId } from './workflows/signals.ts';

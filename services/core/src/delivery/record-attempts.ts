@@ -1,12 +1,10 @@
 import { deliveries, deliveryAttempts } from '@acme/schema/db';
 import { and, eq, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../db/client.ts';
-import { disableEndpoint } from '../endpoints/endpoint-lifecycle.ts';
 import { newId } from '../ids.ts';
 import type { DeliveryPath } from './attempt-deliveries.ts';
 import type { DeliveryEngine } from './delivery-engine.ts';
 import type { DueDelivery } from './due-delivery.ts';
-import { markRecovered, markRecovering } from './endpoint-health.ts';
+import { type AppliedAttempt, applyEndpointOutcomes } from './endpoint-outcomes.ts';
 import { delayBeforeNextAttempt, parseRetrySchedule } from './retry-schedule.ts';
 import type { AttemptResult } from './send-attempt.ts';
 
@@ -27,25 +25,26 @@ export interface AttemptOutcomeRecord {
 /**
  * Writes each attempt row and moves its delivery on: SUCCEEDED on 2xx; else the next retry per
  * the schedule (or Retry-After), owned by the endpoint workflow; DEAD_LETTERED when the schedule
- * is spent. Idempotent: a repeated call (activity retry) finds attempt_count moved and changes nothing.
+ * is spent. Then what that means for the endpoints (recovery, disabling) and the operational events,
+ * in the same transaction. Idempotent: a repeated call (activity retry) finds attempt_count moved
+ * and changes nothing; so does an attempt whose delivery was cancelled while it was in flight.
  */
 export async function recordAttempts(
   engine: DeliveryEngine,
   sent: readonly SentAttempt[],
   path: DeliveryPath,
 ): Promise<AttemptOutcomeRecord[]> {
+  if (sent.length === 0) return [];
   const now = Date.now();
-  const outcomes = await engine.database.db.transaction(async (tx) => {
-    const outcomes: AttemptOutcomeRecord[] = [];
-    for (const { delivery, headers, result } of sent) {
-      const attemptNumber = delivery.attemptCount + 1;
-      await tx
-        .insert(deliveryAttempts)
-        .values({
+  const { applied, notices } = await engine.database.db.transaction(async (tx) => {
+    await tx
+      .insert(deliveryAttempts)
+      .values(
+        sent.map(({ delivery, headers, result }) => ({
           id: newId('att'),
           deliveryId: delivery.id,
           tenantId: delivery.tenantId,
-          attemptNumber,
+          attemptNumber: delivery.attemptCount + 1,
           path,
           startedAt: result.startedAt,
           durationMs: result.durationMs,
@@ -57,14 +56,17 @@ export async function recordAttempts(
           outcome: result.outcome,
           error: result.error,
           hint: result.hint,
-        })
-        .onConflictDoNothing();
+        })),
+      )
+      .onConflictDoNothing();
 
+    const applied: AppliedAttempt[] = [];
+    for (const { delivery, result } of sent) {
       const outcome = decide(engine, delivery, result, now);
-      await tx
+      const moved = await tx
         .update(deliveries)
         .set({
-          attemptCount: attemptNumber,
+          attemptCount: delivery.attemptCount + 1,
           status: outcome.status === 'RETRY_SCHEDULED' ? 'PENDING' : outcome.status,
           completedAt: outcome.status === 'RETRY_SCHEDULED' ? null : sql`now()`,
           nextAttemptAt: outcome.nextAttemptAt ?? sql`${deliveries.nextAttemptAt}`,
@@ -80,17 +82,30 @@ export async function recordAttempts(
             eq(deliveries.status, 'PENDING'),
             eq(deliveries.attemptCount, delivery.attemptCount),
           ),
-        );
-      outcomes.push({ deliveryId: delivery.id, endpointId: delivery.endpoint.id, ...outcome });
+        )
+        .returning({ id: deliveries.id });
+      if (moved.length === 0) {
+        // Cancelled while the attempt was in flight: the attempt still happened and keeps its number,
+        // so a replay numbers the next one after it.
+        await tx
+          .update(deliveries)
+          .set({ attemptCount: delivery.attemptCount + 1 })
+          .where(
+            and(
+              eq(deliveries.id, delivery.id),
+              eq(deliveries.status, 'CANCELLED'),
+              eq(deliveries.attemptCount, delivery.attemptCount),
+            ),
+          );
+        continue;
+      }
+      applied.push({ delivery, result, outcome: { deliveryId: delivery.id, endpointId: delivery.endpoint.id, ...outcome } });
     }
-    await updateEndpointHealth(tx, outcomes, path);
-    for (const endpointId of new Set(outcomes.filter((o) => o.status === 'CANCELLED').map((o) => o.endpointId))) {
-      await disableEndpoint(tx, endpointId, 'The endpoint answered 410 Gone.');
-    }
-    return outcomes;
+    const notices = await applyEndpointOutcomes(tx, applied, path, engine.autoDisable);
+    return { applied, notices };
   });
-  observe(engine, sent, outcomes, path);
-  return outcomes;
+  observe(engine, sent, applied, notices, path);
+  return applied.map((a) => a.outcome);
 }
 
 function decide(engine: DeliveryEngine, delivery: DueDelivery, result: AttemptResult, now: number) {
@@ -110,22 +125,11 @@ function redactSignature(headers: Record<string, string>): Record<string, string
   return { ...headers, 'webhook-signature': '[redacted]' };
 }
 
-/**
- * The circuit breaker. A failed first attempt puts its endpoint in recovery: the dispatcher stops
- * sending to it and its workflow probes it. A retry that succeeds ends the recovery.
- */
-async function updateEndpointHealth(tx: DbOrTx, outcomes: readonly AttemptOutcomeRecord[], path: DeliveryPath) {
-  const ids = (status: AttemptOutcomeRecord['status']) => [
-    ...new Set(outcomes.filter((o) => o.status === status).map((o) => o.endpointId)),
-  ];
-  if (path === 'FAST') await markRecovering(tx, ids('RETRY_SCHEDULED'));
-  else await markRecovered(tx, ids('SUCCEEDED'));
-}
-
 function observe(
   engine: DeliveryEngine,
   sent: readonly SentAttempt[],
-  outcomes: readonly AttemptOutcomeRecord[],
+  applied: readonly AppliedAttempt[],
+  notices: readonly { type: string }[],
   path: DeliveryPath,
 ) {
   const m = engine.metrics;
@@ -138,8 +142,9 @@ function observe(
       );
     }
   }
-  for (const o of outcomes) {
-    if (o.status === 'RETRY_SCHEDULED') m.retriesScheduled.inc({ path });
-    else m.deliveriesFinished.inc({ status: o.status, path });
+  for (const { outcome } of applied) {
+    if (outcome.status === 'RETRY_SCHEDULED') m.retriesScheduled.inc({ path });
+    else m.deliveriesFinished.inc({ status: outcome.status, path });
   }
+  for (const notice of notices) m.operationalEvents.inc({ type: notice.type });
 }

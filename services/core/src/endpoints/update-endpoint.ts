@@ -7,7 +7,7 @@ import { assertDestinationAllowed } from '../delivery/url-guard.ts';
 import { NotFoundError } from '../errors.ts';
 import { parseInput } from '../validation.ts';
 import { assertEventTypesExist, type EndpointSettings, endpointFields, normaliseHeaders } from './create-endpoint.ts';
-import { cancelPendingDeliveries, resumeEndpoint } from './endpoint-lifecycle.ts';
+import { cancelPendingDeliveries, pauseEndpoint, resumeEndpoint } from './endpoint-lifecycle.ts';
 
 const input = endpointFields.partial().extend({
   url: z.string().optional(),
@@ -54,6 +54,8 @@ export async function updateEndpoint(
           status: data.status,
           disabledReason: data.status === 'DISABLED' ? 'Disabled by the tenant.' : null,
         }),
+        // Enabled again after being disabled: a fresh start, not five days of failure already counted.
+        ...(data.status === 'ACTIVE' && current.status === 'DISABLED' && { failingSince: null }),
         updatedAt: sql`now()`,
       })
       .where(eq(endpoints.id, id))
@@ -61,6 +63,7 @@ export async function updateEndpoint(
     if (data.status && data.status !== current.status) {
       if (data.status === 'DISABLED') await cancelPendingDeliveries(tx, id);
       if (data.status === 'ACTIVE') await resumeEndpoint(tx, id);
+      if (data.status === 'PAUSED') await pauseEndpoint(tx, id);
     }
     return updated!;
   });

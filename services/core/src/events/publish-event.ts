@@ -9,6 +9,19 @@ import { parseInput } from '../validation.ts';
 
 /** Dispatchers LISTEN on this channel; a publish NOTIFYs it when its transaction commits. */
 export const DELIVERIES_CHANNEL = 'acme_deliveries';
+/**
+ * A notice on the same channel about one endpoint (`pause:<id>`, `resume:<id>`): the dispatchers
+ * tell its workflow at once, so the workflow lets go of a paused endpoint and takes a resumed one
+ * back without waiting for its timer or the hand-off sweep.
+ */
+export function endpointNotice(change: 'pause' | 'resume', endpointId: string): string {
+  return `${change}:${endpointId}`;
+}
+
+export function parseEndpointNotice(payload: string): { change: 'pause' | 'resume'; endpointId: string } | null {
+  const match = /^(pause|resume):(.+)$/.exec(payload);
+  return match ? { change: match[1] as 'pause' | 'resume', endpointId: match[2] as string } : null;
+}
 
 const input = z.object({
   eventType: eventTypeName,

@@ -1,17 +1,16 @@
-import { attemptDeliveries, type DeliveryEngine, loadDueRetries } from '@acme/core';
+import { type DeliveryEngine, sendDueRetries as sendDue } from '@acme/core';
 import { Context } from '@temporalio/activity';
 
 const BATCH = 100;
 const HEARTBEAT_MS = 2000;
 
-/** Sends the endpoint's due retries (one batch) through the shared delivery code; returns how many were attempted. */
+/** Sends one batch of the endpoint's due retries through the shared delivery code; returns how many were attempted. */
 export async function sendDueRetries(engine: DeliveryEngine, endpointId: string): Promise<number> {
   const context = Context.current();
+  // Also between chunks: one slow chunk (up to the endpoint's timeout) must not look like a dead worker.
   const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_MS);
   try {
-    const due = await loadDueRetries(engine.database.sql, endpointId, BATCH);
-    const outcomes = await attemptDeliveries(engine, due, 'DURABLE');
-    return outcomes.length;
+    return await sendDue(engine, endpointId, { batch: BATCH, onProgress: () => context.heartbeat() });
   } finally {
     clearInterval(heartbeat);
   }

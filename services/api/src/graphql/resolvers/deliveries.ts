@@ -27,12 +27,12 @@ export const deliveryQueries: Pick<QueryResolvers, 'delivery' | 'deadLetters'> =
 export const deliveryMutations: Pick<MutationResolvers, 'replayDelivery' | 'replayDeadLetters' | 'retryDeliveryNow'> = {
   retryDeliveryNow: async (_, { id }, { principal, database, handOver }) => {
     const delivery = await retryDeliveryNow(database.db, requireTenant(principal, 'write').tenantId, id);
-    await handOver([delivery]);
+    await handOver([delivery], 'retryNow');
     return delivery;
   },
   replayDelivery: async (_, { id }, { principal, database, handOver }) => {
     const delivery = await replayDelivery(database.db, requireTenant(principal, 'write').tenantId, id);
-    await handOver([delivery]);
+    await handOver([delivery], 'replay');
     return delivery;
   },
   replayDeadLetters: async (_, { endpointId, since }, { principal, database, handOver }) => {
@@ -40,7 +40,7 @@ export const deliveryMutations: Pick<MutationResolvers, 'replayDelivery' | 'repl
       endpointId,
       since,
     });
-    await handOver(deliveries);
+    await handOver(deliveries, 'replay');
     return { replayedCount: deliveries.length };
   },
 };

@@ -27,7 +27,7 @@ export const endpointMutations: Pick<
     rotateEndpointSecret(database.db, config, requireTenant(principal, 'write').tenantId, id, graceSeconds),
   retryEndpointNow: async (_, { endpointId }, { principal, database, handOver }) => {
     const due = await retryEndpointNow(database.db, requireTenant(principal, 'write').tenantId, endpointId);
-    await handOver(due);
+    await handOver(due, 'retryNow');
     return due.length;
   },
   createEndpoint: (_, { input }, { principal, database, config }) =>
