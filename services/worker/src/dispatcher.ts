@@ -158,13 +158,29 @@ export class Dispatcher {
     });
   }
 
+  /**
+   * Writes the results, trying again while the database is briefly away (a restart, a failover) for
+   * up to half the lease: an attempt that was made should be recorded, not made twice.
+   */
   private async record(items: SentAttempt[]): Promise<void> {
+    const giveUpAt = Date.now() + this.options.leaseMs / 2;
     try {
-      const outcomes = await recordAttempts(this.engine, items, 'FAST');
-      this.handOver(outcomes);
-    } catch (err) {
-      // The rows stay leased: when the lease runs out they are claimed and sent again (same webhook-id).
-      this.logger.error({ err, count: items.length }, 'could not record attempts; they will be retried after the lease');
+      for (let failures = 0; ; failures++) {
+        try {
+          const outcomes = await recordAttempts(this.engine, items, 'FAST');
+          this.handOver(outcomes);
+          return;
+        } catch (err) {
+          const backoffMs = Math.min(200 * 2 ** failures, 2000);
+          if (this.stopped || Date.now() + backoffMs > giveUpAt) {
+            // The rows stay leased: when the lease runs out they are claimed and sent again (same webhook-id).
+            this.logger.error({ err, count: items.length }, 'could not record attempts; they will be sent again after the lease');
+            return;
+          }
+          if (failures === 0) this.logger.warn({ err, count: items.length }, 'could not record attempts yet; trying again');
+          await new Promise((resolve) => setTimeout(resolve, backoffMs));
+        }
+      }
     } finally {
       for (const { delivery } of items) this.adjust(delivery.endpoint.id, -1);
       this.wake();
