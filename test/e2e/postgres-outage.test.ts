@@ -32,10 +32,13 @@ async function gatewayOn(
   workerDatabaseUrl?: string,
 ): Promise<TestGateway> {
   // The database errors this file causes on purpose would fill the test output.
-  const gateway = await startTestGateway({ LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'fatal', ...overrides }, {
-    databaseUrl,
-    ...(workerDatabaseUrl && { workerOverrides: { DATABASE_URL: workerDatabaseUrl } }),
-  });
+  const gateway = await startTestGateway(
+    { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'fatal', ...overrides },
+    {
+      databaseUrl,
+      ...(workerDatabaseUrl && { workerOverrides: { DATABASE_URL: workerDatabaseUrl } }),
+    },
+  );
   cleanups.push(() => gateway.stop());
   return gateway;
 }

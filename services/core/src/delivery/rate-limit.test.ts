@@ -1,6 +1,6 @@
 import { deliveries, endpoints, tenants } from '@acme/schema/db';
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.ts';
 import { createEndpoint } from '../endpoints/create-endpoint.ts';
 import { isolatedTestDatabase, publishMany, tenantWithEndpoints, testSettings } from '../testing/fixtures.ts';
@@ -49,6 +49,11 @@ describe('takeDeliveryTokens', () => {
 });
 
 describe('the fast-path claim', () => {
+  // Claims take any due delivery of the database: start each test without the previous ones' leftovers.
+  beforeEach(async () => {
+    await database.db.update(deliveries).set({ status: 'CANCELLED' }).where(eq(deliveries.status, 'PENDING'));
+  });
+
   it('claims no more than the rate limit allows, however many dispatchers claim at once', async () => {
     const {
       tenant,

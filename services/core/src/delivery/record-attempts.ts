@@ -35,7 +35,6 @@ export async function recordAttempts(
   path: DeliveryPath,
 ): Promise<AttemptOutcomeRecord[]> {
   if (sent.length === 0) return [];
-  const now = Date.now();
   const { applied, notices } = await engine.database.db.transaction(async (tx) => {
     await tx
       .insert(deliveryAttempts)
@@ -62,7 +61,7 @@ export async function recordAttempts(
 
     const applied: AppliedAttempt[] = [];
     for (const { delivery, result } of sent) {
-      const outcome = decide(engine, delivery, result, now);
+      const outcome = decide(engine, delivery, result);
       const moved = await tx
         .update(deliveries)
         .set({
@@ -108,7 +107,7 @@ export async function recordAttempts(
   return applied.map((a) => a.outcome);
 }
 
-function decide(engine: DeliveryEngine, delivery: DueDelivery, result: AttemptResult, now: number) {
+function decide(engine: DeliveryEngine, delivery: DueDelivery, result: AttemptResult) {
   if (result.outcome === 'SUCCESS') return { status: 'SUCCEEDED' as const, nextAttemptAt: null };
   // 410 Gone: the receiver says the endpoint is gone for good; retrying would only hammer it.
   if (result.responseStatus === 410) return { status: 'CANCELLED' as const, nextAttemptAt: null };
@@ -117,7 +116,9 @@ function decide(engine: DeliveryEngine, delivery: DueDelivery, result: AttemptRe
     : engine.defaultRetrySchedule;
   const delay = delayBeforeNextAttempt(schedule, delivery.attemptCount + 1 - delivery.scheduleBase);
   if (delay === null) return { status: 'DEAD_LETTERED' as const, nextAttemptAt: null };
-  return { status: 'RETRY_SCHEDULED' as const, nextAttemptAt: new Date(now + (result.retryAfterMs ?? delay)) };
+  // Counted from the end of the failed attempt, not from when its result was written.
+  const endedAt = result.startedAt.getTime() + result.durationMs;
+  return { status: 'RETRY_SCHEDULED' as const, nextAttemptAt: new Date(endedAt + (result.retryAfterMs ?? delay)) };
 }
 
 /** The attempt log keeps every request header but the signature, which is as good as a credential for replay. */

@@ -1,16 +1,23 @@
 import { type DeliveryEngine, sendDueRetries as sendDue } from '@acme/core';
 import { Context } from '@temporalio/activity';
 
-const BATCH = 100;
 const HEARTBEAT_MS = 2000;
 
-/** Sends one batch of the endpoint's due retries through the shared delivery code; returns how many were attempted. */
-export async function sendDueRetries(engine: DeliveryEngine, endpointId: string): Promise<number> {
+/**
+ * Sends the endpoint's due retries through the shared delivery code, and returns the next plan
+ * (milliseconds until the next retry, or null). Short waits happen here; long ones on a durable timer.
+ */
+export async function sendDueRetries(engine: DeliveryEngine, endpointId: string): Promise<number | null> {
   const context = Context.current();
-  // Also between chunks: one slow chunk (up to the endpoint's timeout) must not look like a dead worker.
+  // Also while an attempt is slow (up to the endpoint's timeout): it must not look like a dead worker.
   const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_MS);
   try {
-    return await sendDue(engine, endpointId, { batch: BATCH, onProgress: () => context.heartbeat() });
+    return await sendDue(engine, endpointId, {
+      batch: 100,
+      waitUpToMs: 2000,
+      budgetMs: 30_000,
+      onProgress: () => context.heartbeat(),
+    });
   } finally {
     clearInterval(heartbeat);
   }

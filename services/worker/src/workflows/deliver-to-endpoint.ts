@@ -18,37 +18,48 @@ const { sendDueRetries } = proxyActivities<Activities>({
 
 // Each round adds about ten events; well under the history size where replay gets slow.
 const MAX_ROUNDS = 200;
+/** How long before a retry is due the workflow hands over to the send, which waits (up to 2 s) itself. */
+const SEND_AHEAD_MS = 1000;
 
 /**
- * One endpoint's trouble. Each round it asks when the next retry (or probe) may go, within the
- * endpoint's rate limit, sleeps on a durable timer until then (or until a signal), and sends
- * whatever is due. The retry state lives in Postgres; this workflow holds the timer. While it runs
- * the endpoint is in recovery and its new deliveries wait for a probe to get through. It ends when
- * nothing is left, or when the endpoint is paused, disabled or its tenant suspended (the retries
- * wait in Postgres), and continues as new before its history grows long.
+ * One endpoint's trouble. It asks when the next retry (or probe) may go, within the endpoint's rate
+ * limit, sleeps on a durable timer until then (or until a signal), and sends whatever is due; the
+ * send answers the same question for the next round. The retry state lives in Postgres; this
+ * workflow holds the timer. While it runs the endpoint is in recovery and its new deliveries wait
+ * for a probe to get through. It ends when nothing is left, or when the endpoint is paused, disabled
+ * or its tenant suspended (the retries wait in Postgres), and continues as new before its history
+ * grows long.
  */
 export async function deliverToEndpoint(input: DeliverToEndpointInput): Promise<void> {
+  // Set by any signal; cleared just before each activity that reads Postgres, so a signal that
+  // arrives while one runs makes the next wait end at once and the workflow plan again.
   let signalled = false;
   for (const signal of Object.values(endpointSignals)) {
     setHandler(signal, () => {
       signalled = true;
     });
   }
+  const plan = () => {
+    signalled = false;
+    return planRetries(input.endpointId);
+  };
 
   const fresh = workflowInfo().continuedFromExecutionRunId === undefined;
+  signalled = false;
+  let next = await planRetries(input.endpointId, { started: fresh });
   for (let round = 0; round < MAX_ROUNDS && !workflowInfo().continueAsNewSuggested; round++) {
-    signalled = false;
-    const delayMs = await planRetries(input.endpointId, { started: fresh && round === 0 });
-    if (delayMs === null) {
-      // A signal that arrived while we looked means something changed since: look again.
-      if (signalled) continue;
-      return;
+    if (next === null) {
+      if (!signalled) return;
+      next = await plan();
+    } else if (next > SEND_AHEAD_MS) {
+      // Woken a little early: the send waits out the rest itself, so the retry goes out on time
+      // rather than a timer-task-activity round trip late.
+      const woken = await condition(() => signalled, next - SEND_AHEAD_MS);
+      next = woken ? await plan() : 0;
+    } else {
+      signalled = false;
+      next = await sendDueRetries(input.endpointId);
     }
-    if (delayMs > 0) {
-      await condition(() => signalled, delayMs);
-      continue;
-    }
-    await sendDueRetries(input.endpointId);
   }
   await continueAsNew<typeof deliverToEndpoint>(input);
 }
