@@ -71,7 +71,9 @@ describe('an endpoint answering 500 to everything', () => {
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((r) => r.attempts === SCHEDULE.length && r.started.length === SCHEDULE.length)).toBe(true);
     const lateness = (retry: number) =>
-      rows.map((r) => (r.started[retry] as Date).getTime() - (r.started[retry - 1] as Date).getTime() - (SCHEDULE[retry] as number));
+      rows.map(
+        (r) => (r.started[retry] as Date).getTime() - (r.started[retry - 1] as Date).getTime() - (SCHEDULE[retry] as number),
+      );
     const [over] = await sql<{ n: number }[]>`select count(*)::int as n from deliveries where attempt_count > ${SCHEDULE.length}`;
     expect(over!.n).toBe(0);
     const [waiting] = await sql<
