@@ -133,14 +133,28 @@ export class Dispatcher {
   }
 
   private async launch(batch: DueDelivery[]): Promise<void> {
-    for (const d of batch) this.adjust(d.endpoint.id, +1);
+    for (const d of batch) {
+      this.inFlight++;
+      this.adjustEndpoint(d.endpoint.id, +1);
+    }
     const secrets = await signingSecretsFor(this.engine, batch).catch((err) => {
-      for (const d of batch) this.adjust(d.endpoint.id, -1);
+      for (const d of batch) {
+        this.inFlight--;
+        this.adjustEndpoint(d.endpoint.id, -1);
+      }
       throw err;
     });
     for (const delivery of batch) {
       this.track(
-        sendDelivery(this.engine, delivery, secrets.get(delivery.endpoint.id) ?? []).then((sent) => this.queueResult(sent)),
+        sendDelivery(this.engine, delivery, secrets.get(delivery.endpoint.id) ?? []).then((sent) => {
+          // A success frees the endpoint's slot now, its row stays leased until written. A failure keeps
+          // it until written: by then the endpoint is in recovery, and no more attempts go out to it.
+          this.queueResult(sent);
+          if (sent.result.outcome === 'SUCCESS') {
+            this.adjustEndpoint(delivery.endpoint.id, -1);
+            this.wake();
+          }
+        }),
       );
     }
   }
@@ -182,7 +196,10 @@ export class Dispatcher {
         }
       }
     } finally {
-      for (const { delivery } of items) this.adjust(delivery.endpoint.id, -1);
+      for (const { delivery, result } of items) {
+        this.inFlight--;
+        if (result.outcome !== 'SUCCESS') this.adjustEndpoint(delivery.endpoint.id, -1);
+      }
       this.wake();
     }
   }
@@ -222,8 +239,7 @@ export class Dispatcher {
     }
   }
 
-  private adjust(endpointId: string, by: number): void {
-    this.inFlight += by;
+  private adjustEndpoint(endpointId: string, by: number): void {
     const n = (this.inFlightByEndpoint.get(endpointId) ?? 0) + by;
     if (n > 0) this.inFlightByEndpoint.set(endpointId, n);
     else this.inFlightByEndpoint.delete(endpointId);

@@ -1,5 +1,5 @@
-import { deliveries, deliveryAttempts } from '@acme/schema/db';
-import { and, eq, sql } from 'drizzle-orm';
+import { deliveryAttempts } from '@acme/schema/db';
+import { sql } from 'drizzle-orm';
 import { newId } from '../ids.ts';
 import type { DeliveryPath } from './attempt-deliveries.ts';
 import type { DeliveryEngine } from './delivery-engine.ts';
@@ -59,47 +59,48 @@ export async function recordAttempts(
       )
       .onConflictDoNothing();
 
-    const applied: AppliedAttempt[] = [];
-    for (const { delivery, result } of sent) {
-      const outcome = decide(engine, delivery, result);
-      const moved = await tx
-        .update(deliveries)
-        .set({
-          attemptCount: delivery.attemptCount + 1,
-          status: outcome.status === 'RETRY_SCHEDULED' ? 'PENDING' : outcome.status,
-          completedAt: outcome.status === 'RETRY_SCHEDULED' ? null : sql`now()`,
-          nextAttemptAt: outcome.nextAttemptAt ?? sql`${deliveries.nextAttemptAt}`,
-          handler: outcome.status === 'RETRY_SCHEDULED' ? 'WORKFLOW' : sql`${deliveries.handler}`,
-          // A retry leaving the fast path still has to reach its workflow; one already there does not.
-          handedOff: outcome.status === 'RETRY_SCHEDULED' ? path === 'DURABLE' : sql`${deliveries.handedOff}`,
-          leaseOwner: null,
-          leaseExpiresAt: null,
-        })
-        .where(
-          and(
-            eq(deliveries.id, delivery.id),
-            eq(deliveries.status, 'PENDING'),
-            eq(deliveries.attemptCount, delivery.attemptCount),
-          ),
-        )
-        .returning({ id: deliveries.id });
-      if (moved.length === 0) {
-        // Cancelled while the attempt was in flight: the attempt still happened and keeps its number,
-        // so a replay numbers the next one after it.
-        await tx
-          .update(deliveries)
-          .set({ attemptCount: delivery.attemptCount + 1 })
-          .where(
-            and(
-              eq(deliveries.id, delivery.id),
-              eq(deliveries.status, 'CANCELLED'),
-              eq(deliveries.attemptCount, delivery.attemptCount),
-            ),
-          );
-        continue;
-      }
-      applied.push({ delivery, result, outcome: { deliveryId: delivery.id, endpointId: delivery.endpoint.id, ...outcome } });
+    const decided = sent.map(({ delivery, result }) => ({ delivery, result, outcome: decide(engine, delivery, result) }));
+    // One statement for the whole batch: each delivery moves on only from the attempt count it was sent at.
+    const rows = JSON.stringify(
+      decided.map(({ delivery, outcome }) => ({
+        id: delivery.id,
+        sent_at_count: delivery.attemptCount,
+        status: outcome.status === 'RETRY_SCHEDULED' ? 'PENDING' : outcome.status,
+        retry: outcome.status === 'RETRY_SCHEDULED',
+        next_attempt_at: outcome.nextAttemptAt?.toISOString() ?? null,
+      })),
+    );
+    const moved = await tx.execute<{ id: string }>(sql`
+      update deliveries d
+         set attempt_count = v.sent_at_count + 1,
+             status = v.status::delivery_status,
+             completed_at = case when v.retry then null else now() end,
+             next_attempt_at = coalesce(v.next_attempt_at, d.next_attempt_at),
+             handler = case when v.retry then 'WORKFLOW'::delivery_handler else d.handler end,
+             -- A retry leaving the fast path still has to reach its workflow; one already there does not.
+             handed_off = case when v.retry then ${path === 'DURABLE'} else d.handed_off end,
+             lease_owner = null,
+             lease_expires_at = null
+        from jsonb_to_recordset(${rows}::jsonb)
+             as v(id text, sent_at_count int, status text, retry boolean, next_attempt_at timestamptz)
+       where d.id = v.id and d.status = 'PENDING' and d.attempt_count = v.sent_at_count
+      returning d.id`);
+    const movedIds = new Set(moved.map((r) => r.id));
+    if (movedIds.size < decided.length) {
+      // Cancelled while the attempt was in flight: the attempt still happened and keeps its number,
+      // so a replay numbers the next one after it.
+      await tx.execute(sql`
+        update deliveries d set attempt_count = v.sent_at_count + 1
+          from jsonb_to_recordset(${rows}::jsonb) as v(id text, sent_at_count int)
+         where d.id = v.id and d.status = 'CANCELLED' and d.attempt_count = v.sent_at_count`);
     }
+    const applied: AppliedAttempt[] = decided
+      .filter(({ delivery }) => movedIds.has(delivery.id))
+      .map(({ delivery, result, outcome }) => ({
+        delivery,
+        result,
+        outcome: { deliveryId: delivery.id, endpointId: delivery.endpoint.id, ...outcome },
+      }));
     const notices = await applyEndpointOutcomes(tx, applied, path, engine.autoDisable);
     return { applied, notices };
   });
