@@ -167,6 +167,17 @@ describe('operational events', () => {
     expect(body.data.message).toMatch(/answered again after failing since/);
     expect(await endpointState(tenant.token, endpoint.id)).toMatchObject({ health: 'HEALTHY', failingSince: null });
   });
+
+  it('keeps the acme. event types for itself', async () => {
+    const tenant = await createTenantWithEventType(gateway);
+    const taken = await gateway.graphql(
+      'mutation { createEventType(input: { name: "acme.endpoint.disabled" }) { name } }',
+      {},
+      tenant.token,
+    );
+    expect(taken.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(taken.body.errors?.[0]?.message).toMatch(/reserved/);
+  });
 });
 
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {

@@ -47,7 +47,8 @@ export async function deliverToEndpoint(input: DeliverToEndpointInput): Promise<
   const fresh = workflowInfo().continuedFromExecutionRunId === undefined;
   signalled = false;
   let next = await planRetries(input.endpointId, { started: fresh });
-  for (let round = 0; round < MAX_ROUNDS && !workflowInfo().continueAsNewSuggested; round++) {
+  const maxRounds = input.maxRounds ?? MAX_ROUNDS;
+  for (let round = 0; round < maxRounds && !workflowInfo().continueAsNewSuggested; round++) {
     if (next === null) {
       if (!signalled) return;
       next = await plan();

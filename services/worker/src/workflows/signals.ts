@@ -32,4 +32,6 @@ export function endpointWorkflowId(endpointId: string): string {
 
 export interface DeliverToEndpointInput {
   endpointId: string;
+  /** Rounds before continuing as new; only tests set it lower than the default. */
+  maxRounds?: number;
 }
