@@ -1,7 +1,7 @@
 import { type DeliveryEngine, sendDueRetries as sendDue } from '@acme/core';
 import { Context } from '@temporalio/activity';
 
-const HEARTBEAT_MS = 2000;
+const HEARTBEAT_MS = 1000;
 
 /**
  * Sends the endpoint's due retries through the shared delivery code, and returns the next plan
@@ -14,7 +14,7 @@ export async function sendDueRetries(engine: DeliveryEngine, endpointId: string)
   try {
     return await sendDue(engine, endpointId, {
       batch: 100,
-      waitUpToMs: 2000,
+      waitUpToMs: 1500,
       budgetMs: 30_000,
       onProgress: () => context.heartbeat(),
     });

@@ -8,17 +8,18 @@ const { planRetries } = proxyActivities<Activities>({
   startToCloseTimeout: '10s',
   retry: { initialInterval: '1s', maximumInterval: '30s' },
 });
-// Sending can take as long as the slowest endpoint timeout, so liveness comes from heartbeats:
-// if the worker dies mid-batch, another worker retries the batch within heartbeatTimeout.
+// Sending can take as long as the slowest endpoint timeout, so liveness comes from heartbeats (one a
+// second): if the worker dies mid-batch, another worker retries the batch within heartbeatTimeout.
+// Short, because that is how late the endpoint's retries are after a crash.
 const { sendDueRetries } = proxyActivities<Activities>({
   startToCloseTimeout: '10m',
-  heartbeatTimeout: '10s',
+  heartbeatTimeout: '5s',
   retry: { initialInterval: '1s', maximumInterval: '30s' },
 });
 
 // Each round adds about ten events; well under the history size where replay gets slow.
 const MAX_ROUNDS = 200;
-/** How long before a retry is due the workflow hands over to the send, which waits (up to 2 s) itself. */
+/** How long before a retry is due the workflow hands over to the send, which waits (up to 1.5 s) itself. */
 const SEND_AHEAD_MS = 1000;
 
 /**
