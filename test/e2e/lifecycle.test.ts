@@ -197,6 +197,28 @@ describe('endpoint lifecycle', () => {
     expect(retried.requests).toHaveLength(2);
   });
 
+  it("cancels a disabled endpoint's pending deliveries, and starts it afresh when enabled again", async () => {
+    const target = await receiver(() => ({ status: 500 }));
+    const tenant = await createTenantWithEventType(gateway);
+    const { endpoint } = await createEndpoint(gateway, tenant.token, { url: target.url, retrySchedule: '0s,1h' });
+    const published = await publish(gateway, tenant.token, { eventType: 'invoice.paid', payload: {} });
+    await waitForDelivery(gateway, tenant.token, published.deliveries[0]!.id, (d) => d.attemptCount === 1);
+    const query = 'query($id: ID!) { endpoint(id: $id) { status disabledReason failingSince } }';
+    expect((await gateway.graphql(query, { id: endpoint.id }, tenant.token)).body.data.endpoint.failingSince).not.toBeNull();
+
+    const disabled = await gateway.graphql(UPDATE, { id: endpoint.id, input: { status: 'DISABLED' } }, tenant.token);
+    expect(disabled.body.data.updateEndpoint).toEqual({ status: 'DISABLED', disabledReason: 'Disabled by the tenant.' });
+    await waitForDelivery(gateway, tenant.token, published.deliveries[0]!.id, (d) => d.status === 'CANCELLED');
+    await eventually(async () => (await workflowStatus(endpoint.id)) === 'COMPLETED', 'the workflow to end');
+
+    await gateway.graphql(UPDATE, { id: endpoint.id, input: { status: 'ACTIVE' } }, tenant.token);
+    expect((await gateway.graphql(query, { id: endpoint.id }, tenant.token)).body.data.endpoint).toEqual({
+      status: 'ACTIVE',
+      disabledReason: null,
+      failingSince: null,
+    });
+  });
+
   it('disables an endpoint that answers 410 Gone and cancels what it had pending', async () => {
     const target = await receiver(() => ({ status: 410 }));
     const tenant = await createTenantWithEventType(gateway);

@@ -17,12 +17,14 @@ export async function disableEndpoint(tx: DbOrTx, endpointId: string, reason: st
   return cancelPendingDeliveries(tx, endpointId);
 }
 
+/** Disabled or deleted: every pending delivery is CANCELLED, and the endpoint's workflow is told to let go. */
 export async function cancelPendingDeliveries(tx: DbOrTx, endpointId: string): Promise<number> {
   const cancelled = await tx
     .update(deliveries)
     .set({ status: 'CANCELLED', completedAt: sql`now()`, leaseOwner: null, leaseExpiresAt: null })
     .where(and(eq(deliveries.endpointId, endpointId), eq(deliveries.status, 'PENDING')))
     .returning({ id: deliveries.id });
+  await tx.execute(sql`select pg_notify(${DELIVERIES_CHANNEL}, ${endpointNotice('pause', endpointId)})`);
   return cancelled.length;
 }
 

@@ -11,8 +11,8 @@ import { parseInput } from '../validation.ts';
 export const DELIVERIES_CHANNEL = 'acme_deliveries';
 /**
  * A notice on the same channel about one endpoint (`pause:<id>`, `resume:<id>`): the dispatchers
- * tell its workflow at once, so the workflow lets go of a paused endpoint and takes a resumed one
- * back without waiting for its timer or the hand-off sweep.
+ * tell its workflow at once, so the workflow lets go of a paused (or disabled, or deleted) endpoint
+ * and takes a resumed one back without waiting for its timer or the hand-off sweep.
  */
 export function endpointNotice(change: 'pause' | 'resume', endpointId: string): string {
   return `${change}:${endpointId}`;

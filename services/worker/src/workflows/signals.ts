@@ -9,7 +9,7 @@ export const retriesPendingSignal = defineSignal('retriesPending');
 export const retryNowSignal = defineSignal('retryNow');
 /** Finished deliveries were queued again (`replayDelivery`, `replayDeadLetters`). */
 export const replaySignal = defineSignal('replay');
-/** The endpoint was paused: the workflow hands its retries back to Postgres and ends. */
+/** The endpoint was paused, disabled or deleted: the workflow hands what is left back to Postgres and ends. */
 export const pauseSignal = defineSignal('pause');
 /** The endpoint was resumed: its held retries are sent again. */
 export const resumeSignal = defineSignal('resume');
