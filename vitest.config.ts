@@ -3,8 +3,18 @@ import { defineConfig } from 'vitest/config';
 // One run for every workspace's tests and test/e2e, sharing one real Postgres and one real
 // Temporal dev server started by the global setup.
 export default defineConfig({
+  // Workspace packages that publish a build (the SDK) point this condition at their sources,
+  // so tests run the code as it is, without a build first. The rest are Vite's defaults.
+  ssr: { resolve: { conditions: ['@acme/source', 'module', 'node', 'development|production'] } },
   test: {
-    include: ['services/*/src/**/*.test.ts', 'sdk/src/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/lint/**/*.test.ts'],
+    include: [
+      'services/*/src/**/*.test.ts',
+      'sdk/src/**/*.test.ts',
+      'test/e2e/**/*.test.ts',
+      'test/lint/**/*.test.ts',
+      'test/deploy/**/*.test.ts',
+      'test/load/**/*.test.ts',
+    ],
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -1,10 +1,37 @@
 // Drizzle tables: the source of truth for the database. `npm run generate` turns changes here into
 // SQL migrations under db/migrations (drizzle-kit), which every start applies.
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgPolicy,
+  pgRole,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/**
+ * Row-Level Security, the second wall between tenants (the first is the tenant filter in every
+ * core query). Tenant-scoped work runs as `acme_app` (no BYPASSRLS, not the owner) with the tenant
+ * set per transaction (services/core/src/db/tenant-scope.ts); system work (dispatcher, workflows,
+ * authentication, the operator) runs as the connecting role, which owns the tables and so bypasses
+ * the policies. The role is created, and granted its privileges, by migrateDatabase: roles are
+ * cluster-wide, and a plain CREATE ROLE would fail for the second database of a cluster.
+ */
+export const appRole = pgRole('acme_app').existing();
+const currentTenant = sql`current_setting('acme.tenant_id', true)`;
+const tenantIsolation = (column: 'tenant_id' | 'id' = 'tenant_id') => {
+  const same = sql`${sql.identifier(column)} = ${currentTenant}`;
+  return pgPolicy('tenant_isolation', { as: 'permissive', for: 'all', to: appRole, using: same, withCheck: same });
+};
 
 export const tenantStatus = pgEnum('tenant_status', ['ACTIVE', 'SUSPENDED']);
 export const endpointStatus = pgEnum('endpoint_status', ['ACTIVE', 'PAUSED', 'DISABLED']);
@@ -24,23 +51,27 @@ export const attemptOutcome = pgEnum('attempt_outcome', [
 ]);
 export const deliveryPath = pgEnum('delivery_path', ['FAST', 'DURABLE']);
 
-export const tenants = pgTable('tenants', {
-  id: text('id').primaryKey(),
-  name: text('name').notNull(),
-  status: tenantStatus('status').notNull().default('ACTIVE'),
-  /** Overrides DELIVERY_RETRY_SCHEDULE for this tenant's endpoints; null = the gateway default. */
-  retrySchedule: text('retry_schedule'),
-  /** Publish token bucket: refill per second and size; null = the gateway default. */
-  publishRatePerSecond: integer('publish_rate_per_second'),
-  publishBurst: integer('publish_burst'),
-  /** Largest accepted payload in bytes; null = the gateway default (256 KiB). */
-  maxPayloadBytes: integer('max_payload_bytes'),
-  /** One of the tenant's endpoints, which receives its operational events; null = none. */
-  operationalEndpointId: text('operational_endpoint_id'),
-  createdAt: createdAt(),
-  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-  suspendedAt: ts('suspended_at'),
-});
+export const tenants = pgTable(
+  'tenants',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    status: tenantStatus('status').notNull().default('ACTIVE'),
+    /** Overrides DELIVERY_RETRY_SCHEDULE for this tenant's endpoints; null = the gateway default. */
+    retrySchedule: text('retry_schedule'),
+    /** Publish token bucket: refill per second and size; null = the gateway default. */
+    publishRatePerSecond: integer('publish_rate_per_second'),
+    publishBurst: integer('publish_burst'),
+    /** Largest accepted payload in bytes; null = the gateway default (256 KiB). */
+    maxPayloadBytes: integer('max_payload_bytes'),
+    /** One of the tenant's endpoints, which receives its operational events; null = none. */
+    operationalEndpointId: text('operational_endpoint_id'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    suspendedAt: ts('suspended_at'),
+  },
+  () => [tenantIsolation('id')],
+);
 
 export const apiKeys = pgTable(
   'api_keys',
@@ -63,7 +94,7 @@ export const apiKeys = pgTable(
     lastUsedAt: ts('last_used_at'),
     revokedAt: ts('revoked_at'),
   },
-  (t) => [uniqueIndex('api_keys_hash_idx').on(t.hash), index('api_keys_tenant_idx').on(t.tenantId)],
+  (t) => [uniqueIndex('api_keys_hash_idx').on(t.hash), index('api_keys_tenant_idx').on(t.tenantId), tenantIsolation()],
 );
 
 export const eventTypes = pgTable(
@@ -82,7 +113,7 @@ export const eventTypes = pgTable(
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('event_types_tenant_name_idx').on(t.tenantId, t.name)],
+  (t) => [uniqueIndex('event_types_tenant_name_idx').on(t.tenantId, t.name), tenantIsolation()],
 );
 
 export const endpoints = pgTable(
@@ -118,7 +149,7 @@ export const endpoints = pgTable(
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
-  (t) => [index('endpoints_tenant_idx').on(t.tenantId, t.id)],
+  (t) => [index('endpoints_tenant_idx').on(t.tenantId, t.id), tenantIsolation()],
 );
 
 export const endpointSecrets = pgTable(
@@ -135,7 +166,7 @@ export const endpointSecrets = pgTable(
     /** Null for the current secret; set on rotation to the end of the grace period. */
     expiresAt: ts('expires_at'),
   },
-  (t) => [index('endpoint_secrets_endpoint_idx').on(t.endpointId)],
+  (t) => [index('endpoint_secrets_endpoint_idx').on(t.endpointId), tenantIsolation()],
 );
 
 export const events = pgTable(
@@ -156,6 +187,9 @@ export const events = pgTable(
   (t) => [
     uniqueIndex('events_tenant_idempotency_idx').on(t.tenantId, t.idempotencyKey),
     index('events_tenant_created_idx').on(t.tenantId, t.createdAt),
+    // Retention walks the oldest payloads not yet expunged, across tenants.
+    index('events_retention_idx').on(t.createdAt).where(sql`payload_expunged_at is null`),
+    tenantIsolation(),
   ],
 );
 
@@ -191,10 +225,13 @@ export const deliveries = pgTable(
     index('deliveries_event_idx').on(t.eventId),
     index('deliveries_tenant_created_idx').on(t.tenantId, t.createdAt),
     index('deliveries_dead_letters_idx').on(t.tenantId, t.id).where(sql`status = 'DEAD_LETTERED'`),
+    // Per-endpoint lists and stats (the portal's endpoint page).
+    index('deliveries_endpoint_created_idx').on(t.endpointId, t.createdAt),
     // An endpoint's undelivered deliveries: counted before disabling an endpoint that keeps failing.
     index('deliveries_endpoint_undelivered_idx')
       .on(t.endpointId, t.completedAt)
       .where(sql`status in ('PENDING', 'DEAD_LETTERED')`),
+    tenantIsolation(),
   ],
 );
 
@@ -220,7 +257,14 @@ export const deliveryAttempts = pgTable(
     error: text('error'),
     hint: text('hint'),
   },
-  (t) => [uniqueIndex('delivery_attempts_number_idx').on(t.deliveryId, t.attemptNumber)],
+  (t) => [
+    uniqueIndex('delivery_attempts_number_idx').on(t.deliveryId, t.attemptNumber),
+    // Retention deletes the oldest attempts first, across tenants.
+    index('delivery_attempts_started_idx').on(t.startedAt),
+    // Latency stats over a tenant's time window.
+    index('delivery_attempts_tenant_started_idx').on(t.tenantId, t.startedAt),
+    tenantIsolation(),
+  ],
 );
 
 export const operationalEventType = pgEnum('operational_event_type', [
@@ -244,7 +288,7 @@ export const operationalEvents = pgTable(
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
   },
-  (t) => [index('operational_events_tenant_idx').on(t.tenantId, t.id)],
+  (t) => [index('operational_events_tenant_idx').on(t.tenantId, t.id), tenantIsolation()],
 );
 
 export const auditActorKind = pgEnum('audit_actor_kind', ['OPERATOR', 'API_KEY', 'PORTAL_SESSION']);
@@ -264,5 +308,5 @@ export const auditLog = pgTable(
     details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
   },
-  (t) => [index('audit_log_tenant_idx').on(t.tenantId, t.id)],
+  (t) => [index('audit_log_tenant_idx').on(t.tenantId, t.id), tenantIsolation()],
 );

@@ -1,15 +1,30 @@
 // Verifies Standard Webhooks signatures with Web Crypto only, so it runs in Node 18+, edge
 // runtimes, Deno and browsers alike.
+import type { WebhookPayload } from './types.ts';
+import { base64ToBytes, bodyText, importSecret, signedContent } from './webhook-signature.ts';
+
+export type WebhookVerificationReason =
+  | 'missing_header'
+  | 'invalid_timestamp'
+  | 'timestamp_too_old'
+  | 'timestamp_too_new'
+  | 'invalid_secret'
+  | 'no_matching_signature'
+  | 'invalid_body';
 
 export class WebhookVerificationError extends Error {
-  constructor(message: string) {
+  override name = 'WebhookVerificationError';
+  constructor(
+    /** Why, for logs and metrics; answer the request with 400 (or 401) whatever it is. */
+    readonly reason: WebhookVerificationReason,
+    message: string,
+  ) {
     super(message);
-    this.name = 'WebhookVerificationError';
   }
 }
 
 export interface VerifyOptions {
-  /** How far `webhook-timestamp` may be from now, in seconds (default 300). */
+  /** How far `webhook-timestamp` may be from now, in seconds (default 300); replays older than this are refused. */
   toleranceSeconds?: number;
   /** The clock, for tests. */
   now?: () => Date;
@@ -17,42 +32,52 @@ export interface VerifyOptions {
 
 type HeaderSource = Headers | Record<string, string | string[] | undefined>;
 
-const encoder = new TextEncoder();
-
 /**
- * Checks that a webhook came from Acme Webhooks and is fresh, then returns its parsed body.
- * Pass the raw request body exactly as received: re-serialised JSON will not verify.
+ * Checks that a webhook came from Acme Webhooks (any one of its signatures matches the secret)
+ * and is fresh, then returns its parsed body. Pass the raw request body exactly as received:
+ * re-serialised JSON will not verify.
  */
-export async function verifyWebhook<T = unknown>(
+export async function verifyWebhook<TData = unknown>(
   secret: string,
-  rawBody: string | Uint8Array,
+  rawBody: string | Uint8Array | ArrayBuffer,
   headers: HeaderSource,
   options: VerifyOptions = {},
-): Promise<T> {
+): Promise<WebhookPayload<TData>> {
   const id = header(headers, 'webhook-id');
   const timestamp = header(headers, 'webhook-timestamp');
   const signatures = header(headers, 'webhook-signature');
-  if (!id || !timestamp || !signatures)
-    throw new WebhookVerificationError('Missing webhook-id, webhook-timestamp or webhook-signature header.');
+  if (!id || !timestamp || !signatures) {
+    throw new WebhookVerificationError('missing_header', 'Missing webhook-id, webhook-timestamp or webhook-signature header.');
+  }
 
   const seconds = Number(timestamp);
-  if (!/^\d+$/.test(timestamp) || !Number.isSafeInteger(seconds))
-    throw new WebhookVerificationError('Invalid webhook-timestamp header.');
+  if (!/^\d+$/.test(timestamp) || !Number.isSafeInteger(seconds)) {
+    throw new WebhookVerificationError('invalid_timestamp', 'Invalid webhook-timestamp header.');
+  }
   const now = Math.floor((options.now?.() ?? new Date()).getTime() / 1000);
   const tolerance = options.toleranceSeconds ?? 300;
-  if (Math.abs(now - seconds) > tolerance) throw new WebhookVerificationError('The webhook timestamp is too old or too new.');
+  if (now - seconds > tolerance) throw new WebhookVerificationError('timestamp_too_old', 'The webhook timestamp is too old.');
+  if (seconds - now > tolerance) throw new WebhookVerificationError('timestamp_too_new', 'The webhook timestamp is too new.');
 
-  const body = typeof rawBody === 'string' ? rawBody : new TextDecoder().decode(rawBody);
-  const key = await crypto.subtle.importKey('raw', decodeSecret(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
-  const content = encoder.encode(`${id}.${timestamp}.${body}`);
+  const key = await importSecret(secret, 'verify');
+  if (!key) throw new WebhookVerificationError('invalid_secret', 'The secret is not valid base64 (expected whsec_...).');
+  const body = bodyText(rawBody);
+  const content = signedContent(id, timestamp, body);
+  let verified = false;
   for (const candidate of signatures.split(' ')) {
     const [version, signature] = candidate.split(',');
     if (version !== 'v1' || !signature) continue;
     const bytes = base64ToBytes(signature);
-    // subtle.verify compares in constant time.
-    if (bytes && (await crypto.subtle.verify('HMAC', key, bytes, content))) return JSON.parse(body) as T;
+    // subtle.verify compares in constant time. Every candidate is checked, matched or not, so the
+    // time taken does not tell which one matched.
+    if (bytes && (await crypto.subtle.verify('HMAC', key, bytes, content))) verified = true;
   }
-  throw new WebhookVerificationError('No matching signature found.');
+  if (!verified) throw new WebhookVerificationError('no_matching_signature', 'No matching signature found.');
+  try {
+    return JSON.parse(body) as WebhookPayload<TData>;
+  } catch {
+    throw new WebhookVerificationError('invalid_body', 'The signature matches but the body is not JSON.');
+  }
 }
 
 function header(headers: HeaderSource, name: string): string | undefined {
@@ -60,21 +85,4 @@ function header(headers: HeaderSource, name: string): string | undefined {
   const record = headers as Record<string, string | string[] | undefined>;
   const value = record[name] ?? Object.entries(record).find(([k]) => k.toLowerCase() === name)?.[1];
   return Array.isArray(value) ? value.join(' ') : value;
-}
-
-function decodeSecret(secret: string): Uint8Array<ArrayBuffer> {
-  const bytes = base64ToBytes(secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret);
-  if (!bytes || bytes.length === 0) throw new WebhookVerificationError('The secret is not valid base64 (expected whsec_...).');
-  return bytes;
-}
-
-function base64ToBytes(text: string): Uint8Array<ArrayBuffer> | null {
-  try {
-    const binary = atob(text);
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    return bytes;
-  } catch {
-    return null;
-  }
 }

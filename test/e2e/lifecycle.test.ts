@@ -183,15 +183,17 @@ describe('endpoint lifecycle', () => {
         (await sql`select 1 from deliveries where tenant_id = ${tenant.tenantId} and handler = 'WORKFLOW'`).length === 1,
       'the retry to be scheduled',
     );
-    // As the operator's suspendTenant and reactivateTenant do; in SQL, since a suspended tenant's key stops working.
-    await sql`update tenants set status = 'SUSPENDED', suspended_at = now() where id = ${tenant.tenantId}`;
+    const operator = (mutation: string) =>
+      gateway.graphql(`mutation($id: ID!) { ${mutation}(id: $id) { status } }`, { id: tenant.tenantId }, gateway.adminKey);
+    expect((await operator('suspendTenant')).body.data.suspendTenant.status).toBe('SUSPENDED');
+    // The paused endpoint is resumed meanwhile (in SQL: the suspended tenant's own key no longer works).
     await sql`update endpoints set status = 'ACTIVE' where id = ${first.endpoint.id}`;
     up = true;
     await new Promise((r) => setTimeout(r, 3000));
     expect(held.requests).toHaveLength(0);
     expect(retried.requests).toHaveLength(1);
 
-    await sql`update tenants set status = 'ACTIVE', suspended_at = null where id = ${tenant.tenantId}`;
+    expect((await operator('reactivateTenant')).body.data.reactivateTenant.status).toBe('ACTIVE');
     for (const d of published.deliveries) await waitForDelivery(gateway, tenant.token, d.id, (x) => x.status === 'SUCCEEDED');
     expect(held.requests).toHaveLength(1);
     expect(retried.requests).toHaveLength(2);

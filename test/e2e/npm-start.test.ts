@@ -62,7 +62,8 @@ async function npmStart(): Promise<Started> {
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
   await new Promise<void>((resolve, reject) => {
     const timer = setInterval(() => {
-      if (output.includes('Ready in')) {
+      // The last line it prints: the lines after "Ready in" may arrive in later chunks.
+      if (output.includes('Ready in') && output.includes('Admin API key')) {
         clearInterval(timer);
         resolve();
       } else if (child.exitCode !== null) {

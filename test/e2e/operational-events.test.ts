@@ -36,20 +36,32 @@ async function receiver(respond?: Parameters<typeof startReceiver>[0]) {
 
 /**
  * A tenant whose operational endpoint is `target`: subscribed to a type nobody publishes, so all it
- * receives are operational events. Set in SQL: updateTenantSettings belongs to the API's issue.
+ * receives are operational events.
  */
 async function tenantWithOperationalEndpoint(target: Receiver, options: Record<string, unknown> = {}) {
   const tenant = await createTenantWithEventType(gateway);
   const type = await gateway.graphql('mutation { createEventType(input: { name: "ops.unused" }) { name } }', {}, tenant.token);
   expect(type.body.errors).toBeUndefined();
   const ops = await createEndpoint(gateway, tenant.token, { url: target.url, eventTypes: ['ops.unused'], ...options });
-  await sql`update tenants set operational_endpoint_id = ${ops.endpoint.id} where id = ${tenant.tenantId}`;
+  const settings = await gateway.graphql(
+    'mutation($id: ID) { updateTenantSettings(input: { operationalEndpointId: $id }) { operationalEndpointId } }',
+    { id: ops.endpoint.id },
+    tenant.token,
+  );
+  expect(settings.body.data.updateTenantSettings.operationalEndpointId).toBe(ops.endpoint.id);
   return { ...tenant, ops };
 }
 
-const operationalEventsOf = (tenantId: string) =>
-  sql<{ type: string; endpoint_id: string; delivery_id: string | null; message: string; data: any }[]>`
-    select type, endpoint_id, delivery_id, message, data from operational_events where tenant_id = ${tenantId} order by id`;
+/** The tenant's operational events as the API lists them, oldest first. */
+async function operationalEventsOf(token: string) {
+  const { body } = await gateway.graphql(
+    'query { operationalEvents(first: 100) { edges { node { type endpointId deliveryId message data } } } }',
+    {},
+    token,
+  );
+  expect(body.errors).toBeUndefined();
+  return (body.data.operationalEvents.edges as { node: any }[]).map((e) => e.node).reverse();
+}
 
 /** The webhook as the operational endpoint's owner reads it: signature verified with its secret. */
 function verified(secret: string, request: ReceivedRequest) {
@@ -87,7 +99,7 @@ describe('operational events', () => {
     });
     expect(Date.parse(state.failingSince)).toBeLessThan(Date.now() - 2000);
     for (const p of published) await waitForDelivery(gateway, tenant.token, p.deliveries[0]!.id, (d) => d.status === 'CANCELLED');
-    const events = await operationalEventsOf(tenant.tenantId);
+    const events = await operationalEventsOf(tenant.token);
     expect(events.map((e) => e.type)).toEqual(['ENDPOINT_DISABLED']);
     expect(events[0]!.message).toBe(body.data.message);
     expect(request!.headers['webhook-id']).toMatch(/^evt_/);
@@ -141,7 +153,7 @@ describe('operational events', () => {
     );
     expect(report).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 1000));
-    expect((await operationalEventsOf(tenant.tenantId)).map((e) => [e.type, e.delivery_id])).toEqual([
+    expect((await operationalEventsOf(tenant.token)).map((e) => [e.type, e.deliveryId])).toEqual([
       ['DELIVERY_DEAD_LETTERED', id],
     ]);
     expect(opsReceiver.requests).toHaveLength(1);

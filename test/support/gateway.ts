@@ -85,6 +85,13 @@ export async function startTestGateway(
 
 /** A fresh, migrated database of its own: nothing shared with other test files. */
 export async function createTestDatabase(): Promise<string> {
+  const url = await createEmptyDatabase();
+  await migrateDatabase(url);
+  return url;
+}
+
+/** A fresh database with nothing in it, not even the schema. */
+export async function createEmptyDatabase(): Promise<string> {
   const name = `test_${randomUUID().replaceAll('-', '')}`;
   const admin = postgres(inject('adminDatabaseUrl'), { max: 1, onnotice: () => {} });
   try {
@@ -92,7 +99,5 @@ export async function createTestDatabase(): Promise<string> {
   } finally {
     await admin.end();
   }
-  const url = inject('databaseUrl').replace(/\/[^/]+$/, `/${name}`);
-  await migrateDatabase(url);
-  return url;
+  return inject('databaseUrl').replace(/\/[^/]+$/, `/${name}`);
 }

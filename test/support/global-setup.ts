@@ -6,12 +6,14 @@ import { startInfrastructure } from '@acme/infra-local/infrastructure';
 import { freePort } from '@acme/infra-local/ports';
 import { loadWorkflowBundle } from '@acme/worker';
 import type { TestProject } from 'vitest/node';
+import { keepExitCode } from './keep-exit-code.ts';
 
 /**
  * Starts one real Postgres (embedded) and one real Temporal dev server for the whole run, on free
  * ports under a temporary folder, and stops both at the end. Never mocked.
  */
 export default async function setup(project: TestProject) {
+  keepExitCode();
   const dataDir = await mkdtemp(join(tmpdir(), 'acme-test-'));
   // Postgres runs as the `postgres` user when we are root: it must be able to reach its folder.
   await chmod(dataDir, 0o755);

@@ -1,6 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-
-const workerMain = new URL('../../services/worker/src/main.ts', import.meta.url).pathname;
+import type { ChildProcess } from 'node:child_process';
+import { spawnCli } from './cli-process.ts';
 
 export interface WorkerProcess {
   child: ChildProcess;
@@ -10,19 +9,13 @@ export interface WorkerProcess {
   output(): string;
 }
 
-/** A real worker process, as `npm start` runs it, so a test can kill -9 it. */
+/** A real worker process (`acme-webhooks worker`), as `npm start` runs it, so a test can kill -9 it. */
 export function spawnWorker(env: Record<string, string>): WorkerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', workerMain], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  let output = '';
-  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const worker = spawnCli(['worker'], env);
+  const exited = worker.exited.then(() => {});
   const ready = new Promise<void>((resolve, reject) => {
-    child.on('message', (m: { ready?: boolean }) => m.ready && resolve());
-    void exited.then(() => reject(new Error(`worker exited before it was ready:\n${output}`)));
+    worker.child.on('message', (m: { ready?: boolean }) => m.ready && resolve());
+    void exited.then(() => reject(new Error(`worker exited before it was ready:\n${worker.output()}`)));
   });
-  return { child, ready, exited, output: () => output };
+  return { child: worker.child, ready, exited, output: worker.output };
 }

@@ -1,16 +1,15 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { access, constants, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
-import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { goInstall, goIsUsable, isExecutable, toolCacheDir } from './go-tools.ts';
 
 export const TEMPORAL_CLI_VERSION = '1.5.1';
 const MODULE = `github.com/temporalio/cli/cmd/temporal@v${TEMPORAL_CLI_VERSION}`;
 
 /** Outside the clone, so every fresh clone, test run and CI run on this machine reuses one build. */
 export function temporalCacheDir(): string {
-  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(base, 'acme-webhooks', `temporal-${TEMPORAL_CLI_VERSION}`);
+  return toolCacheDir(`temporal-${TEMPORAL_CLI_VERSION}`);
 }
 
 /**
@@ -44,47 +43,11 @@ async function buildWithGo(target: string, log: (line: string) => void): Promise
     );
   }
   const dir = temporalCacheDir();
-  await mkdir(dir, { recursive: true });
   log(`Building the Temporal CLI ${TEMPORAL_CLI_VERSION} with Go into ${dir} (about 5 minutes the first time)...`);
   const started = Date.now();
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn('go', ['install', '-v', MODULE], {
-      env: { ...process.env, GOBIN: dir, CGO_ENABLED: process.env.CGO_ENABLED ?? '0' },
-      stdio: ['ignore', 'inherit', 'pipe'],
-    });
-    let packages = 0;
-    const ticker = setInterval(() => {
-      log(`  ...still building: ${packages} packages compiled, ${Math.round((Date.now() - started) / 1000)}s`);
-    }, 15_000);
-    child.stderr.on('data', (chunk: Buffer) => {
-      packages += chunk.toString().split('\n').filter(Boolean).length;
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearInterval(ticker);
-      if (code === 0) resolve();
-      else reject(new Error(`go install ${MODULE} failed with exit code ${code}`));
-    });
-  });
+  await goInstall(MODULE, dir, log);
   log(`Temporal CLI built in ${Math.round((Date.now() - started) / 1000)}s.`);
   return target;
-}
-
-function goIsUsable(): boolean {
-  try {
-    const out = execFileSync('go', ['env', 'GOVERSION'], { encoding: 'utf8' }).trim();
-    const [major = 0, minor = 0] = out.replace(/^go/, '').split('.').map(Number);
-    return major > 1 || (major === 1 && minor >= 25);
-  } catch {
-    return false;
-  }
-}
-
-async function isExecutable(path: string): Promise<boolean> {
-  return access(path, constants.X_OK).then(
-    () => true,
-    () => false,
-  );
 }
 
 export interface TemporalDevServerHandle {

@@ -1,18 +1,31 @@
-import { authenticate, type Config, connectDatabase, createRegistry, type Database, type Logger, parseBearer } from '@acme/core';
+import {
+  authenticate,
+  type Config,
+  connectDatabase,
+  createRegistry,
+  type Database,
+  type Logger,
+  PublishRateLimiter,
+  type PublishSettings,
+  parseBearer,
+} from '@acme/core';
 import { portalAssetsDir } from '@acme/portal';
 import { typeDefs } from '@acme/schema/graphql';
-import { createWorkflowHandoff, handOverDeliveries, TemporalClientProvider } from '@acme/worker';
-import { ApolloServer } from '@apollo/server';
+import { checkReadiness, createWorkflowHandoff, handOverDeliveries, TemporalClientProvider } from '@acme/worker';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { GraphQLError } from 'graphql';
+import { graphqlArmor } from './graphql/armor.ts';
 import type { GraphQLContext } from './graphql/context.ts';
 import { createFormatError } from './graphql/errors.ts';
+import { createLoaders } from './graphql/loaders.ts';
 import { resolvers } from './graphql/resolvers/index.ts';
 import { registerMetricsRoute } from './http/metrics.ts';
-import { checkReadiness } from './http/readiness.ts';
-import { registerPublishEvent } from './rest/publish-event.ts';
+import { registerOpenApiDocument } from './http/openapi-document.ts';
+import { registerEventsApi } from './rest/events-api.ts';
+import { problem } from './rest/problem.ts';
 
 export interface ApiServer {
   app: FastifyInstance;
@@ -27,27 +40,36 @@ export async function startApi(config: Config, logger: Logger, options: { host?:
   if (!config.temporal.address) throw new Error('TEMPORAL_ADDRESS is required to start the API.');
   const database = connectDatabase(config.databaseUrl);
   // Lazy: the API starts, and publishing works, while Temporal is down (/readyz says so).
-  const temporal = new TemporalClientProvider(config.temporal.address, config.temporal.namespace);
+  const temporal = new TemporalClientProvider(config.temporal);
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.limits.requestBodyBytes,
     logController: new LogController({ disableRequestLogging: true }),
+    // Requests are checked against the OpenAPI document as they are: nothing removed, nothing coerced.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false } },
   });
 
-  // Fastify's own refusals (malformed JSON, body over the limit) answer as problem+json too.
-  app.setErrorHandler((err: { statusCode?: number; message: string }, _request, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    if (status === 500) logger.error({ err }, 'unhandled error');
-    return reply
-      .code(status)
-      .type('application/problem+json')
-      .send({
-        type: 'about:blank',
-        title: status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST',
-        status,
-        detail: status === 500 ? 'Internal server error' : err.message,
-      });
-  });
+  // Fastify's own refusals (malformed JSON, a request failing the OpenAPI document, body over the
+  // limit) answer as problem+json too.
+  app.setErrorHandler(
+    (
+      err: { statusCode?: number; message: string; validation?: { instancePath: string }[]; validationContext?: string },
+      _request,
+      reply,
+    ) => {
+      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+      if (status === 500) {
+        logger.error({ err }, 'unhandled error');
+        return problem(reply, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      }
+      if (status === 401) return problem(reply, 401, 'UNAUTHENTICATED', err.message);
+      if (status === 413)
+        return problem(reply, 413, 'PAYLOAD_TOO_LARGE', `The request body is over ${config.limits.requestBodyBytes} bytes.`);
+      const failing = err.validation?.[0];
+      const field = failing ? `${err.validationContext ?? 'body'}${failing.instancePath}` : undefined;
+      return problem(reply, status, status === 404 ? 'NOT_FOUND' : 'BAD_USER_INPUT', err.message, field ? { field } : {});
+    },
+  );
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   registerMetricsRoute(app, createRegistry('api'), config.metrics.workerUrl);
@@ -58,11 +80,16 @@ export async function startApi(config: Config, logger: Logger, options: { host?:
 
   const handoff = createWorkflowHandoff(temporal, config.temporal.taskQueue);
   const handOver: GraphQLContext['handOver'] = (items, signal) => handOverDeliveries(handoff, database.db, items, logger, signal);
-  await registerGraphQL(app, config, database, logger, handOver);
-  registerPublishEvent(app, config, database, logger);
+  const publishing: PublishSettings = { rateLimiter: new PublishRateLimiter(), defaults: config.limits.tenantDefaults };
+  // Known once we listen (PORT may be 0); PUBLIC_URL, when set, says where people reach us.
+  const where = { publicUrl: config.publicUrl ?? '' };
+  await registerGraphQL(app, config, database, logger, { handOver, publishing, where });
+  await registerEventsApi(app, config, database, publishing, logger);
+  registerOpenApiDocument(app);
   await app.register(fastifyStatic, { root: portalAssetsDir, prefix: '/' });
 
-  const address = await app.listen({ port: config.port, host: options.host ?? '127.0.0.1' });
+  const address = await app.listen({ port: config.port, host: options.host ?? config.host });
+  if (!config.publicUrl) where.publicUrl = `http://127.0.0.1:${new URL(address).port}`;
   return {
     app,
     url: address,
@@ -79,15 +106,22 @@ async function registerGraphQL(
   config: Config,
   database: Database,
   logger: Logger,
-  handOver: GraphQLContext['handOver'],
+  shared: { handOver: GraphQLContext['handOver']; publishing: PublishSettings; where: { publicUrl: string } },
 ) {
+  const armor = graphqlArmor(config.production);
   const apollo = new ApolloServer<GraphQLContext>({
     typeDefs,
     resolvers,
     formatError: createFormatError(logger),
     includeStacktraceInErrorResponses: false,
     introspection: !config.production,
-    plugins: [fastifyApolloDrainPlugin(app)],
+    // Only JSON (or preflighted) requests: a cross-site form or image cannot run a mutation.
+    csrfPrevention: true,
+    // One operation per HTTP request: a batch would multiply every other limit.
+    allowBatchedHttpRequests: false,
+    validationRules: armor.validationRules,
+    // Armor's types name Apollo's CommonJS build; the plugins are the same objects.
+    plugins: [...(armor.plugins as unknown as ApolloServerPlugin<GraphQLContext>[]), fastifyApolloDrainPlugin(app)],
   });
   await apollo.start();
   await app.register(fastifyApollo(apollo), {
@@ -95,7 +129,15 @@ async function registerGraphQL(
       try {
         const token = parseBearer(request.headers.authorization);
         const principal = token ? await authenticate(database.db, config.adminApiKey, token) : null;
-        return { principal, database, config, handOver };
+        return {
+          principal,
+          database,
+          config,
+          handOver: shared.handOver,
+          publishing: shared.publishing,
+          publicUrl: shared.where.publicUrl,
+          loaders: createLoaders(database, principal),
+        };
       } catch (err) {
         if (err instanceof Error && 'code' in err && err.code === 'UNAUTHENTICATED') {
           throw new GraphQLError(err.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });

@@ -1,21 +1,244 @@
-import { describe, expect, it } from 'vitest';
-import { loadConfig } from './config.ts';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, SETTING_NAMES } from './config.ts';
 
-const base = { NODE_ENV: 'test', ADMIN_API_KEY: 'a'.repeat(32), SECRETS_MASTER_KEY: 'ab'.repeat(32) } as const;
+let dataDir: string;
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'acme-config-'));
+});
 
-describe('automatic disabling settings', () => {
-  it('default to 5 days and 20 undelivered deliveries', () => {
-    expect(loadConfig({ ...base }).delivery.autoDisable).toEqual({ afterMs: 5 * 86_400_000, minFailedDeliveries: 20 });
+const masterKey = randomBytes(32).toString('base64');
+const production = () => ({
+  NODE_ENV: 'production',
+  DATA_DIR: dataDir,
+  SECRETS_MASTER_KEY: masterKey,
+  ADMIN_API_KEY: 'acme_admin_0123456789abcdefghijklmnop',
+  DATABASE_URL: 'postgres://acme:pw@db.internal:5432/acme',
+  TEMPORAL_ADDRESS: 'temporal.internal:7233',
+});
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('the configuration was accepted');
+}
+
+describe('production configuration', () => {
+  it('refuses to start without the keys and external stores, naming every missing one at once', () => {
+    const problems = problemsOf({ NODE_ENV: 'production', DATA_DIR: dataDir });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'ADMIN_API_KEY',
+      'DATABASE_URL',
+      'SECRETS_MASTER_KEY',
+      'TEMPORAL_ADDRESS',
+    ]);
+    for (const p of problems) expect(p).toContain('required when NODE_ENV=production');
   });
 
-  it('take a duration and a count, and 0s turns it off', () => {
-    const config = loadConfig({ ...base, ENDPOINT_AUTO_DISABLE_AFTER: '36h', ENDPOINT_AUTO_DISABLE_MIN_FAILURES: '5' });
+  it.each(['SECRETS_MASTER_KEY', 'ADMIN_API_KEY', 'DATABASE_URL', 'TEMPORAL_ADDRESS'] as const)(
+    'refuses to start without %s',
+    (name) => {
+      const env: Record<string, string> = production();
+      delete env[name];
+      expect(problemsOf(env)).toEqual([expect.stringMatching(new RegExp(`^${name}: required when NODE_ENV=production`))]);
+    },
+  );
+
+  it('never generates development keys into DATA_DIR', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'acme-config-prod-'));
+    problemsOf({ NODE_ENV: 'production', DATA_DIR: dir });
+    await expect(readFile(join(dir, 'admin-api-key'))).rejects.toThrow();
+    await expect(readFile(join(dir, 'secrets-master-key'))).rejects.toThrow();
+  });
+
+  it('allows no private destinations, and leaves migrations to their own step, unless told otherwise', () => {
+    const config = loadConfig(production());
+    expect(config.production).toBe(true);
+    expect(config.privateDestinationsAllowed).toEqual([]);
+    expect(config.migrateOnStart).toBe(false);
+    const told = loadConfig({ ...production(), PRIVATE_DESTINATIONS_ALLOWED: '10.1.0.0/16', MIGRATE_ON_START: 'true' });
+    expect(told.privateDestinationsAllowed).toHaveLength(1);
+    expect(told.migrateOnStart).toBe(true);
+  });
+});
+
+describe('development configuration', () => {
+  it('runs on defaults: keys generated into DATA_DIR once, loopback destinations allowed, migrations at start', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'acme-config-dev-'));
+    const first = loadConfig({ DATA_DIR: dir });
+    const second = loadConfig({ DATA_DIR: dir });
+    expect(first.adminApiKey).toMatch(/^acme_admin_/);
+    expect(second.adminApiKey).toBe(first.adminApiKey);
+    expect(second.secretsMasterKey.current.equals(first.secretsMasterKey.current)).toBe(true);
+    expect((await readFile(join(dir, 'admin-api-key'), 'utf8')).trim()).toBe(first.adminApiKey);
+    expect(first.privateDestinationsAllowed.map(([ip, bits]) => `${ip}/${bits}`)).toEqual(['127.0.0.0/8', '::1/128']);
+    expect(first.migrateOnStart).toBe(true);
+    expect(first.retentionMs).toBe(30 * 86_400_000);
+  });
+});
+
+describe('every setting is validated at start', () => {
+  it('reports every malformed setting at once, each by name', () => {
+    const problems = problemsOf({
+      DATA_DIR: dataDir,
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://db/acme',
+      TEMPORAL_ADDRESS: 'http://temporal:7233',
+      MIGRATE_ON_START: 'perhaps',
+      RETENTION_DAYS: '-1',
+      LOG_LEVEL: 'loud',
+    });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'DATABASE_URL',
+      'LOG_LEVEL',
+      'MIGRATE_ON_START',
+      'PORT',
+      'RETENTION_DAYS',
+      'TEMPORAL_ADDRESS',
+    ]);
+  });
+
+  it('reports bad keys, CIDR ranges and retry schedules together', () => {
+    const problems = problemsOf({
+      DATA_DIR: dataDir,
+      SECRETS_MASTER_KEY: 'c2hvcnQ=',
+      SECRETS_MASTER_KEY_PREVIOUS: 'not a key',
+      PRIVATE_DESTINATIONS_ALLOWED: '10.0.0.0/99',
+      DELIVERY_RETRY_SCHEDULE: '0s,soon',
+    });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'DELIVERY_RETRY_SCHEDULE',
+      'PRIVATE_DESTINATIONS_ALLOWED',
+      'SECRETS_MASTER_KEY',
+      'SECRETS_MASTER_KEY_PREVIOUS',
+    ]);
+    expect(problems.find((p) => p.startsWith('SECRETS_MASTER_KEY:'))).toContain('32 bytes');
+  });
+
+  it('takes the previous master key beside the current one during a rotation', () => {
+    const previous = randomBytes(32);
+    const config = loadConfig({ ...production(), SECRETS_MASTER_KEY_PREVIOUS: previous.toString('hex') });
+    expect(config.secretsMasterKey.current).toEqual(Buffer.from(masterKey, 'base64'));
+    expect(config.secretsMasterKey.previous).toEqual(previous);
+  });
+
+  it('turns RETENTION_DAYS=0 into keeping data forever', () => {
+    expect(loadConfig({ ...production(), RETENTION_DAYS: '0' }).retentionMs).toBeNull();
+  });
+});
+
+describe('Temporal connection settings', () => {
+  const pem = (label: string) => `-----BEGIN ${label}-----\nMIIBfake\n-----END ${label}-----\n`;
+
+  it('reads the mTLS client pair, the server CA and the server name at start', async () => {
+    const cert = join(dataDir, 'client.crt');
+    const key = join(dataDir, 'client.key');
+    await writeFile(cert, pem('CERTIFICATE'));
+    await writeFile(key, pem('PRIVATE KEY'));
+    const config = loadConfig({
+      ...production(),
+      TEMPORAL_TLS_CERT: cert,
+      TEMPORAL_TLS_KEY: key,
+      TEMPORAL_TLS_CA: pem('CERTIFICATE'),
+      TEMPORAL_TLS_SERVER_NAME: 'temporal.internal',
+    });
+    const tls = config.temporal.tls as Exclude<typeof config.temporal.tls, boolean | undefined>;
+    expect(tls.clientCertPair?.crt.toString()).toBe(pem('CERTIFICATE'));
+    expect(tls.clientCertPair?.key.toString()).toBe(pem('PRIVATE KEY'));
+    expect(tls.serverRootCACertificate?.toString()).toBe(pem('CERTIFICATE'));
+    expect(tls.serverNameOverride).toBe('temporal.internal');
+  });
+
+  it('refuses a client certificate without its key, and a file it cannot read', () => {
+    const problems = problemsOf({
+      ...production(),
+      TEMPORAL_TLS_CERT: pem('CERTIFICATE'),
+      TEMPORAL_TLS_CA: '/nonexistent/ca.pem',
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/^TEMPORAL_TLS_CA: cannot read \/nonexistent\/ca.pem \(ENOENT\)/),
+      expect.stringMatching(/^TEMPORAL_TLS_CERT: TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together/),
+    ]);
+  });
+
+  it('connects in plaintext by default, and leaves TLS to the SDK with an API key (Temporal Cloud)', () => {
+    expect(loadConfig(production()).temporal.tls).toBeUndefined();
+    const cloud = loadConfig({ ...production(), TEMPORAL_API_KEY: 'key-123', TEMPORAL_NAMESPACE: 'acme.a1b2c' });
+    expect(cloud.temporal).toMatchObject({ apiKey: 'key-123', namespace: 'acme.a1b2c', tls: undefined });
+    expect(loadConfig({ ...production(), TEMPORAL_TLS: 'true' }).temporal.tls).toEqual({});
+    expect(loadConfig({ ...production(), TEMPORAL_TLS: 'false', TEMPORAL_API_KEY: 'k' }).temporal.tls).toBe(false);
+  });
+});
+
+describe('.env.example', () => {
+  it('documents every setting the gateway reads, and nothing it does not', async () => {
+    const text = await readFile(new URL('../../../.env.example', import.meta.url), 'utf8');
+    const documented = [...text.matchAll(/^#? ?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);
+    // TEMPORAL_CLI_PATH is read by the `npm start` launcher (infra/local), not by the gateway's config.
+    expect([...new Set(documented)].filter((n) => n !== 'TEMPORAL_CLI_PATH').sort()).toEqual([...SETTING_NAMES].sort());
+  });
+});
+
+describe('public URL and tenant limits', () => {
+  const dev = () => ({
+    DATA_DIR: dataDir,
+    ADMIN_API_KEY: 'acme_admin_0123456789abcdefghijklmnop',
+    SECRETS_MASTER_KEY: masterKey,
+  });
+
+  it('defaults the tenant limits, and leaves the public URL to the listening address', () => {
+    const config = loadConfig(dev());
+    expect(config.limits.tenantDefaults).toEqual({ publishRatePerSecond: 2000, publishBurst: 4000, maxPayloadBytes: 262144 });
+    expect(config.publicUrl).toBeNull();
+  });
+
+  it('takes PUBLIC_URL without its trailing slash, and the limits from the environment', () => {
+    const config = loadConfig({
+      ...dev(),
+      PUBLIC_URL: 'https://hooks.example.com/',
+      PUBLISH_RATE_PER_SECOND: '10',
+      MAX_PAYLOAD_BYTES: '1024',
+    });
+    expect(config.publicUrl).toBe('https://hooks.example.com');
+    expect(config.limits.tenantDefaults).toMatchObject({ publishRatePerSecond: 10, maxPayloadBytes: 1024 });
+  });
+
+  it.each([
+    ['PUBLIC_URL', 'ftp://example.com'],
+    ['PUBLIC_URL', 'https://example.com/#x'],
+    ['MAX_PAYLOAD_BYTES', String(2 * 1024 * 1024)],
+    ['PUBLISH_RATE_PER_SECOND', '0'],
+  ])('refuses %s=%s by name', (name, value) => {
+    expect(problemsOf({ ...dev(), [name]: value })).toEqual([expect.stringMatching(new RegExp(`^${name}:`))]);
+  });
+});
+
+describe('automatic disabling of failing endpoints', () => {
+  const dev = () => ({ NODE_ENV: 'test', DATA_DIR: dataDir, ADMIN_API_KEY: 'a'.repeat(32), SECRETS_MASTER_KEY: masterKey });
+
+  it('defaults to 5 days and 20 undelivered deliveries', () => {
+    expect(loadConfig(dev()).delivery.autoDisable).toEqual({ afterMs: 5 * 86_400_000, minFailedDeliveries: 20 });
+  });
+
+  it('takes a duration and a count, and 0s turns it off', () => {
+    const config = loadConfig({ ...dev(), ENDPOINT_AUTO_DISABLE_AFTER: '36h', ENDPOINT_AUTO_DISABLE_MIN_FAILURES: '5' });
     expect(config.delivery.autoDisable).toEqual({ afterMs: 36 * 3_600_000, minFailedDeliveries: 5 });
-    expect(loadConfig({ ...base, ENDPOINT_AUTO_DISABLE_AFTER: '0s' }).delivery.autoDisable.afterMs).toBeNull();
+    expect(loadConfig({ ...dev(), ENDPOINT_AUTO_DISABLE_AFTER: '0s' }).delivery.autoDisable.afterMs).toBeNull();
   });
 
   it('refuses a malformed duration or count, naming the variable', () => {
-    expect(() => loadConfig({ ...base, ENDPOINT_AUTO_DISABLE_AFTER: 'five days' })).toThrow(/ENDPOINT_AUTO_DISABLE_AFTER/);
-    expect(() => loadConfig({ ...base, ENDPOINT_AUTO_DISABLE_MIN_FAILURES: '0' })).toThrow(/ENDPOINT_AUTO_DISABLE_MIN_FAILURES/);
+    expect(problemsOf({ ...dev(), ENDPOINT_AUTO_DISABLE_AFTER: 'five days' })).toEqual([
+      expect.stringMatching(/^ENDPOINT_AUTO_DISABLE_AFTER: /),
+    ]);
+    expect(problemsOf({ ...dev(), ENDPOINT_AUTO_DISABLE_MIN_FAILURES: '0' })).toEqual([
+      expect.stringMatching(/^ENDPOINT_AUTO_DISABLE_MIN_FAILURES: /),
+    ]);
   });
 });

@@ -2,26 +2,48 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import type { MasterKeys } from './crypto/secret-box.ts';
 import { parseCidrList } from './delivery/cidr.ts';
 import { parseDuration, parseRetrySchedule } from './delivery/retry-schedule.ts';
 
 const DEFAULT_RETRY_SCHEDULE = '0s,5s,5m,30m,2h,5h,10h,10h';
+const DEV_PRIVATE_DESTINATIONS = '127.0.0.0/8,::1/128';
+const DAY_MS = 86_400_000;
+/** No payload limit (gateway default or per tenant) may exceed this: request bodies are capped just above it. */
+export const MAX_PAYLOAD_CEILING = 1024 * 1024;
 
 // 0 = any free port (tests).
 const port = z.coerce.number().int().min(0).max(65535);
+const flag = z.stringbool({ error: 'must be true or false' });
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** The interface the API and the worker's health/metrics port listen on: 0.0.0.0 in a container. */
+  HOST: z.string().min(1).default('127.0.0.1'),
   PORT: port.default(4000),
   DATA_DIR: z.string().min(1).default('.data'),
-  DATABASE_URL: z.string().url().optional(),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
   EMBEDDED_POSTGRES_PORT: port.default(5433),
-  TEMPORAL_ADDRESS: z.string().min(1).optional(),
+  /** Apply pending migrations when `api` or `worker` starts; in production run `migrate` as its own step instead. */
+  MIGRATE_ON_START: flag.optional(),
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^(\[[0-9a-f:.]+\]|[^\s:/[\]]+):\d+$/i, 'must be host:port, like temporal.example.com:7233')
+    .optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('acme-webhooks'),
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
-  ADMIN_API_KEY: z.string().min(24, 'ADMIN_API_KEY must be at least 24 characters').optional(),
+  /** TLS to Temporal: on when any TEMPORAL_TLS_* file is given or with an API key (Temporal Cloud); false forces it off. */
+  TEMPORAL_TLS: flag.optional(),
+  TEMPORAL_TLS_CERT: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY: z.string().min(1).optional(),
+  TEMPORAL_TLS_CA: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  ADMIN_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
   SECRETS_MASTER_KEY: z.string().optional(),
+  /** The key being rotated away from: still decrypts (never encrypts) until `rotate-master-key` has run. */
+  SECRETS_MASTER_KEY_PREVIOUS: z.string().optional(),
   PRIVATE_DESTINATIONS_ALLOWED: z.string().optional(),
   DELIVERY_RETRY_SCHEDULE: z.string().default(DEFAULT_RETRY_SCHEDULE),
   /**
@@ -38,13 +60,36 @@ const envSchema = z.object({
     .default('5d')
     .refine((v) => isDuration(v), 'write a number and a unit (ms, s, m, h, d), like 5d'),
   ENDPOINT_AUTO_DISABLE_MIN_FAILURES: z.coerce.number().int().min(1).max(1_000_000).default(20),
-  /** The worker's own /metrics (0 = none); `npm start` also shows it through the API's /metrics. */
+  /** Days attempt logs and event payloads are kept; 0 keeps them forever (no retention schedule). */
+  RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+  /** The worker's own /metrics, /healthz and /readyz (0 = none); `npm start` also shows its metrics through the API's /metrics. */
   WORKER_METRICS_PORT: port.default(9464),
   /** Where the API finds the worker's metrics to append to its own /metrics (set by `npm start`). */
-  WORKER_METRICS_URL: z.string().url().optional(),
+  WORKER_METRICS_URL: z.url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Where people reach the gateway (portal links); unset = this API's own address, http://127.0.0.1:$PORT. Set it in production. */
+  PUBLIC_URL: z
+    .string()
+    .url()
+    .refine((u) => /^https?:\/\//.test(u), 'PUBLIC_URL must be an http(s) URL')
+    .refine((u) => !/[?#]/.test(u), 'PUBLIC_URL must not carry a query or fragment')
+    .optional(),
+  /** Each tenant's publish token bucket (per API process), unless the operator set the tenant's own limits. */
+  PUBLISH_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1_000_000).default(2000),
+  PUBLISH_BURST: z.coerce.number().int().min(1).max(1_000_000).default(4000),
+  /** Largest accepted event payload (JSON bytes), unless the tenant has its own limit. */
+  MAX_PAYLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(MAX_PAYLOAD_CEILING)
+    .default(256 * 1024),
 });
 
+type Env = z.infer<typeof envSchema>;
+
+/** Every environment variable the gateway reads: what .env.example and the deploy files must agree with. */
+export const SETTING_NAMES: readonly string[] = Object.keys(envSchema.shape);
 export type Config = ReturnType<typeof loadConfig>;
 
 /** Reads `.env` from the working directory into process.env when there is one; real env vars win. */
@@ -56,51 +101,99 @@ export function loadDotEnv(path = '.env'): void {
   }
 }
 
+/** Every setting that is wrong, each on its own line, so one restart fixes them all. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
 /**
- * Reads and validates every setting once, at start. In development, the admin key and the
- * secrets master key are generated into DATA_DIR on first start, so a fresh clone just runs.
+ * Reads and validates every setting once, at start, and reports every problem at once. In
+ * development, the admin key and the secrets master key are generated into DATA_DIR on first
+ * start, so a fresh clone just runs; in production they, and external Postgres and Temporal, are required.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
-  }
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
-  const dataDir = resolve(e.DATA_DIR);
+  const problems: string[] = [];
+  const check = <T>(name: string, read: () => T): T | undefined => {
+    try {
+      return read();
+    } catch (err) {
+      problems.push(`${name}: ${(err as Error).message}`);
+      return undefined;
+    }
+  };
 
+  if (production) {
+    const missing = (['SECRETS_MASTER_KEY', 'ADMIN_API_KEY', 'DATABASE_URL', 'TEMPORAL_ADDRESS'] as const).filter((n) => !e[n]);
+    for (const name of missing) problems.push(`${name}: required when NODE_ENV=production${PRODUCTION_HINTS[name]}`);
+  }
+  const dataDir = resolve(e.DATA_DIR);
   const adminKeyFile = join(dataDir, 'admin-api-key');
-  const adminApiKey = e.ADMIN_API_KEY ?? devSecret(production, 'ADMIN_API_KEY', adminKeyFile, generateAdminKey);
-  const masterKey = decodeMasterKey(
-    e.SECRETS_MASTER_KEY ??
-      devSecret(production, 'SECRETS_MASTER_KEY', join(dataDir, 'secrets-master-key'), () => randomBytes(32).toString('base64')),
+  const adminApiKey = e.ADMIN_API_KEY ?? (production ? '' : devSecret(adminKeyFile, generateAdminKey));
+  const current =
+    e.SECRETS_MASTER_KEY || !production
+      ? check('SECRETS_MASTER_KEY', () =>
+          decodeMasterKey(
+            e.SECRETS_MASTER_KEY ?? devSecret(join(dataDir, 'secrets-master-key'), () => randomBytes(32).toString('base64')),
+          ),
+        )
+      : undefined;
+  const previous = e.SECRETS_MASTER_KEY_PREVIOUS
+    ? check('SECRETS_MASTER_KEY_PREVIOUS', () => decodeMasterKey(e.SECRETS_MASTER_KEY_PREVIOUS as string))
+    : undefined;
+  const privateDestinationsAllowed = check('PRIVATE_DESTINATIONS_ALLOWED', () =>
+    parseCidrList(e.PRIVATE_DESTINATIONS_ALLOWED ?? (production ? '' : DEV_PRIVATE_DESTINATIONS)),
   );
+  const retrySchedule = check('DELIVERY_RETRY_SCHEDULE', () => parseRetrySchedule(e.DELIVERY_RETRY_SCHEDULE));
+  const temporalTls = temporalTlsOptions(e, check);
+  if (problems.length > 0 || !current || !retrySchedule || !privateDestinationsAllowed) throw new ConfigError(problems);
+  const secretsMasterKey: MasterKeys = { current, previous };
 
   return {
     production,
+    host: e.HOST,
     port: e.PORT,
     dataDir,
     databaseUrl: e.DATABASE_URL,
     embeddedPostgresPort: e.EMBEDDED_POSTGRES_PORT,
+    migrateOnStart: e.MIGRATE_ON_START ?? !production,
     temporal: {
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
+      /** Unset: plaintext, unless an API key is given (the SDK then turns TLS on). */
+      tls: temporalTls,
+      apiKey: e.TEMPORAL_API_KEY,
       devServerPort: e.TEMPORAL_PORT,
       devServerUiPort: e.TEMPORAL_UI_PORT,
     },
     adminApiKey,
     /** Where the generated admin key lives, or null when ADMIN_API_KEY was given. */
     adminApiKeyFile: e.ADMIN_API_KEY ? null : adminKeyFile,
-    secretsMasterKey: masterKey,
-    privateDestinationsAllowed: parseCidrList(e.PRIVATE_DESTINATIONS_ALLOWED ?? (production ? '' : '127.0.0.0/8,::1/128')),
-    retrySchedule: parseRetrySchedule(e.DELIVERY_RETRY_SCHEDULE),
+    secretsMasterKey,
+    privateDestinationsAllowed,
+    retrySchedule,
+    /** How long attempt logs and event payloads are kept; null keeps them forever. */
+    retentionMs: e.RETENTION_DAYS === 0 ? null : e.RETENTION_DAYS * DAY_MS,
     logLevel: e.LOG_LEVEL,
     metrics: { workerPort: e.WORKER_METRICS_PORT, workerUrl: e.WORKER_METRICS_URL },
+    /** null: this API's own address (http://127.0.0.1:$PORT once it listens). */
+    publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, '') : null,
     limits: {
-      payloadBytes: 256 * 1024,
-      requestBodyBytes: 1024 * 1024,
+      /** Gateway defaults; a tenant's own limits (set by the operator) override them. */
+      tenantDefaults: {
+        publishRatePerSecond: e.PUBLISH_RATE_PER_SECOND,
+        publishBurst: e.PUBLISH_BURST,
+        maxPayloadBytes: e.MAX_PAYLOAD_BYTES,
+      },
+      /** Any HTTP request body: room for the largest payload allowed plus its JSON envelope, or a batch of small events. */
+      requestBodyBytes: 2 * MAX_PAYLOAD_CEILING,
     },
     delivery: {
       dispatcherLeaseMs: e.DISPATCHER_LEASE_MS,
@@ -126,9 +219,50 @@ function isDuration(text: string): boolean {
   }
 }
 
-/** Requires a config value outside development; else reads it from DATA_DIR, generating it on first start. */
-function devSecret(production: boolean, name: string, file: string, generate: () => string): string {
-  if (production) throw new Error(`${name} is required when NODE_ENV=production.`);
+const PRODUCTION_HINTS = {
+  SECRETS_MASTER_KEY: ' (32 random bytes as base64: `openssl rand -base64 32`)',
+  ADMIN_API_KEY: ' (at least 24 random characters: `openssl rand -base64 32`)',
+  DATABASE_URL: ' (no embedded Postgres in production)',
+  TEMPORAL_ADDRESS: ' (no Temporal dev server in production)',
+} as const;
+
+/** mTLS files are read here, at start, so a wrong path fails the start rather than the first connection. */
+function temporalTlsOptions(e: Env, check: <T>(name: string, read: () => T) => T | undefined) {
+  if (e.TEMPORAL_TLS === false) return false as const;
+  const file = (name: 'TEMPORAL_TLS_CERT' | 'TEMPORAL_TLS_KEY' | 'TEMPORAL_TLS_CA') =>
+    e[name] ? check(name, () => readPem(e[name] as string)) : undefined;
+  const crt = file('TEMPORAL_TLS_CERT');
+  const key = file('TEMPORAL_TLS_KEY');
+  const ca = file('TEMPORAL_TLS_CA');
+  if (Boolean(e.TEMPORAL_TLS_CERT) !== Boolean(e.TEMPORAL_TLS_KEY)) {
+    check('TEMPORAL_TLS_CERT', () => {
+      throw new Error('TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together (the client certificate and its key)');
+    });
+  }
+  const anyTls = e.TEMPORAL_TLS || e.TEMPORAL_TLS_CERT || e.TEMPORAL_TLS_CA || e.TEMPORAL_TLS_SERVER_NAME;
+  if (!anyTls) return undefined;
+  return {
+    ...(crt && key ? { clientCertPair: { crt, key } } : {}),
+    ...(ca ? { serverRootCACertificate: ca } : {}),
+    ...(e.TEMPORAL_TLS_SERVER_NAME ? { serverNameOverride: e.TEMPORAL_TLS_SERVER_NAME } : {}),
+  };
+}
+
+/** A PEM file's content: the variable names a file (a mounted Secret), or holds the PEM itself. */
+function readPem(value: string): Buffer {
+  if (value.trimStart().startsWith('-----BEGIN')) return Buffer.from(value);
+  let content: Buffer;
+  try {
+    content = readFileSync(value);
+  } catch (err) {
+    throw new Error(`cannot read ${value} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  if (!content.toString('utf8').includes('-----BEGIN')) throw new Error(`${value} is not a PEM file`);
+  return content;
+}
+
+/** Reads a development secret from DATA_DIR, generating it on first start. */
+function devSecret(file: string, generate: () => string): string {
   try {
     return readFileSync(file, 'utf8').trim();
   } catch {
@@ -148,8 +282,9 @@ function generateAdminKey(): string {
   return `acme_admin_${randomBytes(32).toString('base64url')}`;
 }
 
-function decodeMasterKey(text: string): Buffer {
+/** 32 bytes, as 64 hex characters or base64. */
+export function decodeMasterKey(text: string): Buffer {
   const key = /^[0-9a-f]{64}$/i.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
-  if (key.length !== 32) throw new Error('SECRETS_MASTER_KEY must be 32 bytes, as 64 hex characters or base64.');
+  if (key.length !== 32) throw new Error('must be 32 bytes, as 64 hex characters or base64 (`openssl rand -base64 32`)');
   return key;
 }

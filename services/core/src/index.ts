@@ -1,13 +1,40 @@
 // The domain: everything the transports (GraphQL, REST) and the worker call. No HTTP server,
 // GraphQL or Temporal imports here; `npm run lint` enforces it.
+export type { ApiKeyRecord } from './api-keys/api-key-columns.ts';
+export { createApiKey } from './api-keys/create-api-key.ts';
+export { createPortalSession, PORTAL_SESSION_TTL } from './api-keys/create-portal-session.ts';
+export { getApiKey, listApiKeys } from './api-keys/list-api-keys.ts';
+export { revokeApiKey, revokeApiKeyAsOperator } from './api-keys/revoke-api-key.ts';
+export { type AuditLogFilter, listAuditLog } from './audit/list-audit-log.ts';
+export { auditDetails } from './audit/record-audit.ts';
 export { authenticate } from './auth/authenticate.ts';
 export { parseBearer } from './auth/parse-bearer.ts';
-export { type Access, type Principal, requireOperator, requireTenant, type TenantPrincipal } from './auth/principal.ts';
-export { type Config, loadConfig, loadDotEnv } from './config.ts';
+export {
+  type Access,
+  API_KEY_SCOPES,
+  type ApiKeyScope,
+  callerOf,
+  operatorCaller,
+  type Principal,
+  requireOperator,
+  requireTenant,
+  type TenantCaller,
+  type TenantPrincipal,
+} from './auth/principal.ts';
+export { type Config, ConfigError, loadConfig, loadDotEnv, MAX_PAYLOAD_CEILING, SETTING_NAMES } from './config.ts';
 export { connectDatabase, type Database, type Db } from './db/client.ts';
-export { migrateDatabase } from './db/migrate.ts';
-export { getDelivery, listDeliveryAttempts } from './deliveries/get-delivery.ts';
+export { migrateDatabase, pendingMigrations } from './db/migrate.ts';
+export { inTenant } from './db/tenant-scope.ts';
+export { attemptRequestBody } from './deliveries/attempt-request-body.ts';
+export {
+  attemptsOfDeliveries,
+  deliveriesOfEvents,
+  getDeliveries,
+  getDelivery,
+  lastAttemptsOf,
+} from './deliveries/get-delivery.ts';
 export { listDeadLetters } from './deliveries/list-dead-letters.ts';
+export { type DeliveryFilter, listDeliveries } from './deliveries/list-deliveries.ts';
 export { replayDeadLetters, replayDelivery } from './deliveries/replay-deliveries.ts';
 export { retryDeliveryNow, retryEndpointNow } from './deliveries/retry-now.ts';
 export { attemptDeliveries, type DeliveryPath, sendDelivery, signingSecretsFor } from './delivery/attempt-deliveries.ts';
@@ -20,17 +47,38 @@ export { planRetries } from './delivery/plan-retries.ts';
 export { takeDeliveryTokens } from './delivery/rate-limit.ts';
 export { type AttemptOutcomeRecord, recordAttempts, type SentAttempt } from './delivery/record-attempts.ts';
 export { sendDueRetries } from './delivery/send-due-retries.ts';
+export { webhookBody } from './delivery/webhook-request.ts';
 export { createEndpoint } from './endpoints/create-endpoint.ts';
 export { deleteEndpoint } from './endpoints/delete-endpoint.ts';
-export { getEndpoint } from './endpoints/get-endpoint.ts';
+export { getEndpoint, getEndpoints } from './endpoints/get-endpoint.ts';
+export { type EndpointFilter, listEndpoints } from './endpoints/list-endpoints.ts';
+export { type ReencryptProgress, reencryptEndpointSecrets } from './endpoints/reencrypt-secrets.ts';
 export { getEndpointSecret, rotateEndpointSecret } from './endpoints/rotate-endpoint-secret.ts';
-export { updateEndpoint } from './endpoints/update-endpoint.ts';
+export { sendTestEvent } from './endpoints/send-test-event.ts';
+export { type UpdateEndpointInput, updateEndpoint } from './endpoints/update-endpoint.ts';
 export * from './errors.ts';
+export { archiveEventType, unarchiveEventType } from './event-types/archive-event-type.ts';
 export { createEventType } from './event-types/create-event-type.ts';
-export { getEvent } from './events/get-event.ts';
-export { DELIVERIES_CHANNEL, endpointNotice, parseEndpointNotice, publishEvent } from './events/publish-event.ts';
+export { examplePayload, TEST_EVENT_TYPE } from './event-types/example-payload.ts';
+export { getEventType, listEventTypes } from './event-types/list-event-types.ts';
+export { updateEventType } from './event-types/update-event-type.ts';
+export { expungeEventPayload } from './events/expunge-event-payload.ts';
+export { getEvent, getEvents } from './events/get-event.ts';
+export { type EventFilter, listEvents } from './events/list-events.ts';
+export {
+  DELIVERIES_CHANNEL,
+  MAX_BATCH,
+  type PublishEventInput,
+  type Published,
+  type PublishSettings,
+  publishEvent,
+  publishEvents,
+} from './events/publish-event.ts';
+export { PublishRateLimiter } from './events/publish-rate-limiter.ts';
+export { endpointNotice, parseEndpointNotice } from './events/wake-dispatchers.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { createDeliveryMetrics, createRegistry, type DeliveryMetrics, registerBacklogGauges } from './metrics.ts';
+export { listOperationalEvents, type OperationalEventFilter } from './operational-events/list-operational-events.ts';
 export {
   isOperationalEventType,
   OPERATIONAL_WEBHOOK_TYPES,
@@ -39,4 +87,19 @@ export {
   recordOperationalEvents,
 } from './operational-events/record-operational-events.ts';
 export { cursorOf, type Page, type PageArgs } from './pagination/cursor.ts';
+export { deleteExpiredData, type RetentionProgress } from './retention/delete-expired-data.ts';
+export {
+  type DeliveryStats,
+  deliveryStats,
+  endpointStats,
+  MAX_BUCKETS,
+  type StatsArgs,
+  type StatsBucket,
+} from './stats/delivery-stats.ts';
 export { createTenant } from './tenants/create-tenant.ts';
+export { getOwnTenant } from './tenants/get-own-tenant.ts';
+export { getTenant, listTenants, type TenantFilter } from './tenants/list-tenants.ts';
+export { reactivateTenant, suspendTenant } from './tenants/suspend-tenant.ts';
+export { effectiveLimits, type TenantLimits } from './tenants/tenant-limits.ts';
+export { updateTenant } from './tenants/update-tenant.ts';
+export { updateTenantSettings } from './tenants/update-tenant-settings.ts';

@@ -1,4 +1,6 @@
 export { Dispatcher, type DispatcherOptions } from './dispatcher.ts';
+export { checkReadiness } from './readiness.ts';
+export { ensureRetentionSchedule, retentionScheduleId } from './retention-schedule.ts';
 export { TemporalClientProvider } from './temporal-client.ts';
 export { type RunningWorker, startWorker } from './worker.ts';
 export { loadWorkflowBundle } from './workflow-bundle.ts';

@@ -1,4 +1,6 @@
+import type { Config } from '@acme/core';
 import { Client, Connection } from '@temporalio/client';
+import { temporalConnectionOptions } from './temporal-connection.ts';
 
 interface Connected {
   connection: Connection;
@@ -13,10 +15,7 @@ interface Connected {
 export class TemporalClientProvider {
   private current: Promise<Connected> | null = null;
 
-  constructor(
-    private readonly address: string,
-    private readonly namespace: string,
-  ) {}
+  constructor(private readonly temporal: Config['temporal']) {}
 
   async get(): Promise<Client> {
     return (await this.connect()).client;
@@ -41,10 +40,9 @@ export class TemporalClientProvider {
 
   private connect(): Promise<Connected> {
     if (!this.current) {
-      const attempt = Connection.connect({ address: this.address, connectTimeout: '3s' }).then((connection) => ({
-        connection,
-        client: new Client({ connection, namespace: this.namespace }),
-      }));
+      const attempt = Connection.connect({ ...temporalConnectionOptions(this.temporal), connectTimeout: '3s' }).then(
+        (connection) => ({ connection, client: new Client({ connection, namespace: this.temporal.namespace }) }),
+      );
       attempt.catch(() => {
         if (this.current === attempt) this.current = null;
       });

@@ -1,9 +1,14 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Config, Logger } from '@acme/core';
-import { NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Activities } from './activities/index.ts';
+import { temporalConnectionOptions } from './temporal-connection.ts';
 import { loadWorkflowBundle } from './workflow-bundle.ts';
 
+// The built CLI (services/cli/build.ts) ships the workflows prebundled beside it: no webpack at start.
+const prebuiltBundlePath = fileURLToPath(new URL('./workflow-bundle.js', import.meta.url));
 const RETRY_MS = 2000;
 
 /**
@@ -16,7 +21,7 @@ export class TemporalWorkerRunner {
   private connection: NativeConnection | null = null;
   private running: Promise<void> | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
-  private bundle: WorkflowBundle | null = null;
+  private bundle: WorkflowBundleOption | null = null;
 
   constructor(
     private readonly config: Config,
@@ -31,9 +36,12 @@ export class TemporalWorkerRunner {
   private async run(): Promise<void> {
     for (let attempt = 1; !this.stopped; attempt++) {
       try {
-        // Loaded once: a retry after Temporal was down should not read or bundle it again.
-        this.bundle ??= await loadWorkflowBundle(join(this.config.dataDir, 'cache'), this.logger);
-        this.connection = await NativeConnection.connect({ address: this.config.temporal.address });
+        // Loaded once: a retry after Temporal was down should not read or bundle it again. Without a
+        // prebuilt bundle, the one cached in DATA_DIR by content: a restarted worker polls at once.
+        this.bundle ??= existsSync(prebuiltBundlePath)
+          ? { codePath: prebuiltBundlePath }
+          : await loadWorkflowBundle(join(this.config.dataDir, 'cache'), this.logger);
+        this.connection = await NativeConnection.connect(temporalConnectionOptions(this.config.temporal));
         this.worker = await Worker.create({
           connection: this.connection,
           namespace: this.config.temporal.namespace,

@@ -9,7 +9,9 @@ import {
 } from '@acme/core';
 import { createActivities } from './activities/index.ts';
 import { Dispatcher, type DispatcherOptions } from './dispatcher.ts';
-import { startMetricsServer } from './metrics-server.ts';
+import { startOpsServer } from './ops-server.ts';
+import { checkReadiness } from './readiness.ts';
+import { registerRetentionSchedule } from './retention-schedule.ts';
 import { TemporalClientProvider } from './temporal-client.ts';
 import { installTemporalRuntime } from './temporal-runtime.ts';
 import { TemporalWorkerRunner } from './temporal-worker.ts';
@@ -36,9 +38,15 @@ export async function startWorker(
   const metrics = createDeliveryMetrics(registry);
   registerBacklogGauges(registry, database.sql);
   const engine = createDeliveryEngine(config, database, metrics);
-  const metricsServer = config.metrics.workerPort ? await startMetricsServer(registry, config.metrics.workerPort) : null;
-
-  const temporal = new TemporalClientProvider(config.temporal.address, config.temporal.namespace);
+  const temporal = new TemporalClientProvider(config.temporal);
+  const opsServer = config.metrics.workerPort
+    ? await startOpsServer({
+        registry,
+        port: config.metrics.workerPort,
+        host: config.host,
+        readiness: () => checkReadiness(database, temporal),
+      })
+    : null;
   const dispatcher = new Dispatcher(
     engine,
     createWorkflowHandoff(temporal, config.temporal.taskQueue, metrics),
@@ -50,16 +58,22 @@ export async function startWorker(
   await dispatcher.start();
   const temporalWorker = new TemporalWorkerRunner(config, createActivities(engine), logger);
   temporalWorker.start();
+  const retention = registerRetentionSchedule(
+    temporal,
+    { taskQueue: config.temporal.taskQueue, retentionMs: config.retentionMs },
+    logger.child({ component: 'retention' }),
+  );
   logger.info({ taskQueue: config.temporal.taskQueue, dispatcher: dispatcher.owner }, 'worker started');
 
   return {
     dispatcher,
-    metricsUrl: metricsServer?.url ?? null,
+    metricsUrl: opsServer?.url ?? null,
     async stop() {
+      retention.stop();
       await dispatcher.stop();
       await temporalWorker.stop();
       await temporal.close();
-      metricsServer?.server.close();
+      opsServer?.server.close();
       await engine.client.close();
       await database.close();
     },

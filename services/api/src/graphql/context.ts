@@ -1,5 +1,6 @@
-import type { Config, Database, Principal } from '@acme/core';
+import type { Config, Database, Principal, PublishSettings } from '@acme/core';
 import type { EndpointSignal } from '@acme/worker';
+import type { Loaders } from './loaders.ts';
 
 export interface GraphQLContext {
   principal: Principal | null;
@@ -10,4 +11,10 @@ export interface GraphQLContext {
    * later. `signal` says why, in the workflow's history (default `retriesPending`).
    */
   handOver(items: readonly { id: string; endpointId: string }[], signal?: EndpointSignal): Promise<void>;
+  /** This process's publish rate limiter and the gateway's default limits. */
+  publishing: PublishSettings;
+  /** Where people reach the gateway: portal links start here. */
+  publicUrl: string;
+  /** Batching per request, so a page of N items costs one query per field, not N. */
+  loaders: Loaders;
 }

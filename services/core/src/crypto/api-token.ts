@@ -1,11 +1,12 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-const TOKEN_PREFIX = 'acme_sk_';
+/** API keys read `acme_sk_…`, portal sessions `acme_ps_…`: recognisable in a leak report, and by secret scanners. */
+export type TokenKind = 'acme_sk_' | 'acme_ps_';
 
 /** 32 random bytes; only the SHA-256 is stored, with a short display prefix. */
-export function generateApiToken(): { token: string; hash: string; prefix: string } {
-  const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
-  return { token, hash: hashToken(token), prefix: token.slice(0, TOKEN_PREFIX.length + 6) };
+export function generateApiToken(kind: TokenKind = 'acme_sk_'): { token: string; hash: string; prefix: string } {
+  const token = `${kind}${randomBytes(32).toString('base64url')}`;
+  return { token, hash: hashToken(token), prefix: token.slice(0, kind.length + 6) };
 }
 
 export function hashToken(token: string): string {

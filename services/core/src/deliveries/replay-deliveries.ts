@@ -1,45 +1,56 @@
 import { deliveries, endpoints } from '@acme/schema/db';
-import { and, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, sql } from 'drizzle-orm';
+import { recordAudit } from '../audit/record-audit.ts';
+import type { TenantCaller } from '../auth/principal.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
+import { inTenant } from '../db/tenant-scope.ts';
+import { endpointVisibleTo } from '../endpoints/endpoint-scope.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
+import { deliveryVisibleTo } from './delivery-scope.ts';
 
 /**
  * Sends a finished delivery again, through its endpoint's workflow (paced like any retry), with
  * the same webhook-id and a fresh retry schedule. The caller then hands the endpoint over.
  */
-export async function replayDelivery(db: Db, tenantId: string, id: string) {
-  return db.transaction(async (tx) => {
+export async function replayDelivery(db: Db, caller: TenantCaller, id: string) {
+  return inTenant(db, caller.tenantId, async (tx) => {
     const [delivery] = await tx
       .select({ status: deliveries.status, endpointId: deliveries.endpointId })
       .from(deliveries)
-      .where(and(eq(deliveries.tenantId, tenantId), eq(deliveries.id, id)))
+      .where(and(deliveryVisibleTo(tx, caller), eq(deliveries.id, id)))
       .for('update');
     if (!delivery) throw new NotFoundError(`No delivery ${id}.`);
     if (delivery.status === 'PENDING') throw new ConflictError('This delivery is still pending; use retryNow to skip its wait.');
-    await assertEndpointAcceptsReplays(tx, delivery.endpointId);
-    const [replayed] = await requeue(tx, and(eq(deliveries.id, id)));
+    await assertEndpointAcceptsReplays(tx, caller, delivery.endpointId);
+    const [replayed] = await requeue(tx, eq(deliveries.id, id));
+    await recordAudit(tx, caller, 'replayDelivery', id);
     return replayed!;
   });
 }
 
-/** Replays the tenant's dead letters (of one endpoint, dead-lettered since a time), in bulk. */
-export async function replayDeadLetters(db: Db, tenantId: string, filter: { endpointId?: string | null; since?: Date | null }) {
-  return db.transaction(async (tx) => {
-    if (filter.endpointId) await assertEndpointAcceptsReplays(tx, filter.endpointId, tenantId);
+/** Replays the caller's dead letters (of one endpoint, dead-lettered since a time), in bulk. */
+export async function replayDeadLetters(
+  db: Db,
+  caller: TenantCaller,
+  filter: { endpointId?: string | null; since?: Date | null },
+) {
+  return inTenant(db, caller.tenantId, async (tx) => {
+    if (filter.endpointId) await assertEndpointAcceptsReplays(tx, caller, filter.endpointId);
     const replayable = tx
       .select({ id: endpoints.id })
       .from(endpoints)
-      .where(and(eq(endpoints.tenantId, tenantId), isNull(endpoints.deletedAt), inArray(endpoints.status, ['ACTIVE', 'PAUSED'])));
+      .where(and(endpointVisibleTo(caller), inArray(endpoints.status, ['ACTIVE', 'PAUSED'])));
     const rows = await requeue(
       tx,
       and(
-        eq(deliveries.tenantId, tenantId),
+        eq(deliveries.tenantId, caller.tenantId),
         eq(deliveries.status, 'DEAD_LETTERED'),
         filter.endpointId ? eq(deliveries.endpointId, filter.endpointId) : undefined,
         filter.since ? gte(deliveries.completedAt, filter.since) : undefined,
         inArray(deliveries.endpointId, replayable),
       ),
     );
+    await recordAudit(tx, caller, 'replayDeadLetters', filter.endpointId ?? null, { ...filter, replayedCount: rows.length });
     return { deliveries: rows };
   });
 }
@@ -59,11 +70,11 @@ function requeue(tx: DbOrTx, where: ReturnType<typeof and>) {
     .returning();
 }
 
-async function assertEndpointAcceptsReplays(tx: DbOrTx, endpointId: string, tenantId?: string) {
+async function assertEndpointAcceptsReplays(tx: DbOrTx, caller: TenantCaller, endpointId: string) {
   const [endpoint] = await tx
-    .select({ status: endpoints.status, deletedAt: endpoints.deletedAt })
+    .select({ status: endpoints.status })
     .from(endpoints)
-    .where(and(eq(endpoints.id, endpointId), tenantId ? eq(endpoints.tenantId, tenantId) : undefined));
-  if (!endpoint || endpoint.deletedAt) throw new NotFoundError(`No endpoint ${endpointId}.`);
-  if (endpoint.status === 'DISABLED') throw new ConflictError('The endpoint is disabled; enable it before replaying.');
+    .where(and(endpointVisibleTo(caller), eq(endpoints.id, endpointId)));
+  if (!endpoint) throw new NotFoundError(`No endpoint ${endpointId}.`);
+  if (endpoint.status === 'DISABLED') throw new ConflictError('The endpoint is disabled; resume it before replaying.');
 }

@@ -1,5 +1,6 @@
 import type { Agent } from 'undici';
 import type { Config } from '../config.ts';
+import type { MasterKeys } from '../crypto/secret-box.ts';
 import type { Database } from '../db/client.ts';
 import type { DeliveryMetrics } from '../metrics.ts';
 import type { Cidr } from './cidr.ts';
@@ -11,7 +12,7 @@ import type { RetrySchedule } from './retry-schedule.ts';
 export interface DeliveryEngine {
   database: Database;
   client: Agent;
-  secretsMasterKey: Buffer;
+  secretsMasterKey: MasterKeys;
   privateDestinationsAllowed: readonly Cidr[];
   defaultRetrySchedule: RetrySchedule;
   timeoutMs: number;

@@ -1,7 +1,7 @@
 import { deliveries, endpoints } from '@acme/schema/db';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
-import { DELIVERIES_CHANNEL } from '../events/publish-event.ts';
+import { DELIVERIES_CHANNEL } from '../events/wake-dispatchers.ts';
 
 /** While RECOVERING, the dispatcher leaves the endpoint's new deliveries waiting for its workflow. */
 export async function markRecovering(tx: DbOrTx, endpointIds: readonly string[]): Promise<void> {

@@ -172,9 +172,10 @@ describe('operational events', () => {
   it("publishes each one to the tenant's operational endpoint only, but not the dead letter of such a delivery", async () => {
     const {
       tenant,
+      caller,
       endpoints: [endpoint],
     } = await tenantWithEndpoints(database, 1);
-    const { endpoint: ops } = await createEndpoint(database.db, testSettings, tenant.id, {
+    const { endpoint: ops } = await createEndpoint(database.db, testSettings, caller, {
       url: 'http://127.0.0.1:9/ops',
       eventTypes: ['invoice.paid'],
       retrySchedule: '0s',

@@ -76,12 +76,13 @@ describe('the fast-path claim', () => {
   it("does not let a rate-limited endpoint's backlog crowd other endpoints out of the claim", async () => {
     const {
       tenant,
+      caller,
       endpoints: [limited],
     } = await tenantWithEndpoints(database, 1);
     await setRate(limited!.id, 1);
     // The limited endpoint's backlog is older than anything of the other's, and would fill a claim window.
     await publishMany(database, tenant.id, 30);
-    const { endpoint: other } = await createEndpoint(database.db, testSettings, tenant.id, { url: 'http://127.0.0.1:9/b' });
+    const { endpoint: other } = await createEndpoint(database.db, testSettings, caller, { url: 'http://127.0.0.1:9/b' });
     const fresh = (await publishMany(database, tenant.id, 3)).flatMap((p) => p.deliveries);
 
     const first = await claim('f', 3);

@@ -1,13 +1,16 @@
 import { endpointSecrets, endpoints, eventTypes } from '@acme/schema/db';
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { encryptSecret } from '../crypto/secret-box.ts';
-import type { Db } from '../db/client.ts';
+import { recordAudit } from '../audit/record-audit.ts';
+import type { TenantCaller } from '../auth/principal.ts';
+import { encryptSecret, type MasterKeys } from '../crypto/secret-box.ts';
+import type { Db, DbOrTx } from '../db/client.ts';
+import { inTenant } from '../db/tenant-scope.ts';
 import type { Cidr } from '../delivery/cidr.ts';
 import { parseRetrySchedule } from '../delivery/retry-schedule.ts';
 import { generateWebhookSecret } from '../delivery/signature.ts';
 import { assertDestinationAllowed } from '../delivery/url-guard.ts';
-import { InvalidInputError } from '../errors.ts';
+import { ForbiddenError, InvalidInputError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { parseInput } from '../validation.ts';
 import { secretAssociatedData } from './signing-secrets.ts';
@@ -43,22 +46,31 @@ const input = endpointFields.extend({ url: z.string() });
 
 export interface EndpointSettings {
   privateDestinationsAllowed: readonly Cidr[];
-  secretsMasterKey: Buffer;
+  secretsMasterKey: MasterKeys;
 }
 
-/** Validates, guards the URL, and stores the endpoint with a new `whsec_` secret (encrypted), returned once here. */
-export async function createEndpoint(db: Db, settings: EndpointSettings, tenantId: string, raw: z.input<typeof input>) {
+/**
+ * Validates, guards the URL, and stores the endpoint with a new `whsec_` secret (encrypted), returned
+ * once here. A portal session's endpoints always belong to its consumer.
+ */
+export async function createEndpoint(db: Db, settings: EndpointSettings, caller: TenantCaller, raw: z.input<typeof input>) {
   const data = parseInput(input, raw);
+  if (caller.consumerId !== null) {
+    if (data.consumerId && data.consumerId !== caller.consumerId)
+      throw new ForbiddenError('A portal session creates endpoints for its own consumer only.', { field: 'consumerId' });
+    data.consumerId = caller.consumerId;
+  }
   const url = await assertDestinationAllowed(data.url, settings.privateDestinationsAllowed);
   const headers = normaliseHeaders(data.headers ?? {});
   if (data.retrySchedule) parseRetrySchedule(data.retrySchedule);
   const typeNames = [...new Set(data.eventTypes ?? [])];
-  await assertEventTypesExist(db, tenantId, typeNames);
+  const tenantId = caller.tenantId;
 
   const id = newId('ep');
   const secretId = newId('whsec');
   const secret = generateWebhookSecret();
-  return db.transaction(async (tx) => {
+  return inTenant(db, tenantId, async (tx) => {
+    await assertEventTypesExist(tx, tenantId, typeNames);
     const [endpoint] = await tx
       .insert(endpoints)
       .values({
@@ -81,6 +93,7 @@ export async function createEndpoint(db: Db, settings: EndpointSettings, tenantI
       tenantId,
       ciphertext: encryptSecret(settings.secretsMasterKey, secret, secretAssociatedData(secretId, id)),
     });
+    await recordAudit(tx, caller, 'createEndpoint', id, { ...data, url: url.toString() });
     return { endpoint: endpoint!, secret };
   });
 }
@@ -101,7 +114,7 @@ export function normaliseHeaders(headers: Record<string, string>): Record<string
   return out;
 }
 
-export async function assertEventTypesExist(db: Db, tenantId: string, names: string[]): Promise<void> {
+export async function assertEventTypesExist(db: DbOrTx, tenantId: string, names: string[]): Promise<void> {
   if (names.length === 0) return;
   const found = await db
     .select({ name: eventTypes.name })

@@ -1,7 +1,7 @@
 import { deliveries, endpoints } from '@acme/schema/db';
 import { and, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
-import { DELIVERIES_CHANNEL, endpointNotice } from '../events/publish-event.ts';
+import { DELIVERIES_CHANNEL, endpointNotice } from '../events/wake-dispatchers.ts';
 
 /**
  * DISABLED with a reason a person can act on; every pending delivery of the endpoint is CANCELLED.
@@ -30,14 +30,17 @@ export async function cancelPendingDeliveries(tx: DbOrTx, endpointId: string): P
 
 /**
  * Back to ACTIVE after a pause: waiting first attempts go to the dispatchers, and held retries are
- * marked for hand-off, which the dispatchers do at once (NOTIFY), starting the workflow again.
+ * marked for hand-off, which the dispatchers do at once (the NOTIFY names the endpoint), starting its
+ * workflow again. They are also returned, for a caller that hands them over itself.
  */
-export async function resumeEndpoint(tx: DbOrTx, endpointId: string): Promise<void> {
-  await tx
+export async function resumeEndpoint(tx: DbOrTx, endpointId: string): Promise<{ id: string; endpointId: string }[]> {
+  const held = await tx
     .update(deliveries)
     .set({ handedOff: false })
-    .where(and(eq(deliveries.endpointId, endpointId), eq(deliveries.status, 'PENDING'), eq(deliveries.handler, 'WORKFLOW')));
+    .where(and(eq(deliveries.endpointId, endpointId), eq(deliveries.status, 'PENDING'), eq(deliveries.handler, 'WORKFLOW')))
+    .returning({ id: deliveries.id, endpointId: deliveries.endpointId });
   await tx.execute(sql`select pg_notify(${DELIVERIES_CHANNEL}, ${endpointNotice('resume', endpointId)})`);
+  return held;
 }
 
 /** Paused: nothing more is sent (both paths check); the endpoint's workflow is told to let go now. */

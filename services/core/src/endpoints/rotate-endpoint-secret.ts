@@ -1,11 +1,15 @@
 import { endpointSecrets, endpoints } from '@acme/schema/db';
 import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { recordAudit } from '../audit/record-audit.ts';
+import type { TenantCaller } from '../auth/principal.ts';
 import { encryptSecret } from '../crypto/secret-box.ts';
 import type { Db } from '../db/client.ts';
+import { inTenant } from '../db/tenant-scope.ts';
 import { generateWebhookSecret } from '../delivery/signature.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { EndpointSettings } from './create-endpoint.ts';
+import { endpointVisibleTo } from './endpoint-scope.ts';
 import { loadSigningSecrets, secretAssociatedData } from './signing-secrets.ts';
 
 const DEFAULT_GRACE_SECONDS = 24 * 3600;
@@ -18,19 +22,20 @@ const MAX_GRACE_SECONDS = 7 * 24 * 3600;
 export async function rotateEndpointSecret(
   db: Db,
   settings: EndpointSettings,
-  tenantId: string,
+  caller: TenantCaller,
   endpointId: string,
   graceSeconds: number | null | undefined,
 ) {
+  const { tenantId } = caller;
   const grace = graceSeconds ?? DEFAULT_GRACE_SECONDS;
   if (!Number.isInteger(grace) || grace < 0 || grace > MAX_GRACE_SECONDS) {
     throw new InvalidInputError(`graceSeconds must be between 0 and ${MAX_GRACE_SECONDS} (7 days).`, { field: 'graceSeconds' });
   }
-  return db.transaction(async (tx) => {
+  return inTenant(db, tenantId, async (tx) => {
     const [endpoint] = await tx
       .select({ id: endpoints.id })
       .from(endpoints)
-      .where(and(eq(endpoints.tenantId, tenantId), eq(endpoints.id, endpointId), isNull(endpoints.deletedAt)))
+      .where(and(endpointVisibleTo(caller), eq(endpoints.id, endpointId)))
       .for('update');
     if (!endpoint) throw new NotFoundError(`No endpoint ${endpointId}.`);
     // Every older secret signs at most until the new grace ends: a rotation with no grace (a leaked
@@ -53,6 +58,7 @@ export async function rotateEndpointSecret(
       tenantId,
       ciphertext: encryptSecret(settings.secretsMasterKey, secret, secretAssociatedData(id, endpointId)),
     });
+    await recordAudit(tx, caller, 'rotateEndpointSecret', endpointId, { graceSeconds: grace });
     return { secret, previousSecretExpiresAt: previous?.expiresAt ?? null };
   });
 }
@@ -61,15 +67,17 @@ export async function rotateEndpointSecret(
 export async function getEndpointSecret(
   db: Db,
   settings: EndpointSettings,
-  tenantId: string,
+  caller: TenantCaller,
   endpointId: string,
 ): Promise<string> {
-  const [endpoint] = await db
-    .select({ id: endpoints.id })
-    .from(endpoints)
-    .where(and(eq(endpoints.tenantId, tenantId), eq(endpoints.id, endpointId), isNull(endpoints.deletedAt)));
-  if (!endpoint) throw new NotFoundError(`No endpoint ${endpointId}.`);
-  const secrets = (await loadSigningSecrets(db, settings.secretsMasterKey, [endpointId])).get(endpointId) ?? [];
-  // Ordered oldest first; the newest is the current one.
-  return secrets.at(-1) as string;
+  return inTenant(db, caller.tenantId, async (tx) => {
+    const [endpoint] = await tx
+      .select({ id: endpoints.id })
+      .from(endpoints)
+      .where(and(endpointVisibleTo(caller), eq(endpoints.id, endpointId)));
+    if (!endpoint) throw new NotFoundError(`No endpoint ${endpointId}.`);
+    const secrets = (await loadSigningSecrets(tx, settings.secretsMasterKey, [endpointId])).get(endpointId) ?? [];
+    // Ordered oldest first; the newest is the current one.
+    return secrets.at(-1) as string;
+  });
 }

@@ -1,7 +1,7 @@
 import { deliveries, endpoints, events, operationalEvents, tenants } from '@acme/schema/db';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
-import { DELIVERIES_CHANNEL } from '../events/publish-event.ts';
+import { DELIVERIES_CHANNEL } from '../events/wake-dispatchers.ts';
 import { newId } from '../ids.ts';
 
 export type OperationalEventType = 'ENDPOINT_DISABLED' | 'ENDPOINT_RECOVERED' | 'DELIVERY_DEAD_LETTERED';

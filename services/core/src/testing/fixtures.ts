@@ -1,8 +1,8 @@
 // Factories for core tests against the real Postgres of the test run (see test/support/global-setup.ts).
-import { randomBytes, randomUUID } from 'node:crypto';
-import postgres from 'postgres';
+import { randomBytes } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { inject } from 'vitest';
+import { callerOf, NO_LIMIT_OVERRIDES, type TenantCaller } from '../auth/principal.ts';
 import { connectDatabase, type Database } from '../db/client.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { parseCidrList } from '../delivery/cidr.ts';
@@ -11,34 +11,26 @@ import type { DeliveryEngine } from '../delivery/delivery-engine.ts';
 import { parseRetrySchedule } from '../delivery/retry-schedule.ts';
 import { createEndpoint } from '../endpoints/create-endpoint.ts';
 import { createEventType } from '../event-types/create-event-type.ts';
-import { publishEvent } from '../events/publish-event.ts';
+import { type PublishSettings, publishEvent } from '../events/publish-event.ts';
+import { PublishRateLimiter } from '../events/publish-rate-limiter.ts';
 import { createDeliveryMetrics } from '../metrics.ts';
 import { createTenant } from '../tenants/create-tenant.ts';
 
 export const testSettings = {
   privateDestinationsAllowed: parseCidrList('127.0.0.0/8,::1/128'),
-  secretsMasterKey: randomBytes(32),
+  secretsMasterKey: { current: randomBytes(32) },
 };
+
+/** Publishing with the gateway defaults and a bucket of its own, so tests never wait on the rate limit. */
+export function testPublishSettings(): PublishSettings {
+  return {
+    rateLimiter: new PublishRateLimiter(),
+    defaults: { publishRatePerSecond: 1_000_000, publishBurst: 1_000_000, maxPayloadBytes: 256 * 1024 },
+  };
+}
 
 export function testDatabase(): Database {
   return connectDatabase(inject('databaseUrl'), { max: 4 });
-}
-
-/**
- * A fresh, migrated database of the test file's own: for tests that claim deliveries, which would
- * otherwise claim (and lease) other files' rows in the shared one.
- */
-export async function isolatedTestDatabase(): Promise<Database> {
-  const name = `core_${randomUUID().replaceAll('-', '')}`;
-  const admin = postgres(inject('adminDatabaseUrl'), { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`create database "${name}"`);
-  } finally {
-    await admin.end();
-  }
-  const url = inject('databaseUrl').replace(/\/[^/]+$/, `/${name}`);
-  await migrateDatabase(url);
-  return connectDatabase(url, { max: 4 });
 }
 
 /** The delivery engine both paths share, over `database`, with test-sized settings. */
@@ -58,22 +50,55 @@ export function testEngine(database: Database, overrides: Partial<DeliveryEngine
   };
 }
 
+/** The tenant's full-access key acting, as the API would pass it to core. */
+export function fullAccess(tenantId: string, apiKeyId = 'key_test'): TenantCaller {
+  return callerOf({
+    kind: 'tenant',
+    tenantId,
+    apiKeyId,
+    scopes: ['FULL_ACCESS'],
+    consumerId: null,
+    limits: NO_LIMIT_OVERRIDES,
+  });
+}
+
+/** A portal session of one consumer acting. */
+export function portalSession(tenantId: string, consumerId: string, apiKeyId = 'key_portal'): TenantCaller {
+  return callerOf({ kind: 'tenant', tenantId, apiKeyId, scopes: ['PORTAL'], consumerId, limits: NO_LIMIT_OVERRIDES });
+}
+
 /** A tenant with event type `invoice.paid` and `endpoints` endpoints pointing at `url`. */
 export async function tenantWithEndpoints(database: Database, endpoints = 1, url = 'http://127.0.0.1:9/hook') {
-  const { tenant } = await createTenant(database.db, { name: 'fixture' });
-  await createEventType(database.db, tenant.id, { name: 'invoice.paid' });
+  const { tenant, apiKey } = await createTenant(database.db, { name: 'fixture' });
+  const caller = fullAccess(tenant.id, apiKey.id);
+  await createEventType(database.db, caller, { name: 'invoice.paid' });
   const created = [];
-  for (let i = 0; i < endpoints; i++)
-    created.push((await createEndpoint(database.db, testSettings, tenant.id, { url })).endpoint);
-  return { tenant, endpoints: created };
+  for (let i = 0; i < endpoints; i++) created.push((await createEndpoint(database.db, testSettings, caller, { url })).endpoint);
+  return { tenant, endpoints: created, caller };
 }
+
+const publishing = testPublishSettings();
 
 export async function publishMany(database: Database, tenantId: string, count: number) {
   const results = [];
   for (let i = 0; i < count; i++) {
     results.push(
-      await publishEvent(database.db, { payloadBytes: 256 * 1024 }, tenantId, { eventType: 'invoice.paid', payload: { i } }),
+      await publishEvent(database.db, publishing, fullAccess(tenantId), { eventType: 'invoice.paid', payload: { i } }),
     );
   }
   return results;
+}
+
+/** A fresh, migrated database of its own, for operations that look at every row (not just one tenant's). */
+export async function isolatedTestDatabase(): Promise<Database> {
+  const name = `test_${randomBytes(12).toString('hex')}`;
+  const admin = connectDatabase(inject('adminDatabaseUrl'), { max: 1 });
+  try {
+    await admin.sql.unsafe(`create database "${name}"`);
+  } finally {
+    await admin.close();
+  }
+  const url = inject('databaseUrl').replace(/\/[^/]+$/, `/${name}`);
+  await migrateDatabase(url);
+  return connectDatabase(url, { max: 4 });
 }

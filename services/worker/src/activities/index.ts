@@ -1,5 +1,6 @@
 import { type DeliveryEngine, planRetries } from '@acme/core';
 import { Context } from '@temporalio/activity';
+import { deleteExpiredData } from './delete-expired-data.ts';
 import { sendDueRetries } from './send-due-retries.ts';
 
 /** The activities the endpoint workflow calls: thin wrappers that bind core operations to the engine. */
@@ -11,6 +12,7 @@ export function createActivities(engine: DeliveryEngine) {
       return planRetries(engine.database.sql, endpointId);
     },
     sendDueRetries: (endpointId: string) => sendDueRetries(engine, endpointId),
+    deleteExpiredData: (input: { cutoff: string }) => deleteExpiredData(engine.database, input),
   };
 }
 

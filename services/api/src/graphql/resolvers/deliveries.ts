@@ -1,45 +1,43 @@
 import {
-  cursorOf,
+  attemptRequestBody,
   getDelivery,
-  getEndpoint,
-  getEvent,
   listDeadLetters,
-  listDeliveryAttempts,
+  listDeliveries,
   NotFoundError,
   replayDeadLetters,
   replayDelivery,
   requireTenant,
   retryDeliveryNow,
 } from '@acme/core';
-import type { DeliveryResolvers, MutationResolvers, QueryResolvers } from '../../generated/resolvers.ts';
+import type {
+  DeliveryAttemptResolvers,
+  DeliveryResolvers,
+  MutationResolvers,
+  QueryResolvers,
+} from '../../generated/resolvers.ts';
+import { toConnection } from './connection.ts';
 
-export const deliveryQueries: Pick<QueryResolvers, 'delivery' | 'deadLetters'> = {
-  delivery: (_, { id }, { principal, database }) => getDelivery(database.db, requireTenant(principal, 'read').tenantId, id),
-  deadLetters: async (_, args, { principal, database }) => {
-    const page = await listDeadLetters(database.db, requireTenant(principal, 'read').tenantId, args);
-    return {
-      edges: page.nodes.map((node) => ({ node, cursor: cursorOf(node.id) })),
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
-    };
-  },
+export const deliveryQueries: Pick<QueryResolvers, 'delivery' | 'deliveries' | 'deadLetters'> = {
+  deliveries: async (_, args, { principal, database }) =>
+    toConnection(await listDeliveries(database.db, requireTenant(principal, 'read'), args)),
+  delivery: (_, { id }, { principal, database }) => getDelivery(database.db, requireTenant(principal, 'read'), id),
+  deadLetters: async (_, args, { principal, database }) =>
+    toConnection(await listDeadLetters(database.db, requireTenant(principal, 'read'), args)),
 };
 
 export const deliveryMutations: Pick<MutationResolvers, 'replayDelivery' | 'replayDeadLetters' | 'retryDeliveryNow'> = {
   retryDeliveryNow: async (_, { id }, { principal, database, handOver }) => {
-    const delivery = await retryDeliveryNow(database.db, requireTenant(principal, 'write').tenantId, id);
+    const delivery = await retryDeliveryNow(database.db, requireTenant(principal, 'write'), id);
     await handOver([delivery], 'retryNow');
     return delivery;
   },
   replayDelivery: async (_, { id }, { principal, database, handOver }) => {
-    const delivery = await replayDelivery(database.db, requireTenant(principal, 'write').tenantId, id);
+    const delivery = await replayDelivery(database.db, requireTenant(principal, 'write'), id);
     await handOver([delivery], 'replay');
     return delivery;
   },
   replayDeadLetters: async (_, { endpointId, since }, { principal, database, handOver }) => {
-    const { deliveries } = await replayDeadLetters(database.db, requireTenant(principal, 'write').tenantId, {
-      endpointId,
-      since,
-    });
+    const { deliveries } = await replayDeadLetters(database.db, requireTenant(principal, 'write'), { endpointId, since });
     await handOver(deliveries, 'replay');
     return { replayedCount: deliveries.length };
   },
@@ -47,10 +45,24 @@ export const deliveryMutations: Pick<MutationResolvers, 'replayDelivery' | 'repl
 
 export const deliveryFields: DeliveryResolvers = {
   nextAttemptAt: (d) => (d.status === 'PENDING' ? d.nextAttemptAt : null),
-  event: async (d, _, { database }) => (await getEvent(database.db, d.tenantId, d.eventId)) ?? missing('event'),
-  endpoint: async (d, _, { database }) =>
-    (await getEndpoint(database.db, d.tenantId, d.endpointId, { includeDeleted: true })) ?? missing('endpoint'),
-  attempts: (d, _, { database }) => listDeliveryAttempts(database.db, d.tenantId, d.id),
+  event: async (d, _, { loaders }) => (await loaders.event.load(d.eventId)) ?? missing('event'),
+  endpoint: async (d, _, { loaders }) => (await loaders.endpoint.load(d.endpointId)) ?? missing('endpoint'),
+  attempts: (d, _, { loaders }) => loaders.attempts.load(d.id),
+  lastAttempt: (d, _, { loaders }) => loaders.lastAttempt.load(d.id),
+};
+
+export const deliveryAttemptFields: DeliveryAttemptResolvers = {
+  // Attempts made before the url column existed have '' there: the endpoint's URL is the best answer then.
+  url: async (a, _, { loaders }) => {
+    if (a.url) return a.url;
+    const delivery = await loaders.delivery.load(a.deliveryId);
+    return (delivery && (await loaders.endpoint.load(delivery.endpointId))?.url) ?? '';
+  },
+  requestBody: async (a, _, { loaders }) => {
+    const delivery = await loaders.delivery.load(a.deliveryId);
+    const event = delivery && (await loaders.event.load(delivery.eventId));
+    return event ? attemptRequestBody(event) : null;
+  },
 };
 
 function missing(what: string): never {

@@ -1,0 +1,2 @@
+CREATE INDEX "delivery_attempts_started_idx" ON "delivery_attempts" USING btree ("started_at");--> statement-breakpoint
+CREATE INDEX "events_retention_idx" ON "events" USING btree ("created_at") WHERE payload_expunged_at is null;

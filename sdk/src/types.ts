@@ -1,0 +1,57 @@
+// The shapes the client returns, named after the API's types. They come from the generated
+// operation types, so they follow sdk/graphql/fragments.graphql and the schema without drift.
+import type * as G from './generated/graphql.ts';
+import type { components } from './generated/rest.ts';
+
+export type Tenant = G.TenantFieldsFragment;
+export type CreatedTenant = G.CreateTenantMutation['createTenant'];
+export type ApiKey = G.ApiKeyFieldsFragment;
+export type CreatedApiKey = G.CreateApiKeyMutation['createApiKey'];
+export type PortalSession = G.CreatePortalSessionMutation['createPortalSession'];
+export type Viewer = G.ViewerQuery['viewer'];
+export type EventType = G.EventTypeFieldsFragment;
+export type Endpoint = G.EndpointFieldsFragment;
+export type CreatedEndpoint = G.CreateEndpointMutation['createEndpoint'];
+export type RotatedSecret = G.RotateEndpointSecretMutation['rotateEndpointSecret'];
+export type Event = G.EventFieldsFragment;
+export type PublishResult = G.PublishEventMutation['publishEvent'];
+export type Delivery = G.DeliveryFieldsFragment;
+/** A delivery with its whole attempt log, as `deliveries.get` returns it. */
+export type DeliveryWithAttempts = NonNullable<G.GetDeliveryQuery['delivery']>;
+export type DeliveryAttempt = G.DeliveryAttemptFieldsFragment;
+export type DeliveryStats = G.DeliveryStatsFieldsFragment;
+export type OperationalEvent = G.OperationalEventFieldsFragment;
+export type AuditLogEntry = G.AuditLogEntryFieldsFragment;
+
+/** The body every endpoint receives (`type`, `timestamp`, `data`), as `verifyWebhook` returns it. */
+export type WebhookPayload<TData = unknown> = Omit<components['schemas']['WebhookPayload'], 'data'> & { data: TData };
+
+export type {
+  ApiKeyScope,
+  AttemptOutcome,
+  AuditActorKind,
+  AuditLogFilter,
+  CreateApiKeyInput,
+  CreateEndpointInput,
+  CreateEventTypeInput,
+  CreateTenantInput,
+  DeliveryFilter,
+  DeliveryPath,
+  DeliveryStatsFilter,
+  DeliveryStatus,
+  EndpointFilter,
+  EndpointHealth,
+  EndpointStatus,
+  EventFilter,
+  OperationalEventFilter,
+  OperationalEventType,
+  PublishEventInput,
+  StatsBucket,
+  TenantFilter,
+  TenantLimitsInput,
+  TenantStatus,
+  UpdateEndpointInput,
+  UpdateEventTypeInput,
+  UpdateTenantInput,
+  UpdateTenantSettingsInput,
+} from './generated/graphql.ts';

@@ -1,0 +1,79 @@
+import {
+  attemptsOfDeliveries,
+  callerOf,
+  type Database,
+  type DeliveryStats,
+  deliveriesOfEvents,
+  endpointStats,
+  getDeliveries,
+  getEndpoints,
+  getEvents,
+  lastAttemptsOf,
+  type Principal,
+  type StatsArgs,
+  type TenantCaller,
+} from '@acme/core';
+import DataLoader from 'dataloader';
+import type { DeliveryAttemptModel, DeliveryModel, EndpointModel, EventModel } from './models.ts';
+
+export type Loaders = ReturnType<typeof createLoaders>;
+
+function byId<T extends { id: string }>(rows: T[], ids: readonly string[]): (T | null)[] {
+  const map = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => map.get(id) ?? null);
+}
+
+function groupBy<T>(rows: T[], key: (row: T) => string, ids: readonly string[]): T[][] {
+  const map = new Map<string, T[]>();
+  for (const row of rows) map.set(key(row), [...(map.get(key(row)) ?? []), row]);
+  return ids.map((id) => map.get(id) ?? []);
+}
+
+/**
+ * Per-request loaders for the objects a result nests (a delivery's event, an event's deliveries,
+ * an endpoint's stats...). They read as the caller of the request: the operation at the top was
+ * authorised, and these only fill in what it returned, within the same tenant and consumer.
+ */
+export function createLoaders(database: Database, principal: Principal | null) {
+  const caller = (): TenantCaller => {
+    if (principal?.kind !== 'tenant') throw new Error('Nested tenant data needs a tenant caller.');
+    return callerOf(principal);
+  };
+  const { db } = database;
+  return {
+    event: new DataLoader<string, EventModel | null>(async (ids) => byId(await getEvents(db, caller(), ids), ids)),
+    endpoint: new DataLoader<string, EndpointModel | null>(async (ids) =>
+      byId(await getEndpoints(db, caller(), ids, { includeDeleted: true }), ids),
+    ),
+    delivery: new DataLoader<string, DeliveryModel | null>(async (ids) => byId(await getDeliveries(db, caller(), ids), ids)),
+    deliveriesOfEvent: new DataLoader<string, DeliveryModel[]>(async (ids) =>
+      groupBy(await deliveriesOfEvents(db, caller(), ids), (d) => d.eventId, ids),
+    ),
+    attempts: new DataLoader<string, DeliveryAttemptModel[]>(async (ids) =>
+      groupBy(await attemptsOfDeliveries(db, caller(), ids), (a) => a.deliveryId, ids),
+    ),
+    lastAttempt: new DataLoader<string, DeliveryAttemptModel | null>(async (ids) =>
+      groupBy(await lastAttemptsOf(db, caller(), ids), (a) => a.deliveryId, ids).map((list) => list[0] ?? null),
+    ),
+    /** Keyed by endpoint and window: every endpoint of a page asking for the same window shares one grouped query. */
+    endpointStats: new DataLoader<{ endpointId: string } & StatsArgs, DeliveryStats, string>(
+      async (keys) => {
+        const windows = new Map<string, { args: StatsArgs; ids: string[] }>();
+        for (const k of keys) {
+          const w = windowKey(k);
+          windows.set(w, { args: k, ids: [...(windows.get(w)?.ids ?? []), k.endpointId] });
+        }
+        const results = new Map<string, DeliveryStats>();
+        for (const [w, { args, ids }] of windows) {
+          for (const [id, stats] of await endpointStats(db, caller(), ids, args)) results.set(`${id}|${w}`, stats);
+        }
+        return keys.map((k) => results.get(`${k.endpointId}|${windowKey(k)}`)!);
+      },
+      { cacheKeyFn: (k) => `${k.endpointId}|${windowKey(k)}` },
+    ),
+  };
+}
+
+function windowKey(args: StatsArgs): string {
+  return `${args.since?.toISOString() ?? ''}|${args.until?.toISOString() ?? ''}|${args.bucket ?? ''}`;
+}

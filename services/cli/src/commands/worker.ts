@@ -1,0 +1,12 @@
+import { startWorker } from '@acme/worker';
+import { boot, prepareDatabase, stopOnSignals } from '../process-role.ts';
+
+/** One worker process: the dispatcher (first attempts) and the Temporal worker (retries, retention). Run as many as needed. */
+export async function runWorker(): Promise<void> {
+  const { config, logger } = boot('worker');
+  await prepareDatabase(config, logger);
+  const worker = await startWorker(config, logger);
+  // Tells `npm start` (our parent, over IPC) that deliveries are flowing.
+  process.send?.({ ready: true });
+  stopOnSignals(logger, () => worker.stop());
+}

@@ -1,0 +1,47 @@
+import { type Config, createLogger, type Logger, loadConfig, loadDotEnv, migrateDatabase, pendingMigrations } from '@acme/core';
+
+/** What every role starts from: `.env`, the validated configuration, a logger named for the role. */
+export function boot(role: string): { config: Config; logger: Logger } {
+  loadDotEnv();
+  const config = loadConfig();
+  return { config, logger: createLogger(config.logLevel, role) };
+}
+
+/**
+ * Migrates at start when MIGRATE_ON_START says so (the default outside production); otherwise
+ * refuses a database that is behind this version, rather than failing later on a missing column.
+ */
+export async function prepareDatabase(config: Config, logger: Logger): Promise<void> {
+  if (!config.databaseUrl) throw new Error('DATABASE_URL is required (only `start` runs an embedded Postgres).');
+  if (config.migrateOnStart) {
+    await migrateDatabase(config.databaseUrl);
+    return;
+  }
+  const pending = await pendingMigrations(config.databaseUrl);
+  if (pending > 0) {
+    throw new Error(
+      `The database is ${pending} migration(s) behind this version. Run \`acme-webhooks migrate\` first, or set MIGRATE_ON_START=true.`,
+    );
+  }
+  logger.debug('database schema is current');
+}
+
+/**
+ * Stops the role on SIGINT/SIGTERM, or when the `npm start` launcher that started it (over IPC)
+ * goes away; exits 0 when it stopped cleanly.
+ */
+export function stopOnSignals(logger: Logger, stop: () => Promise<void>): void {
+  process.on('disconnect', () => process.emit('SIGTERM'));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      logger.info({ signal }, 'stopping');
+      stop().then(
+        () => process.exit(0),
+        (err) => {
+          logger.error({ err }, 'did not stop cleanly');
+          process.exit(1);
+        },
+      );
+    });
+  }
+}

@@ -1,0 +1,94 @@
+import { auditLog, deliveries } from '@acme/schema/db';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createEndpoint } from '../endpoints/create-endpoint.ts';
+import { publishEvent } from '../events/publish-event.ts';
+import {
+  portalSession,
+  publishMany,
+  tenantWithEndpoints,
+  testDatabase,
+  testPublishSettings,
+  testSettings,
+} from '../testing/fixtures.ts';
+import { replayDeadLetters, replayDelivery } from './replay-deliveries.ts';
+import { retryDeliveryNow, retryEndpointNow } from './retry-now.ts';
+
+const database = testDatabase();
+afterAll(() => database.close());
+
+const deadLetter = (id: string) =>
+  database.db
+    .update(deliveries)
+    .set({ status: 'DEAD_LETTERED', completedAt: new Date(), attemptCount: 3 })
+    .where(eq(deliveries.id, id));
+
+describe('replayDelivery, replayDeadLetters, retryDeliveryNow, retryEndpointNow', () => {
+  it('requeues a dead letter for its workflow with a fresh schedule, and audits it', async () => {
+    const { tenant, caller } = await tenantWithEndpoints(database, 1);
+    const [p] = await publishMany(database, tenant.id, 1);
+    const id = p!.deliveries[0]!.id;
+    await expect(replayDelivery(database.db, caller, id)).rejects.toMatchObject({ code: 'CONFLICT' });
+    await deadLetter(id);
+    const replayed = await replayDelivery(database.db, caller, id);
+    expect(replayed).toMatchObject({
+      status: 'PENDING',
+      handler: 'WORKFLOW',
+      handedOff: false,
+      scheduleBase: 3,
+      completedAt: null,
+    });
+    const [entry] = await database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.tenantId, tenant.id), eq(auditLog.action, 'replayDelivery')));
+    expect(entry).toMatchObject({ targetId: id, actorKind: 'API_KEY' });
+  });
+
+  it("replays in bulk only the caller's dead letters, and a portal session's only its consumer's", async () => {
+    const { tenant, caller } = await tenantWithEndpoints(database, 1);
+    await createEndpoint(database.db, testSettings, caller, { url: 'http://127.0.0.1:9/x', consumerId: 'acme' });
+    const publishing = testPublishSettings();
+    const mine = await publishEvent(database.db, publishing, caller, {
+      eventType: 'invoice.paid',
+      payload: {},
+      consumerId: 'acme',
+    });
+    const [other] = await publishMany(database, tenant.id, 1);
+    await deadLetter(mine.deliveries[0]!.id);
+    await deadLetter(other!.deliveries[0]!.id);
+    const stranger = await tenantWithEndpoints(database, 0);
+    expect((await replayDeadLetters(database.db, stranger.caller, {})).deliveries).toEqual([]);
+    const portal = await replayDeadLetters(database.db, portalSession(tenant.id, 'acme'), {});
+    expect(portal.deliveries.map((d) => d.id)).toEqual([mine.deliveries[0]!.id]);
+    expect((await replayDeadLetters(database.db, caller, { since: new Date(Date.now() + 60_000) })).deliveries).toEqual([]);
+    expect((await replayDeadLetters(database.db, caller, {})).deliveries.map((d) => d.id)).toEqual([other!.deliveries[0]!.id]);
+  });
+
+  it("answers NOT_FOUND for another tenant's delivery and endpoint", async () => {
+    const a = await tenantWithEndpoints(database, 1);
+    const b = await tenantWithEndpoints(database, 1);
+    const [p] = await publishMany(database, b.tenant.id, 1);
+    await deadLetter(p!.deliveries[0]!.id);
+    await expect(replayDelivery(database.db, a.caller, p!.deliveries[0]!.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(retryDeliveryNow(database.db, a.caller, p!.deliveries[0]!.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(retryEndpointNow(database.db, a.caller, b.endpoints[0]!.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(replayDeadLetters(database.db, a.caller, { endpointId: b.endpoints[0]!.id })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+  });
+
+  it('makes a waiting retry due now, one or all of an endpoint', async () => {
+    const { tenant, caller, endpoints } = await tenantWithEndpoints(database, 1);
+    const [p] = await publishMany(database, tenant.id, 1);
+    const id = p!.deliveries[0]!.id;
+    await expect(retryDeliveryNow(database.db, caller, id)).rejects.toMatchObject({ code: 'CONFLICT' });
+    await database.db
+      .update(deliveries)
+      .set({ handler: 'WORKFLOW', nextAttemptAt: new Date(Date.now() + 3600_000) })
+      .where(eq(deliveries.id, id));
+    const due = await retryDeliveryNow(database.db, caller, id);
+    expect(due.nextAttemptAt.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
+    expect(await retryEndpointNow(database.db, caller, endpoints[0]!.id)).toEqual([{ id, endpointId: endpoints[0]!.id }]);
+  });
+});

@@ -1,0 +1,40 @@
+import { events } from '@acme/schema/db';
+import { and, desc, eq, gte, lt } from 'drizzle-orm';
+import type { TenantCaller } from '../auth/principal.ts';
+import type { Db } from '../db/client.ts';
+import { inTenant } from '../db/tenant-scope.ts';
+import { type PageArgs, pageWindow, toPage } from '../pagination/cursor.ts';
+import { eventVisibleTo } from './event-scope.ts';
+
+export interface EventFilter {
+  eventType?: string | null;
+  consumerId?: string | null;
+  /** Published at or after. */
+  since?: Date | null;
+  /** Published before. */
+  until?: Date | null;
+}
+
+/** The events the caller may read, newest first. */
+export async function listEvents(db: Db, caller: TenantCaller, args: PageArgs & { filter?: EventFilter | null }) {
+  const { limit, afterId } = pageWindow(args);
+  const f = args.filter ?? {};
+  const rows = await inTenant(db, caller.tenantId, (tx) =>
+    tx
+      .select()
+      .from(events)
+      .where(
+        and(
+          eventVisibleTo(caller),
+          f.eventType ? eq(events.eventType, f.eventType) : undefined,
+          f.consumerId ? eq(events.consumerId, f.consumerId) : undefined,
+          f.since ? gte(events.createdAt, f.since) : undefined,
+          f.until ? lt(events.createdAt, f.until) : undefined,
+          afterId ? lt(events.id, afterId) : undefined,
+        ),
+      )
+      .orderBy(desc(events.id))
+      .limit(limit + 1),
+  );
+  return toPage(rows, limit);
+}

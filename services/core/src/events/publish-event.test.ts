@@ -1,0 +1,177 @@
+import { deliveries, events } from '@acme/schema/db';
+import { eq } from 'drizzle-orm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createEndpoint } from '../endpoints/create-endpoint.ts';
+import { archiveEventType } from '../event-types/archive-event-type.ts';
+import { createEventType } from '../event-types/create-event-type.ts';
+import { updateEventType } from '../event-types/update-event-type.ts';
+import { fullAccess, tenantWithEndpoints, testDatabase, testPublishSettings, testSettings } from '../testing/fixtures.ts';
+import { publishEvent, publishEvents } from './publish-event.ts';
+import { PublishRateLimiter } from './publish-rate-limiter.ts';
+
+const database = testDatabase();
+afterAll(() => database.close());
+const settings = testPublishSettings();
+
+describe('publishEvent', () => {
+  it('stores the event and one delivery per matching endpoint, by event type and consumer', async () => {
+    const { tenant, caller } = await tenantWithEndpoints(database, 0);
+    await createEventType(database.db, caller, { name: 'order.created' });
+    const url = 'http://127.0.0.1:9/x';
+    const all = (await createEndpoint(database.db, testSettings, caller, { url })).endpoint;
+    const paid = (await createEndpoint(database.db, testSettings, caller, { url, eventTypes: ['invoice.paid'] })).endpoint;
+    await createEndpoint(database.db, testSettings, caller, { url, eventTypes: ['order.created'] });
+    const acme = (await createEndpoint(database.db, testSettings, caller, { url, consumerId: 'acme' })).endpoint;
+
+    const plain = await publishEvent(database.db, settings, caller, { eventType: 'invoice.paid', payload: { n: 1 } });
+    expect(plain.deliveries.map((d) => d.endpointId).sort()).toEqual([all.id, paid.id].sort());
+    const targeted = await publishEvent(database.db, settings, caller, {
+      eventType: 'invoice.paid',
+      payload: {},
+      consumerId: 'acme',
+    });
+    expect(targeted.deliveries.map((d) => d.endpointId)).toEqual([acme.id]);
+    const [stored] = await database.db.select().from(events).where(eq(events.id, plain.event.id));
+    expect(stored).toMatchObject({ tenantId: tenant.id, eventType: 'invoice.paid', payload: { n: 1 } });
+  });
+
+  it('returns the first event for a repeated idempotency key, and CONFLICT for a different payload', async () => {
+    const { caller } = await tenantWithEndpoints(database, 1);
+    const first = await publishEvent(database.db, settings, caller, {
+      eventType: 'invoice.paid',
+      payload: { a: 1, b: 2 },
+      idempotencyKey: 'k1',
+    });
+    const again = await publishEvent(database.db, settings, caller, {
+      eventType: 'invoice.paid',
+      payload: { b: 2, a: 1 },
+      idempotencyKey: 'k1',
+    });
+    expect(again.duplicate).toBe(true);
+    expect(again.event.id).toBe(first.event.id);
+    expect(again.deliveries.map((d) => d.id)).toEqual(first.deliveries.map((d) => d.id));
+    await expect(
+      publishEvent(database.db, settings, caller, { eventType: 'invoice.paid', payload: { a: 2 }, idempotencyKey: 'k1' }),
+    ).rejects.toMatchObject({ code: 'CONFLICT', details: { field: 'idempotencyKey' } });
+  });
+
+  it('refuses unknown and archived types, and a payload over the limit, with typed errors', async () => {
+    const { caller } = await tenantWithEndpoints(database, 0);
+    await expect(publishEvent(database.db, settings, caller, { eventType: 'nope', payload: {} })).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+      details: { field: 'eventType' },
+    });
+    await createEventType(database.db, caller, { name: 'old.type' });
+    await archiveEventType(database.db, caller, 'old.type');
+    await expect(publishEvent(database.db, settings, caller, { eventType: 'old.type', payload: {} })).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+    });
+    await expect(
+      publishEvent(database.db, settings, caller, { eventType: 'invoice.paid', payload: 'x'.repeat(256 * 1024) }),
+    ).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+  });
+
+  it("applies the tenant's own payload limit over the gateway default", async () => {
+    const { tenant } = await tenantWithEndpoints(database, 0);
+    const small = { ...fullAccess(tenant.id), limits: { publishRatePerSecond: null, publishBurst: null, maxPayloadBytes: 1024 } };
+    await expect(
+      publishEvent(database.db, settings, small, { eventType: 'invoice.paid', payload: 'x'.repeat(2000) }),
+    ).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: { limit: 1024 } });
+  });
+
+  it('checks the payload against the type’s JSON Schema and names the failing path', async () => {
+    const { caller } = await tenantWithEndpoints(database, 0);
+    const schema = {
+      type: 'object',
+      required: ['amount', 'lines'],
+      properties: {
+        amount: { type: 'integer', minimum: 0 },
+        lines: { type: 'array', items: { type: 'object', required: ['sku'] } },
+      },
+    };
+    await createEventType(database.db, caller, { name: 'invoice.created', schema });
+    const ok = { amount: 5, lines: [{ sku: 'a' }] };
+    await publishEvent(database.db, settings, caller, { eventType: 'invoice.created', payload: ok });
+    await expect(
+      publishEvent(database.db, settings, caller, { eventType: 'invoice.created', payload: { ...ok, amount: -1 } }),
+    ).rejects.toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'payload/amount' } });
+    await expect(
+      publishEvent(database.db, settings, caller, { eventType: 'invoice.created', payload: { amount: 1, lines: [{}] } }),
+    ).rejects.toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'payload/lines/0/sku' } });
+  });
+
+  it('validates against the new schema as soon as the type is updated', async () => {
+    const { caller } = await tenantWithEndpoints(database, 0);
+    await createEventType(database.db, caller, { name: 'v.type', schema: { type: 'object' } });
+    await publishEvent(database.db, settings, caller, { eventType: 'v.type', payload: {} });
+    await updateEventType(database.db, caller, 'v.type', { schema: { type: 'object', required: ['id'] } });
+    await expect(publishEvent(database.db, settings, caller, { eventType: 'v.type', payload: {} })).rejects.toMatchObject({
+      details: { field: 'payload/id' },
+    });
+  });
+
+  it('answers RATE_LIMITED with retryAfterSeconds once the tenant’s bucket is empty', async () => {
+    const { caller } = await tenantWithEndpoints(database, 0);
+    const tight = {
+      rateLimiter: new PublishRateLimiter(),
+      defaults: { ...settings.defaults, publishRatePerSecond: 1, publishBurst: 2 },
+    };
+    await publishEvent(database.db, tight, caller, { eventType: 'invoice.paid', payload: {} });
+    await publishEvent(database.db, tight, caller, { eventType: 'invoice.paid', payload: {} });
+    await expect(publishEvent(database.db, tight, caller, { eventType: 'invoice.paid', payload: {} })).rejects.toMatchObject({
+      code: 'RATE_LIMITED',
+      details: { retryAfterSeconds: 1 },
+    });
+  });
+});
+
+describe('publishEvents', () => {
+  it('stores a batch in one transaction and answers in order', async () => {
+    const { caller, endpoints } = await tenantWithEndpoints(database, 1);
+    const { results } = await publishEvents(
+      database.db,
+      settings,
+      caller,
+      Array.from({ length: 100 }, (_, i) => ({ eventType: 'invoice.paid', payload: { i } })),
+    );
+    expect(results).toHaveLength(100);
+    expect(results.map((r) => r.event.payload)).toEqual(Array.from({ length: 100 }, (_, i) => ({ i })));
+    expect(results.every((r) => r.deliveries.length === 1 && r.deliveries[0]!.endpointId === endpoints[0]!.id)).toBe(true);
+  });
+
+  it('stores nothing when one event is invalid, and names its index', async () => {
+    const { tenant, caller } = await tenantWithEndpoints(database, 1);
+    const batch = [
+      { eventType: 'invoice.paid', payload: { i: 0 } },
+      { eventType: 'invoice.paid', payload: { i: 1 } },
+      { eventType: 'no.such.type', payload: { i: 2 } },
+    ];
+    await expect(publishEvents(database.db, settings, caller, batch)).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+      details: { index: 2, field: 'events/2/eventType' },
+    });
+    expect(await database.db.select().from(events).where(eq(events.tenantId, tenant.id))).toEqual([]);
+    expect(await database.db.select().from(deliveries).where(eq(deliveries.tenantId, tenant.id))).toEqual([]);
+  });
+
+  it('refuses an empty batch and one over 100 events', async () => {
+    const { caller } = await tenantWithEndpoints(database, 0);
+    await expect(publishEvents(database.db, settings, caller, [])).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    const tooMany = Array.from({ length: 101 }, () => ({ eventType: 'invoice.paid', payload: {} }));
+    await expect(publishEvents(database.db, settings, caller, tooMany)).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+  });
+
+  it('treats a key repeated within the batch as the same event', async () => {
+    const { caller } = await tenantWithEndpoints(database, 1);
+    const event = { eventType: 'invoice.paid', payload: { x: 1 }, idempotencyKey: 'same' };
+    const { results } = await publishEvents(database.db, settings, caller, [event, event]);
+    expect(results[1]!.event.id).toBe(results[0]!.event.id);
+    expect(results[1]!.duplicate).toBe(true);
+    await expect(
+      publishEvents(database.db, settings, caller, [
+        { ...event, idempotencyKey: 'other' },
+        { ...event, idempotencyKey: 'other', payload: { x: 2 } },
+      ]),
+    ).rejects.toMatchObject({ code: 'CONFLICT', details: { index: 1 } });
+  });
+});

@@ -1,0 +1,20 @@
+import { type Database, deleteExpiredData as deleteExpired, type RetentionProgress } from '@acme/core';
+import { Context } from '@temporalio/activity';
+
+const HEARTBEAT_MS = 5000;
+/** One activity works this long at most, then reports back, so the workflow checkpoints progress. */
+const BUDGET_MS = 60_000;
+
+/** Deletes data past retention in bounded batches for up to a minute; `done` when nothing old is left. */
+export async function deleteExpiredData(
+  database: Database,
+  input: { cutoff: string },
+): Promise<RetentionProgress & { done: boolean }> {
+  const context = Context.current();
+  const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_MS);
+  try {
+    return await deleteExpired(database.sql, { cutoff: new Date(input.cutoff), budgetMs: BUDGET_MS });
+  } finally {
+    clearInterval(heartbeat);
+  }
+}

@@ -1,0 +1,69 @@
+import { type BenchContext, setUpPhaseTenant, warmupMs } from '../context.ts';
+import { type LatencyResult, latencyResult, routedStream, runOpenLoopPhase } from '../open-loop-phase.ts';
+import { round } from '../stats.ts';
+import { OVERLOAD_AFTER_S } from './latency.ts';
+
+export type BadKind = 'hang' | 'fail';
+
+export interface IsolationRun {
+  kind: BadKind;
+  /** The healthy endpoints' latency while the bad one misbehaved. */
+  others: LatencyResult | null;
+  /** Their p99 against the latency scenario's (positive: worse). */
+  p99IncreasePct: number | null;
+  /** Workflows started on the task queue during the run (goal: one, for the bad endpoint). */
+  workflowsStarted: number | null;
+  /** Requests that reached the bad endpoint: the circuit breaker shows as few, not one per event. */
+  badEndpointRequests: number;
+  badEndpointEvents: number;
+}
+
+/**
+ * The latency run again, on a tenant with one more endpoint that never answers ("hang": each attempt
+ * ends at the gateway's timeout) or answers 500 at once ("fail"). It gets its share of the events
+ * (the same per-endpoint rate as each healthy one), on another origin, as another host would be.
+ */
+export async function runIsolation(
+  ctx: BenchContext,
+  kind: BadKind,
+  rate: number,
+  baselineP99: number | null,
+): Promise<IsolationRun> {
+  const { options } = ctx;
+  const phase = await setUpPhaseTenant(ctx, `iso-${kind}`, { endpoints: options.endpoints, routed: true, bad: kind });
+  const bad = phase.bad!;
+  const tracker = ctx.receiver.track(`/ok/${phase.group}/`);
+  const badTracker = ctx.receiver.track(bad.path);
+  const startedAt = new Date();
+  const run = await runOpenLoopPhase(ctx, {
+    label: `isolation ${kind}`,
+    phase,
+    streams: [
+      routedStream(phase, rate),
+      { rate: rate / options.endpoints, route: () => ({ consumerId: bad.consumerId, paths: [bad.path] }) },
+    ],
+    tracker,
+    durationMs: options.durationS * 1000,
+    drainTimeoutMs: 15_000,
+    overloadAfterS: OVERLOAD_AFTER_S,
+    awaited: (stream) => stream === 0,
+  });
+  const workflowsStarted = ctx.temporal ? await ctx.temporal.workflowsStartedSince(startedAt) : null;
+  // Deleting it cancels its workflow: its retries must not run on into the next phases.
+  await ctx.client.deleteEndpoint(phase.tenant.token, bad.id);
+  ctx.receiver.untrack(tracker);
+  ctx.receiver.untrack(badTracker);
+
+  const others = latencyResult(run, run.streams[0]!, tracker, warmupMs(options), rate);
+  return {
+    kind,
+    others,
+    p99IncreasePct:
+      others && baselineP99 && Number.isFinite(others.p99) && !others.overloaded
+        ? round(((others.p99 - baselineP99) / baselineP99) * 100, 1)
+        : null,
+    workflowsStarted,
+    badEndpointRequests: badTracker.requests,
+    badEndpointEvents: run.streams[1]!.sent.filter((e) => e.id).length,
+  };
+}
