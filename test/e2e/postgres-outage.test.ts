@@ -122,10 +122,10 @@ describe('the database going away', () => {
       events.push((await publish(gateway, tenant.token, { eventType: 'invoice.paid', payload: { i } })).event.id);
     await eventually(async () => receivers[0]!.requests.length + receivers[1]!.requests.length >= 20, 'deliveries under way');
 
+    const stoppingAt = Date.now();
     await pg.stop();
-    const stoppedAt = Date.now();
     pg = await start();
-    const downMs = Date.now() - stoppedAt;
+    const downMs = Date.now() - stoppingAt;
     sql = connectTestDatabase(pg.databaseUrl);
     await eventually(async () => {
       const [row] = await sql!<{ n: number }[]>`select count(*)::int as n from deliveries where status = 'SUCCEEDED'`;

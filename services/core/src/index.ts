@@ -23,6 +23,7 @@ export {
 } from './auth/principal.ts';
 export { type Config, ConfigError, loadConfig, loadDotEnv, MAX_PAYLOAD_CEILING, SETTING_NAMES } from './config.ts';
 export { connectDatabase, type Database, type Db } from './db/client.ts';
+export { isClosedSocketWriteError, surviveClosedSocketWrites } from './db/closed-socket-write.ts';
 export { migrateDatabase, pendingMigrations } from './db/migrate.ts';
 export { inTenant } from './db/tenant-scope.ts';
 export { attemptRequestBody } from './deliveries/attempt-request-body.ts';
