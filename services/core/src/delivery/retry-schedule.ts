@@ -14,12 +14,17 @@ export function parseRetrySchedule(text: string): RetrySchedule {
     throw new InvalidInputError(`A retry schedule lists 1 to ${MAX_ATTEMPTS} delays, like "0s,5s,5m,30m"; got "${text}".`);
   }
   return parts.map((part) => {
-    const match = /^(\d+)(ms|s|m|h|d)$/.exec(part);
-    if (!match) throw new InvalidInputError(`"${part}" is not a delay; write a number and a unit (ms, s, m, h, d), like 30s.`);
-    const ms = Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+    const ms = parseDuration(part);
     if (ms > MAX_DELAY_MS) throw new InvalidInputError(`"${part}" is longer than the 7 days a retry may wait.`);
     return ms;
   });
+}
+
+/** A number and a unit (ms, s, m, h, d), like `30s` or `5d`, in milliseconds. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+)(ms|s|m|h|d)$/.exec(text.trim());
+  if (!match) throw new InvalidInputError(`"${text}" is not a delay; write a number and a unit (ms, s, m, h, d), like 30s.`);
+  return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
 }
 
 export function formatRetrySchedule(schedule: RetrySchedule): string {
