@@ -53,11 +53,16 @@ describe('endpoints', () => {
     });
   });
 
-  it('refuses an unsafe URL with InvalidRequestError naming the field', async () => {
+  it('refuses an unsafe URL or a retry schedule it cannot read with InvalidRequestError naming the field', async () => {
     const { acme } = await bed.tenant();
     const error = await acme.endpoints.create({ url: 'http://169.254.169.254/latest' }).catch((e) => e);
     expect(error).toBeInstanceOf(InvalidRequestError);
     expect(error).toMatchObject({ code: 'BAD_USER_INPUT', status: 400, field: 'url' });
+    for (const retrySchedule of ['soon', '0s,,5s', '8d'])
+      await expect(acme.endpoints.create({ url: 'http://127.0.0.1:9/x', retrySchedule })).rejects.toMatchObject({
+        name: 'InvalidRequestError',
+        field: 'retrySchedule',
+      });
   });
 
   it('lists endpoints newest first, filtered by status, event type, consumer and text', async () => {
@@ -169,9 +174,13 @@ describe('endpoints', () => {
     const { deliveries } = await acme.events.publish({ eventType: 'invoice.paid', payload: { n: 2 } });
     const waiting = await waitForDelivery(acme, deliveries[0]!.id, (d) => d.attemptCount === 1);
     expect(waiting.status).toBe('PENDING');
+    const failing = await acme.endpoints.get(endpoint.id);
+    expect(Date.parse(failing.failingSince!)).toBeLessThanOrEqual(Date.parse(waiting.lastAttempt!.startedAt) + 1000);
+    expect(failing.health).toBe('RECOVERING');
 
     up = true;
     await expect(acme.endpoints.retryNow(endpoint.id)).resolves.toBe(1);
     await waitForDelivery(acme, deliveries[0]!.id, (d) => d.status === 'SUCCEEDED');
+    await expect(acme.endpoints.get(endpoint.id)).resolves.toMatchObject({ failingSince: null, health: 'HEALTHY' });
   });
 });

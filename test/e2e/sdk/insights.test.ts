@@ -1,10 +1,8 @@
 // What a tenant reads about its traffic and its account through the SDK, against a real gateway:
 // acme.stats(), acme.endpoints.stats(), acme.auditLog.*, acme.operationalEvents.*.
-import { type AcmeWebhooks, PermissionError } from '@acme/webhooks-sdk';
-import postgres from 'postgres';
-import { ulid } from 'ulid';
+import { type AcmeWebhooks, PermissionError, verifyWebhook } from '@acme/webhooks-sdk';
 import { describe, expect, it } from 'vitest';
-import { sdkTestBed, waitForDelivery } from './sdk-support.ts';
+import { sdkTestBed, waitFor, waitForDelivery } from './sdk-support.ts';
 
 const bed = sdkTestBed();
 
@@ -102,43 +100,66 @@ describe('auditLog', () => {
 });
 
 describe('operationalEvents', () => {
-  it('lists what the gateway did on its own, newest first, filtered by type, endpoint and time, and iterates across pages', async () => {
-    const { acme, tenantId } = await bed.tenant();
-    const { endpoint } = await acme.endpoints.create({ url: 'http://127.0.0.1:9/a' });
-    const { endpoint: other } = await acme.endpoints.create({ url: 'http://127.0.0.1:9/b' });
-    // The worker records these as it dead-letters, disables and recovers; here they are written
-    // the way it writes them, so that this test covers the read path on its own.
-    const recorded = await record(tenantId, [
-      { type: 'DELIVERY_DEAD_LETTERED', endpointId: endpoint.id, deliveryId: 'dlv_1', message: 'Retries ran out.' },
-      { type: 'ENDPOINT_DISABLED', endpointId: endpoint.id, message: 'The endpoint answered 410 Gone.', data: { status: 410 } },
-      { type: 'ENDPOINT_RECOVERED', endpointId: other.id, message: 'The endpoint answered again.' },
-    ]);
-    const stranger = await bed.tenant();
-    await record(stranger.tenantId, [{ type: 'ENDPOINT_DISABLED', message: 'Not yours.' }]);
+  it('lists what the gateway did on its own (a dead letter, a 410 disable, a recovery), filtered, and sends each to the operational endpoint', async () => {
+    const flaky = await bed.receiver((_, index) => ({ status: index === 0 ? 500 : 200 }));
+    const dead = await bed.receiver(() => ({ status: 503 }));
+    const gone = await bed.receiver(() => ({ status: 410 }));
+    const ops = await bed.receiver();
+    const { acme } = await bed.tenant();
+    const { endpoint: recovers } = await acme.endpoints.create({ url: flaky.url, retrySchedule: '0s,1s' });
+    const { endpoint: deadLetters } = await acme.endpoints.create({ url: dead.url, retrySchedule: '0s' });
+    const { endpoint: disabled } = await acme.endpoints.create({ url: gone.url });
+    // A consumer of its own, so that the tenant's events do not go there: only operational events do.
+    const { endpoint: opsEndpoint, secret: opsSecret } = await acme.endpoints.create({ url: ops.url, consumerId: 'ops' });
+    await acme.tenants.updateSettings({ operationalEndpointId: opsEndpoint.id });
 
-    const page = await acme.operationalEvents.list({ first: 2 });
-    expect(page.items.map((e) => e.type)).toEqual(['ENDPOINT_RECOVERED', 'ENDPOINT_DISABLED']);
-    expect(page.pageInfo.hasNextPage).toBe(true);
-    expect(page.items[1]).toEqual({
-      id: recorded[1],
-      type: 'ENDPOINT_DISABLED',
-      endpointId: endpoint.id,
-      deliveryId: null,
-      message: 'The endpoint answered 410 Gone.',
-      data: { status: 410 },
-      createdAt: expect.any(String),
+    const { event, deliveries } = await acme.events.publish({ eventType: 'invoice.paid', payload: { n: 1 } });
+    const recorded = await waitFor(
+      () => acme.operationalEvents.list(),
+      (page) => page.items.length >= 3,
+      'Three operational events',
+    );
+    expect(recorded.items.map((e) => e.type).sort()).toEqual([
+      'DELIVERY_DEAD_LETTERED',
+      'ENDPOINT_DISABLED',
+      'ENDPOINT_RECOVERED',
+    ]);
+    // The recovery comes last: it needed a retry.
+    expect(recorded.items[0]).toMatchObject({ type: 'ENDPOINT_RECOVERED', endpointId: recovers.id, deliveryId: null });
+
+    const toDead = deliveries.find((d) => d.endpoint.id === deadLetters.id)!;
+    await expect(acme.operationalEvents.list({ type: 'DELIVERY_DEAD_LETTERED' })).resolves.toMatchObject({
+      items: [
+        {
+          endpointId: deadLetters.id,
+          deliveryId: toDead.id,
+          message: expect.stringContaining(toDead.id),
+          data: { eventId: event.id, eventType: 'invoice.paid', lastResponseStatus: 503 },
+        },
+      ],
+    });
+    await expect(acme.operationalEvents.list({ endpointId: disabled.id })).resolves.toMatchObject({
+      items: [{ type: 'ENDPOINT_DISABLED', data: { reason: 'GONE' } }],
+    });
+    await expect(acme.endpoints.get(disabled.id)).resolves.toMatchObject({
+      status: 'DISABLED',
+      disabledReason: 'The endpoint answered 410 Gone.',
     });
     const iterated: string[] = [];
-    for await (const event of acme.operationalEvents.iterate({ first: 2 })) iterated.push(event.id);
-    expect(iterated).toEqual([...recorded].reverse());
-
-    await expect(acme.operationalEvents.list({ type: 'DELIVERY_DEAD_LETTERED' })).resolves.toMatchObject({
-      items: [{ id: recorded[0], deliveryId: 'dlv_1', message: 'Retries ran out.' }],
-    });
-    const ofEndpoint = await acme.operationalEvents.list({ endpointId: endpoint.id });
-    expect(ofEndpoint.items.map((e) => e.id)).toEqual([recorded[1], recorded[0]]);
+    for await (const e of acme.operationalEvents.iterate({ first: 1 })) iterated.push(e.id);
+    expect(iterated).toEqual(recorded.items.map((e) => e.id));
     await expect(acme.operationalEvents.list({ since: new Date(Date.now() + 60_000) })).resolves.toMatchObject({ items: [] });
-    await expect(stranger.acme.operationalEvents.list()).resolves.toMatchObject({ items: [{ message: 'Not yours.' }] });
+    await expect((await bed.tenant()).acme.operationalEvents.list()).resolves.toMatchObject({ items: [] });
+
+    // Each one also went to the operational endpoint, signed like any webhook.
+    const received = await ops.waitFor(3);
+    const bodies = await Promise.all(received.map((r) => verifyWebhook<{ id: string }>(opsSecret, r.body, r.headers)));
+    expect(bodies.map((b) => b.type).sort()).toEqual([
+      'acme.delivery.dead_lettered',
+      'acme.endpoint.disabled',
+      'acme.endpoint.recovered',
+    ]);
+    expect(bodies.map((b) => b.data.id).sort()).toEqual(recorded.items.map((e) => e.id).sort());
   });
 });
 
@@ -146,30 +167,4 @@ async function all(acme: AcmeWebhooks, params: Parameters<AcmeWebhooks['auditLog
   const entries = [];
   for await (const entry of acme.auditLog.iterate({ ...params, first: 2 })) entries.push(entry);
   return entries;
-}
-
-interface OperationalEventRow {
-  type: 'ENDPOINT_DISABLED' | 'ENDPOINT_RECOVERED' | 'DELIVERY_DEAD_LETTERED';
-  endpointId?: string;
-  deliveryId?: string;
-  message: string;
-  data?: Record<string, unknown>;
-}
-
-/** Writes operational events into the gateway's database, one after another; returns their ids. */
-async function record(tenantId: string, rows: OperationalEventRow[]): Promise<string[]> {
-  const sql = postgres(bed.gateway.databaseUrl, { max: 1, onnotice: () => {} });
-  try {
-    const ids: string[] = [];
-    for (const row of rows) {
-      const id = `opev_${ulid()}`;
-      await sql`insert into operational_events (id, tenant_id, type, endpoint_id, delivery_id, message, data)
-        values (${id}, ${tenantId}, ${row.type}, ${row.endpointId ?? null}, ${row.deliveryId ?? null}, ${row.message},
-                ${sql.json((row.data ?? {}) as never)})`;
-      ids.push(id);
-    }
-    return ids;
-  } finally {
-    await sql.end();
-  }
 }

@@ -42,7 +42,9 @@ describe('tenants (operator)', () => {
       apiKey: { id: apiKey.id, name: 'Default key', prefix: apiKey.prefix, scopes: ['FULL_ACCESS'], revokedAt: null },
     });
     await expect(admin.tenants.create({ name: '  ' })).rejects.toMatchObject({ name: 'InvalidRequestError', field: 'name' });
-    await expect(admin.tenants.create({ name: 'x', retrySchedule: 'soon' })).rejects.toBeInstanceOf(InvalidRequestError);
+    const badSchedule = await admin.tenants.create({ name: 'x', retrySchedule: 'soon' }).catch((e) => e);
+    expect(badSchedule).toBeInstanceOf(InvalidRequestError);
+    expect(badSchedule.field).toBe('retrySchedule');
   });
 
   it('lists tenants newest first, filtered by name and status, and iterates across pages', async () => {
@@ -144,7 +146,7 @@ describe('tenants.updateSettings (tenant key)', () => {
     await expect(acme.tenants.updateSettings({ retrySchedule: '' })).resolves.toMatchObject({ retrySchedule: null });
     await expect(acme.tenants.updateSettings({ retrySchedule: 'often' })).rejects.toMatchObject({
       name: 'InvalidRequestError',
-      code: 'BAD_USER_INPUT',
+      field: 'retrySchedule',
     });
     const other = await bed.tenant();
     const { endpoint: theirs } = await other.acme.endpoints.create({ url: failing.url });
