@@ -134,6 +134,11 @@ export const endpoints = pgTable(
     headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),
     /** Deliveries per second; null = unlimited. */
     rateLimit: integer('rate_limit'),
+    /**
+     * The rate limit's state, shared by every dispatcher and workflow: the theoretical arrival time
+     * of the next attempt (GCRA). Attempts may start while it is less than a second ahead of now.
+     */
+    rateLimitTat: ts('rate_limit_tat'),
     timeoutMs: integer('timeout_ms'),
     retrySchedule: text('retry_schedule'),
     metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
@@ -222,6 +227,10 @@ export const deliveries = pgTable(
     index('deliveries_dead_letters_idx').on(t.tenantId, t.id).where(sql`status = 'DEAD_LETTERED'`),
     // Per-endpoint lists and stats (the portal's endpoint page).
     index('deliveries_endpoint_created_idx').on(t.endpointId, t.createdAt),
+    // An endpoint's undelivered deliveries: counted before disabling an endpoint that keeps failing.
+    index('deliveries_endpoint_undelivered_idx')
+      .on(t.endpointId, t.completedAt)
+      .where(sql`status in ('PENDING', 'DEAD_LETTERED')`),
     tenantIsolation(),
   ],
 );

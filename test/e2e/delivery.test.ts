@@ -117,6 +117,24 @@ describe('a published event', () => {
     expect(target.requests).toHaveLength(2);
   });
 
+  it('waits as long as Retry-After says on 429 and 503 (seconds or an HTTP date), not the schedule', async () => {
+    const tenant = await createTenantWithEventType(gateway);
+    const target = await receiver((_, index) => {
+      if (index === 0) return { status: 429, headers: { 'retry-after': '1' } };
+      if (index === 1) return { status: 503, headers: { 'retry-after': new Date(Date.now() + 2000).toUTCString() } };
+      return { status: 200 };
+    });
+    // The schedule alone would wait an hour before each retry.
+    await createEndpoint(gateway, tenant.token, { url: target.url, retrySchedule: '0s,1h,1h' });
+    const published = await publish(gateway, tenant.token, { eventType: 'invoice.paid', payload: {} });
+    const [first, second, third] = await target.waitFor(3, 20_000);
+    expect(second!.receivedAt - first!.receivedAt).toBeGreaterThanOrEqual(900);
+    // An HTTP date has whole seconds: "now + 2 s" is 1 to 2 s away.
+    expect(third!.receivedAt - second!.receivedAt).toBeGreaterThanOrEqual(900);
+    const delivery = await waitForDelivery(gateway, tenant.token, published.deliveries[0]!.id, (d) => d.status === 'SUCCEEDED');
+    expect(delivery.attempts.map((a: { responseStatus: number }) => a.responseStatus)).toEqual([429, 503, 200]);
+  });
+
   it('records a refused connection with its outcome class and a hint', async () => {
     const tenant = await createTenantWithEventType(gateway);
     const closed = await receiver();

@@ -1,20 +1,41 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
+import type postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { connectTestDatabase } from '../support/database.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 import { type Receiver, startReceiver } from '../support/receiver.ts';
 import { createEndpoint, createTenantWithEventType, publish, waitForDelivery } from '../support/scenario.ts';
 
 let gateway: TestGateway;
+let sql: postgres.Sql;
+let temporal: Connection;
 const receivers: Receiver[] = [];
 
 beforeAll(async () => {
   gateway = await startTestGateway({ DELIVERY_RETRY_SCHEDULE: '0s,300ms' });
+  sql = connectTestDatabase(gateway.databaseUrl);
+  temporal = await Connection.connect({ address: inject('temporalAddress') });
 });
 
 afterAll(async () => {
   // Receivers first: a hung one would otherwise keep an attempt in flight until its timeout.
   await Promise.all(receivers.map((r) => r.close()));
   await gateway?.stop();
+  await sql?.end();
+  await temporal?.close();
 });
+
+async function workflowStatus(endpointId: string): Promise<string> {
+  return (await new Client({ connection: temporal }).workflow.getHandle(`endpoint-${endpointId}`).describe()).status.name;
+}
+
+async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 async function receiver(respond: Parameters<typeof startReceiver>[0]) {
   const r = await startReceiver(respond);
@@ -120,6 +141,84 @@ describe('endpoint lifecycle', () => {
     await gateway.graphql(UPDATE, { id: endpoint.id, input: { status: 'ACTIVE' } }, tenant.token);
     for (const id of ids) await waitForDelivery(gateway, tenant.token, id, (d) => d.status === 'SUCCEEDED');
     expect(target.requests).toHaveLength(3);
+  });
+
+  it('holds retries waiting in the workflow while paused: none is attempted, all go out on resume', async () => {
+    let up = false;
+    const target = await receiver(() => ({ status: up ? 200 : 500 }));
+    const tenant = await createTenantWithEventType(gateway);
+    const { endpoint } = await createEndpoint(gateway, tenant.token, { url: target.url, retrySchedule: '0s,1s,1s,1s' });
+    const published = await publish(gateway, tenant.token, { eventType: 'invoice.paid', payload: { r: 1 } });
+    const id = published.deliveries[0]!.id;
+    await waitForDelivery(gateway, tenant.token, id, (d) => d.attemptCount === 1);
+
+    const paused = await gateway.graphql(UPDATE, { id: endpoint.id, input: { status: 'PAUSED' } }, tenant.token);
+    expect(paused.body.data.updateEndpoint.status).toBe('PAUSED');
+    const seen = target.requests.length;
+    // Told to pause, the workflow lets go at once: its retry waits in Postgres, not on a timer.
+    await eventually(async () => (await workflowStatus(endpoint.id)) === 'COMPLETED', 'the workflow to let go');
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(target.requests).toHaveLength(seen);
+    expect(await waitForDelivery(gateway, tenant.token, id, () => true)).toMatchObject({ status: 'PENDING' });
+
+    up = true;
+    await gateway.graphql(UPDATE, { id: endpoint.id, input: { status: 'ACTIVE' } }, tenant.token);
+    const done = await waitForDelivery(gateway, tenant.token, id, (d) => d.status === 'SUCCEEDED');
+    expect(done.attempts.at(-1)).toMatchObject({ path: 'DURABLE', outcome: 'SUCCESS' });
+  });
+
+  it("holds a suspended tenant's deliveries on both paths, and sends them on reactivation", async () => {
+    let up = false;
+    const held = await receiver(() => ({ status: 200 }));
+    const retried = await receiver(() => ({ status: up ? 200 : 500 }));
+    const tenant = await createTenantWithEventType(gateway);
+    const first = await createEndpoint(gateway, tenant.token, { url: held.url });
+    await createEndpoint(gateway, tenant.token, { url: retried.url, retrySchedule: '0s,1s,1s,1s,1s' });
+    // A first attempt held by a pause, and a retry waiting in its workflow, when the tenant is suspended.
+    await gateway.graphql(UPDATE, { id: first.endpoint.id, input: { status: 'PAUSED' } }, tenant.token);
+    const published = await publish(gateway, tenant.token, { eventType: 'invoice.paid', payload: {} });
+    await retried.waitFor(1);
+    await eventually(
+      async () =>
+        (await sql`select 1 from deliveries where tenant_id = ${tenant.tenantId} and handler = 'WORKFLOW'`).length === 1,
+      'the retry to be scheduled',
+    );
+    const operator = (mutation: string) =>
+      gateway.graphql(`mutation($id: ID!) { ${mutation}(id: $id) { status } }`, { id: tenant.tenantId }, gateway.adminKey);
+    expect((await operator('suspendTenant')).body.data.suspendTenant.status).toBe('SUSPENDED');
+    // The paused endpoint is resumed meanwhile (in SQL: the suspended tenant's own key no longer works).
+    await sql`update endpoints set status = 'ACTIVE' where id = ${first.endpoint.id}`;
+    up = true;
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(held.requests).toHaveLength(0);
+    expect(retried.requests).toHaveLength(1);
+
+    expect((await operator('reactivateTenant')).body.data.reactivateTenant.status).toBe('ACTIVE');
+    for (const d of published.deliveries) await waitForDelivery(gateway, tenant.token, d.id, (x) => x.status === 'SUCCEEDED');
+    expect(held.requests).toHaveLength(1);
+    expect(retried.requests).toHaveLength(2);
+  });
+
+  it("cancels a disabled endpoint's pending deliveries, and starts it afresh when enabled again", async () => {
+    const target = await receiver(() => ({ status: 500 }));
+    const tenant = await createTenantWithEventType(gateway);
+    const { endpoint } = await createEndpoint(gateway, tenant.token, { url: target.url, retrySchedule: '0s,1h' });
+    const published = await publish(gateway, tenant.token, { eventType: 'invoice.paid', payload: {} });
+    await waitForDelivery(gateway, tenant.token, published.deliveries[0]!.id, (d) => d.attemptCount === 1);
+    const query = 'query($id: ID!) { endpoint(id: $id) { status disabledReason failingSince } }';
+    expect((await gateway.graphql(query, { id: endpoint.id }, tenant.token)).body.data.endpoint.failingSince).not.toBeNull();
+
+    const disabled = await gateway.graphql(UPDATE, { id: endpoint.id, input: { status: 'DISABLED' } }, tenant.token);
+    expect(disabled.body.data.updateEndpoint).toEqual({ status: 'DISABLED', disabledReason: 'Disabled by the tenant.' });
+    await waitForDelivery(gateway, tenant.token, published.deliveries[0]!.id, (d) => d.status === 'CANCELLED');
+    await eventually(async () => (await workflowStatus(endpoint.id)) === 'COMPLETED', 'the workflow to end');
+
+    await gateway.graphql(UPDATE, { id: endpoint.id, input: { status: 'ACTIVE' } }, tenant.token);
+    expect((await gateway.graphql(query, { id: endpoint.id }, tenant.token)).body.data.endpoint).toEqual({
+      status: 'ACTIVE',
+      disabledReason: null,
+      failingSince: null,
+    });
   });
 
   it('disables an endpoint that answers 410 Gone and cancels what it had pending', async () => {

@@ -56,4 +56,44 @@ describe('while Temporal is down', () => {
     ]);
     expect((await fetch(`${gateway.url}/readyz`)).status).toBe(200);
   });
+
+  it('going down under a running worker: publishing and first attempts go on, retries wait and go out once it is back', async () => {
+    // Up since the previous test: the worker is connected and polling. Now cut it off.
+    expect((await fetch(`${gateway.url}/readyz`)).status).toBe(200);
+    proxy.setUp(false);
+    let flakyUp = false;
+    const tenant = await createTenantWithEventType(gateway);
+    const healthy = await startReceiver();
+    const flaky = await startReceiver(() => ({ status: flakyUp ? 200 : 503 }));
+    receivers.push(healthy, flaky);
+    await createEndpoint(gateway, tenant.token, { url: healthy.url });
+    const flakyEndpoint = await createEndpoint(gateway, tenant.token, { url: flaky.url });
+
+    const published = [];
+    for (let i = 0; i < 5; i++)
+      published.push(await publish(gateway, tenant.token, { eventType: 'invoice.paid', payload: { i } }));
+    await healthy.waitFor(5);
+    const deliveries = published.flatMap((p) => p.deliveries);
+    const firstTwo = await Promise.all(
+      published[0]!.deliveries.map((d) => waitForDelivery(gateway, tenant.token, d.id, () => true)),
+    );
+    const toFlaky = firstTwo.find((d) => d.endpoint.id === flakyEndpoint.endpoint.id);
+    const failed = await waitForDelivery(gateway, tenant.token, toFlaky.id, (d) => d.attemptCount === 1);
+    // Well past the retry's due time (1 s): it waits for Temporal, in Postgres.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(await waitForDelivery(gateway, tenant.token, failed.id, () => true)).toMatchObject({
+      status: 'PENDING',
+      attemptCount: 1,
+    });
+
+    flakyUp = true;
+    proxy.setUp(true);
+    for (const d of deliveries) await waitForDelivery(gateway, tenant.token, d.id, (x) => x.status === 'SUCCEEDED', 45_000);
+    const retried = await waitForDelivery(gateway, tenant.token, failed.id, () => true);
+    expect(retried.attempts.map((a: { path: string; outcome: string }) => [a.path, a.outcome])).toEqual([
+      ['FAST', 'HTTP_ERROR'],
+      ['DURABLE', 'SUCCESS'],
+    ]);
+    expect(new Set(flaky.requests.map((r) => r.headers['webhook-id']))).toEqual(new Set(published.map((p) => p.event.id)));
+  });
 });

@@ -32,9 +32,15 @@ export interface GraphQLBody<T> {
  */
 export async function startTestGateway(
   overrides: Record<string, string> = {},
-  options: { worker?: boolean } = {},
+  options: {
+    worker?: boolean;
+    /** An existing, migrated database instead of a fresh one on the shared server. */
+    databaseUrl?: string;
+    /** Settings of the in-process worker only (the API keeps `overrides`). */
+    workerOverrides?: Record<string, string>;
+  } = {},
 ): Promise<TestGateway> {
-  const databaseUrl = await createTestDatabase();
+  const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
   const adminKey = `acme_admin_${randomBytes(24).toString('base64url')}`;
   const env: Record<string, string> = {
     NODE_ENV: 'test',
@@ -51,10 +57,11 @@ export async function startTestGateway(
   };
   const config = loadConfig(env);
   const logger = createLogger(config.logLevel, 'test-gateway');
+  const workerConfig = options.workerOverrides ? loadConfig({ ...env, ...options.workerOverrides }) : config;
   const worker =
     options.worker === false
       ? null
-      : await startWorker({ ...config, metrics: { workerPort: await freePort(), workerUrl: undefined } }, logger);
+      : await startWorker({ ...workerConfig, metrics: { workerPort: await freePort(), workerUrl: undefined } }, logger);
   const api = await startApi({ ...config, metrics: { workerPort: 0, workerUrl: worker?.metricsUrl ?? undefined } }, logger);
   return {
     url: api.url,

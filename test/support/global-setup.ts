@@ -1,9 +1,11 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createLogger } from '@acme/core';
 import { startInfrastructure } from '@acme/infra-local/infrastructure';
 import { freePort } from '@acme/infra-local/ports';
 import { buildPortalIfStale } from '@acme/portal/build';
+import { loadWorkflowBundle } from '@acme/worker';
 import type { TestProject } from 'vitest/node';
 import { keepExitCode } from './keep-exit-code.ts';
 
@@ -36,6 +38,8 @@ export default async function setup(project: TestProject) {
     await infra.stop();
     throw portalError;
   }
+  // Every worker of the run (in-process or spawned) loads this instead of bundling on its own.
+  await loadWorkflowBundle(join(dataDir, 'cache'), createLogger('silent', 'test-setup'));
   project.provide('databaseUrl', infra.databaseUrl);
   project.provide('adminDatabaseUrl', infra.databaseUrl.replace(/\/[^/]+$/, '/postgres'));
   project.provide('temporalAddress', infra.temporalAddress);

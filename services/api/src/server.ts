@@ -79,7 +79,7 @@ export async function startApi(config: Config, logger: Logger, options: { host?:
   });
 
   const handoff = createWorkflowHandoff(temporal, config.temporal.taskQueue);
-  const handOver: GraphQLContext['handOver'] = (items) => handOverDeliveries(handoff, database.db, items, logger);
+  const handOver: GraphQLContext['handOver'] = (items, signal) => handOverDeliveries(handoff, database.db, items, logger, signal);
   const publishing: PublishSettings = { rateLimiter: new PublishRateLimiter(), defaults: config.limits.tenantDefaults };
   // Known once we listen (PORT may be 0); PUBLIC_URL, when set, says where people reach us.
   const where = { publicUrl: config.publicUrl ?? '' };

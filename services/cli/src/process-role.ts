@@ -1,10 +1,24 @@
-import { type Config, createLogger, type Logger, loadConfig, loadDotEnv, migrateDatabase, pendingMigrations } from '@acme/core';
+import {
+  type Config,
+  createLogger,
+  type Logger,
+  loadConfig,
+  loadDotEnv,
+  migrateDatabase,
+  pendingMigrations,
+  surviveClosedSocketWrites,
+} from '@acme/core';
 
-/** What every role starts from: `.env`, the validated configuration, a logger named for the role. */
+/**
+ * What every role starts from: `.env`, the validated configuration, a logger named for the role,
+ * and a process that survives the database restarting under it.
+ */
 export function boot(role: string): { config: Config; logger: Logger } {
   loadDotEnv();
   const config = loadConfig();
-  return { config, logger: createLogger(config.logLevel, role) };
+  const logger = createLogger(config.logLevel, role);
+  surviveClosedSocketWrites(logger);
+  return { config, logger };
 }
 
 /**

@@ -219,3 +219,26 @@ describe('public URL and tenant limits', () => {
     expect(problemsOf({ ...dev(), [name]: value })).toEqual([expect.stringMatching(new RegExp(`^${name}:`))]);
   });
 });
+
+describe('automatic disabling of failing endpoints', () => {
+  const dev = () => ({ NODE_ENV: 'test', DATA_DIR: dataDir, ADMIN_API_KEY: 'a'.repeat(32), SECRETS_MASTER_KEY: masterKey });
+
+  it('defaults to 5 days and 20 undelivered deliveries', () => {
+    expect(loadConfig(dev()).delivery.autoDisable).toEqual({ afterMs: 5 * 86_400_000, minFailedDeliveries: 20 });
+  });
+
+  it('takes a duration and a count, and 0s turns it off', () => {
+    const config = loadConfig({ ...dev(), ENDPOINT_AUTO_DISABLE_AFTER: '36h', ENDPOINT_AUTO_DISABLE_MIN_FAILURES: '5' });
+    expect(config.delivery.autoDisable).toEqual({ afterMs: 36 * 3_600_000, minFailedDeliveries: 5 });
+    expect(loadConfig({ ...dev(), ENDPOINT_AUTO_DISABLE_AFTER: '0s' }).delivery.autoDisable.afterMs).toBeNull();
+  });
+
+  it('refuses a malformed duration or count, naming the variable', () => {
+    expect(problemsOf({ ...dev(), ENDPOINT_AUTO_DISABLE_AFTER: 'five days' })).toEqual([
+      expect.stringMatching(/^ENDPOINT_AUTO_DISABLE_AFTER: /),
+    ]);
+    expect(problemsOf({ ...dev(), ENDPOINT_AUTO_DISABLE_MIN_FAILURES: '0' })).toEqual([
+      expect.stringMatching(/^ENDPOINT_AUTO_DISABLE_MIN_FAILURES: /),
+    ]);
+  });
+});

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { MasterKeys } from './crypto/secret-box.ts';
 import { parseCidrList } from './delivery/cidr.ts';
-import { parseRetrySchedule } from './delivery/retry-schedule.ts';
+import { parseDuration, parseRetrySchedule } from './delivery/retry-schedule.ts';
 
 const DEFAULT_RETRY_SCHEDULE = '0s,5s,5m,30m,2h,5h,10h,10h';
 const DEV_PRIVATE_DESTINATIONS = '127.0.0.0/8,::1/128';
@@ -51,6 +51,15 @@ const envSchema = z.object({
    * dispatcher once this passes; it must exceed the longest endpoint timeout (60 s) plus the write.
    */
   DISPATCHER_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(75_000),
+  /**
+   * An endpoint that has failed every attempt for this long, with at least
+   * ENDPOINT_AUTO_DISABLE_MIN_FAILURES deliveries undelivered, is disabled (0s = never).
+   */
+  ENDPOINT_AUTO_DISABLE_AFTER: z
+    .string()
+    .default('5d')
+    .refine((v) => isDuration(v), 'write a number and a unit (ms, s, m, h, d), like 5d'),
+  ENDPOINT_AUTO_DISABLE_MIN_FAILURES: z.coerce.number().int().min(1).max(1_000_000).default(20),
   /** Days attempt logs and event payloads are kept; 0 keeps them forever (no retention schedule). */
   RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   /** The worker's own /metrics, /healthz and /readyz (0 = none); `npm start` also shows its metrics through the API's /metrics. */
@@ -188,11 +197,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     delivery: {
       dispatcherLeaseMs: e.DISPATCHER_LEASE_MS,
+      autoDisable: {
+        /** null: never disable an endpoint for failing. */
+        afterMs: parseDuration(e.ENDPOINT_AUTO_DISABLE_AFTER) || null,
+        minFailedDeliveries: e.ENDPOINT_AUTO_DISABLE_MIN_FAILURES,
+      },
       timeoutMs: 15_000,
       connectTimeoutMs: 5_000,
       responseBodyBytes: 4096,
+      perEndpointConcurrency: 20,
     },
   };
+}
+
+function isDuration(text: string): boolean {
+  try {
+    parseDuration(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const PRODUCTION_HINTS = {

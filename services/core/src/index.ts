@@ -23,6 +23,7 @@ export {
 } from './auth/principal.ts';
 export { type Config, ConfigError, loadConfig, loadDotEnv, MAX_PAYLOAD_CEILING, SETTING_NAMES } from './config.ts';
 export { connectDatabase, type Database, type Db } from './db/client.ts';
+export { isClosedSocketWriteError, surviveClosedSocketWrites } from './db/closed-socket-write.ts';
 export { migrateDatabase, pendingMigrations } from './db/migrate.ts';
 export { inTenant } from './db/tenant-scope.ts';
 export { attemptRequestBody } from './deliveries/attempt-request-body.ts';
@@ -44,7 +45,9 @@ export type { DueDelivery } from './delivery/due-delivery.ts';
 export { loadDueRetries } from './delivery/due-retries.ts';
 export { deliveriesAwaitingHandoff, markHandedOff } from './delivery/handoff.ts';
 export { planRetries } from './delivery/plan-retries.ts';
+export { takeDeliveryTokens } from './delivery/rate-limit.ts';
 export { type AttemptOutcomeRecord, recordAttempts, type SentAttempt } from './delivery/record-attempts.ts';
+export { sendDueRetries } from './delivery/send-due-retries.ts';
 export { webhookBody } from './delivery/webhook-request.ts';
 export { createEndpoint } from './endpoints/create-endpoint.ts';
 export { deleteEndpoint } from './endpoints/delete-endpoint.ts';
@@ -73,9 +76,17 @@ export {
   publishEvents,
 } from './events/publish-event.ts';
 export { PublishRateLimiter } from './events/publish-rate-limiter.ts';
+export { endpointNotice, parseEndpointNotice } from './events/wake-dispatchers.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { createDeliveryMetrics, createRegistry, type DeliveryMetrics, registerBacklogGauges } from './metrics.ts';
 export { listOperationalEvents, type OperationalEventFilter } from './operational-events/list-operational-events.ts';
+export {
+  isOperationalEventType,
+  OPERATIONAL_WEBHOOK_TYPES,
+  type OperationalEventInput,
+  type OperationalEventType,
+  recordOperationalEvents,
+} from './operational-events/record-operational-events.ts';
 export { cursorOf, type Page, type PageArgs } from './pagination/cursor.ts';
 export { deleteExpiredData, type RetentionProgress } from './retention/delete-expired-data.ts';
 export {

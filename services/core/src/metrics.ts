@@ -35,6 +35,23 @@ export function createDeliveryMetrics(registry: Registry) {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers: [registry],
     }),
+    claimLagSeconds: new Histogram({
+      name: 'acme_dispatcher_claim_delay_seconds',
+      help: 'How long a first attempt had been due when a dispatcher claimed it (the claim lag).',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    workflowsStarted: new Counter({
+      name: 'acme_workflows_started_total',
+      help: 'Endpoint workflows started (a run continued as new is not counted again).',
+      registers: [registry],
+    }),
+    operationalEvents: new Counter({
+      name: 'acme_operational_events_total',
+      help: 'Operational events recorded (endpoint disabled or recovered, delivery dead-lettered), by type.',
+      labelNames: ['type'] as const,
+      registers: [registry],
+    }),
     handoffs: new Counter({
       name: 'acme_workflow_handoffs_total',
       help: 'Signal-with-starts of endpoint workflows (starts one if none runs), by result.',

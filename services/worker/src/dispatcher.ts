@@ -8,6 +8,7 @@ import {
   type DueDelivery,
   deliveriesAwaitingHandoff,
   type Logger,
+  parseEndpointNotice,
   recordAttempts,
   type SentAttempt,
   sendDelivery,
@@ -49,6 +50,7 @@ export class Dispatcher {
   private stopped = false;
   private claiming = false;
   private claimAgain = false;
+  private sweeping = false;
   private inFlight = 0;
   private readonly inFlightByEndpoint = new Map<string, number>();
   private results: SentAttempt[] = [];
@@ -70,7 +72,7 @@ export class Dispatcher {
   async start(): Promise<void> {
     const listener = await this.engine.database.sql.listen(
       DELIVERIES_CHANNEL,
-      () => this.wake(),
+      (payload) => this.onNotice(payload),
       () => this.wake(),
     );
     this.unlisten = listener.unlisten;
@@ -122,20 +124,37 @@ export class Dispatcher {
         perEndpointLimit: this.options.perEndpointLimit,
         excludeEndpoints: saturated,
       });
-      if (batch.length > 0) await this.launch(batch);
-      if (batch.length < room) return;
+      if (batch.length === 0) return;
+      for (const d of batch) this.engine.metrics.claimLagSeconds.observe(d.overdueMs / 1000);
+      await this.launch(batch);
+      // Not "fewer than asked, so nothing is left": an endpoint that just reached its cap or spent its
+      // rate limit is left out of the next claim, which then reaches other endpoints' deliveries.
     }
   }
 
   private async launch(batch: DueDelivery[]): Promise<void> {
-    for (const d of batch) this.adjust(d.endpoint.id, +1);
+    for (const d of batch) {
+      this.inFlight++;
+      this.adjustEndpoint(d.endpoint.id, +1);
+    }
     const secrets = await signingSecretsFor(this.engine, batch).catch((err) => {
-      for (const d of batch) this.adjust(d.endpoint.id, -1);
+      for (const d of batch) {
+        this.inFlight--;
+        this.adjustEndpoint(d.endpoint.id, -1);
+      }
       throw err;
     });
     for (const delivery of batch) {
       this.track(
-        sendDelivery(this.engine, delivery, secrets.get(delivery.endpoint.id) ?? []).then((sent) => this.queueResult(sent)),
+        sendDelivery(this.engine, delivery, secrets.get(delivery.endpoint.id) ?? []).then((sent) => {
+          // A success frees the endpoint's slot now, its row stays leased until written. A failure keeps
+          // it until written: by then the endpoint is in recovery, and no more attempts go out to it.
+          this.queueResult(sent);
+          if (sent.result.outcome === 'SUCCESS') {
+            this.adjustEndpoint(delivery.endpoint.id, -1);
+            this.wake();
+          }
+        }),
       );
     }
   }
@@ -153,15 +172,34 @@ export class Dispatcher {
     });
   }
 
+  /**
+   * Writes the results, trying again while the database is briefly away (a restart, a failover) for
+   * up to half the lease: an attempt that was made should be recorded, not made twice.
+   */
   private async record(items: SentAttempt[]): Promise<void> {
+    const giveUpAt = Date.now() + this.options.leaseMs / 2;
     try {
-      const outcomes = await recordAttempts(this.engine, items, 'FAST');
-      this.handOver(outcomes);
-    } catch (err) {
-      // The rows stay leased: when the lease runs out they are claimed and sent again (same webhook-id).
-      this.logger.error({ err, count: items.length }, 'could not record attempts; they will be retried after the lease');
+      for (let failures = 0; ; failures++) {
+        try {
+          const outcomes = await recordAttempts(this.engine, items, 'FAST');
+          this.handOver(outcomes);
+          return;
+        } catch (err) {
+          const backoffMs = Math.min(200 * 2 ** failures, 2000);
+          if (this.stopped || Date.now() + backoffMs > giveUpAt) {
+            // The rows stay leased: when the lease runs out they are claimed and sent again (same webhook-id).
+            this.logger.error({ err, count: items.length }, 'could not record attempts; they will be sent again after the lease');
+            return;
+          }
+          if (failures === 0) this.logger.warn({ err, count: items.length }, 'could not record attempts yet; trying again');
+          await new Promise((resolve) => setTimeout(resolve, backoffMs));
+        }
+      }
     } finally {
-      for (const { delivery } of items) this.adjust(delivery.endpoint.id, -1);
+      for (const { delivery, result } of items) {
+        this.inFlight--;
+        if (result.outcome !== 'SUCCESS') this.adjustEndpoint(delivery.endpoint.id, -1);
+      }
       this.wake();
     }
   }
@@ -173,18 +211,35 @@ export class Dispatcher {
     if (retries.length > 0) this.track(handOverDeliveries(this.handoff, this.engine.database.db, retries, this.logger));
   }
 
+  /** New deliveries (a publish) wake the claim loop; a pause or resume is passed on to the endpoint's workflow. */
+  private onNotice(payload: string): void {
+    this.wake();
+    const notice = parseEndpointNotice(payload);
+    if (!notice) return;
+    this.track(
+      (notice.change === 'pause'
+        ? this.handoff(notice.endpointId, 'pause', { start: false })
+        : deliveriesAwaitingHandoff(this.engine.database.sql, 1000, notice.endpointId).then((held) =>
+            handOverDeliveries(this.handoff, this.engine.database.db, held, this.logger, 'resume'),
+          )
+      ).catch((err) => this.logger.warn({ err, ...notice }, 'could not tell the endpoint workflow; the sweep will')),
+    );
+  }
+
   private async sweepHandoffs(): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || this.sweeping) return;
+    this.sweeping = true;
     try {
       const pending = await deliveriesAwaitingHandoff(this.engine.database.sql, 1000);
       await handOverDeliveries(this.handoff, this.engine.database.db, pending, this.logger);
     } catch (err) {
       this.logger.warn({ err }, 'hand-off sweep failed');
+    } finally {
+      this.sweeping = false;
     }
   }
 
-  private adjust(endpointId: string, by: number): void {
-    this.inFlight += by;
+  private adjustEndpoint(endpointId: string, by: number): void {
     const n = (this.inFlightByEndpoint.get(endpointId) ?? 0) + by;
     if (n > 0) this.inFlightByEndpoint.set(endpointId, n);
     else this.inFlightByEndpoint.delete(endpointId);

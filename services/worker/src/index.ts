@@ -3,5 +3,6 @@ export { checkReadiness } from './readiness.ts';
 export { ensureRetentionSchedule, retentionScheduleId } from './retention-schedule.ts';
 export { TemporalClientProvider } from './temporal-client.ts';
 export { type RunningWorker, startWorker } from './worker.ts';
+export { loadWorkflowBundle } from './workflow-bundle.ts';
 export { createWorkflowHandoff, handOverDeliveries, type WorkflowHandoff } from './workflow-handoff.ts';
-export { endpointWorkflowId } from './workflows/signals.ts';
+export { type EndpointSignal, endpointWorkflowId } from './workflows/signals.ts';

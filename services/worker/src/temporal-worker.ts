@@ -1,16 +1,15 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config, Logger } from '@acme/core';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Activities } from './activities/index.ts';
 import { temporalConnectionOptions } from './temporal-connection.ts';
+import { loadWorkflowBundle } from './workflow-bundle.ts';
 
-const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 // The built CLI (services/cli/build.ts) ships the workflows prebundled beside it: no webpack at start.
 const prebuiltBundlePath = fileURLToPath(new URL('./workflow-bundle.js', import.meta.url));
 const RETRY_MS = 2000;
-const quiet = () => {};
-const quietBundler = { trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet, log: quiet };
 
 /**
  * Runs the Temporal worker (the durable path), connecting in the background and retrying while
@@ -37,10 +36,11 @@ export class TemporalWorkerRunner {
   private async run(): Promise<void> {
     for (let attempt = 1; !this.stopped; attempt++) {
       try {
-        // Bundled once: a retry after Temporal was down should not pay for webpack again.
+        // Loaded once: a retry after Temporal was down should not read or bundle it again. Without a
+        // prebuilt bundle, the one cached in DATA_DIR by content: a restarted worker polls at once.
         this.bundle ??= existsSync(prebuiltBundlePath)
           ? { codePath: prebuiltBundlePath }
-          : await bundleWorkflowCode({ workflowsPath, logger: quietBundler });
+          : await loadWorkflowBundle(join(this.config.dataDir, 'cache'), this.logger);
         this.connection = await NativeConnection.connect(temporalConnectionOptions(this.config.temporal));
         this.worker = await Worker.create({
           connection: this.connection,
@@ -48,8 +48,13 @@ export class TemporalWorkerRunner {
           taskQueue: this.config.temporal.taskQueue,
           workflowBundle: this.bundle,
           activities: this.activities,
+          // A workflow's next task goes to the sticky queue of the worker that ran its last one. When
+          // that worker was killed, the task waits this long before any other worker may take it
+          // (default 10 s); our histories are short, so losing the cache costs less than waiting.
+          stickyQueueScheduleToStartTimeout: '2s',
         });
         if (this.stopped) return;
+        this.logger.info({ taskQueue: this.config.temporal.taskQueue }, 'Temporal worker polling');
         await this.worker.run();
         return;
       } catch (err) {

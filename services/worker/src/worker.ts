@@ -51,7 +51,7 @@ export async function startWorker(
     engine,
     createWorkflowHandoff(temporal, config.temporal.taskQueue, metrics),
     logger.child({ component: 'dispatcher' }),
-    { leaseMs: config.delivery.dispatcherLeaseMs, ...dispatcherOptions },
+    { leaseMs: config.delivery.dispatcherLeaseMs, perEndpointLimit: engine.perEndpointConcurrency, ...dispatcherOptions },
   );
 
   // The fast path first: first attempts flow while the workflow bundle is built, and while Temporal is down.

@@ -1,14 +1,26 @@
 import { type Db, type DeliveryMetrics, type Logger, markHandedOff } from '@acme/core';
-import type { Client } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import pLimit from 'p-limit';
 import type { TemporalClientProvider } from './temporal-client.ts';
 import {
   DELIVER_TO_ENDPOINT,
   type DeliverToEndpointInput,
+  type EndpointSignal,
+  endpointSignals,
   endpointWorkflowId,
-  retriesPendingSignal,
 } from './workflows/signals.ts';
 
-export type WorkflowHandoff = (endpointId: string) => Promise<void>;
+/**
+ * Signals an endpoint's workflow. By default with signal-with-start; `start: false` only tells a
+ * running one (a pause must not start a workflow), and does nothing when none runs.
+ */
+export type WorkflowHandoff = (endpointId: string, signal?: EndpointSignal, options?: { start?: boolean }) => Promise<void>;
+
+/**
+ * DESIGN §2: starts beyond the worker's free workflow-task slots only queue up inside Temporal
+ * and slow every probe down, so a process keeps at most this many signal-with-starts in flight.
+ */
+const MAX_HANDOFFS_IN_FLIGHT = 8;
 
 /**
  * Hands an endpoint's retries to its workflow: signal-with-start on a deterministic id, so the
@@ -20,43 +32,56 @@ export function createWorkflowHandoff(
   taskQueue: string,
   metrics?: DeliveryMetrics,
 ): WorkflowHandoff {
-  return async (endpointId) => {
-    try {
-      await signalWithStart(await temporal.get(), taskQueue, endpointId);
-      metrics?.handoffs.inc({ result: 'ok' });
-    } catch (err) {
-      metrics?.handoffs.inc({ result: 'failed' });
-      throw err;
-    }
-  };
+  const limit = pLimit(MAX_HANDOFFS_IN_FLIGHT);
+  return (endpointId, signal = 'retriesPending', options = {}) =>
+    limit(async () => {
+      try {
+        if (options.start === false) await signalIfRunning(await temporal.get(), endpointId, signal);
+        else await signalWithStart(await temporal.get(), taskQueue, endpointId, signal);
+        metrics?.handoffs.inc({ result: 'ok' });
+      } catch (err) {
+        metrics?.handoffs.inc({ result: 'failed' });
+        throw err;
+      }
+    });
 }
 
-async function signalWithStart(client: Client, taskQueue: string, endpointId: string): Promise<void> {
+async function signalWithStart(client: Client, taskQueue: string, endpointId: string, signal: EndpointSignal) {
   await client.workflow.signalWithStart<(input: DeliverToEndpointInput) => Promise<void>, []>(DELIVER_TO_ENDPOINT, {
     workflowId: endpointWorkflowId(endpointId),
     taskQueue,
     args: [{ endpointId }],
-    signal: retriesPendingSignal,
+    signal: endpointSignals[signal],
     signalArgs: [],
   });
 }
 
+async function signalIfRunning(client: Client, endpointId: string, signal: EndpointSignal) {
+  try {
+    await client.workflow.getHandle(endpointWorkflowId(endpointId)).signal(endpointSignals[signal]);
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+  }
+}
+
 /**
- * Hands each endpoint's deliveries to its workflow and marks exactly those as handed off. A
- * failure is only logged: the rows stay marked "not handed off" and the dispatchers' sweep retries.
+ * Hands each endpoint's deliveries to its workflow, with the signal that says why, and marks exactly
+ * those as handed off. A failure is only logged: the rows stay marked "not handed off" and the
+ * dispatchers' sweep retries.
  */
 export async function handOverDeliveries(
   handoff: WorkflowHandoff,
   db: Db,
   items: readonly { id: string; endpointId: string }[],
   logger: Logger,
+  signal: EndpointSignal = 'retriesPending',
 ): Promise<void> {
   const byEndpoint = new Map<string, string[]>();
   for (const { id, endpointId } of items) byEndpoint.set(endpointId, [...(byEndpoint.get(endpointId) ?? []), id]);
   await Promise.all(
     [...byEndpoint].map(async ([endpointId, ids]) => {
       try {
-        await handoff(endpointId);
+        await handoff(endpointId, signal);
         await markHandedOff(db, ids);
       } catch (err) {
         logger.warn({ err, endpointId }, 'could not hand deliveries to the endpoint workflow; will try again');

@@ -39,9 +39,10 @@ export async function attemptDeliveries(
   engine: DeliveryEngine,
   batch: readonly DueDelivery[],
   path: DeliveryPath,
+  signingSecrets?: Map<string, string[]>,
 ): Promise<AttemptOutcomeRecord[]> {
   if (batch.length === 0) return [];
-  const secrets = await signingSecretsFor(engine, batch);
+  const secrets = signingSecrets ?? (await signingSecretsFor(engine, batch));
   const sent = await Promise.all(batch.map((d) => sendDelivery(engine, d, secrets.get(d.endpoint.id) ?? [])));
   return recordAttempts(engine, sent, path);
 }

@@ -1,5 +1,6 @@
 import type postgres from 'postgres';
 import { type DueDelivery, type DueRow, dueDeliveryColumns, dueDeliveryJoins, toDueDelivery } from './due-delivery.ts';
+import { tatAfter, tokensAvailable } from './rate-limit.ts';
 
 export interface ClaimOptions {
   /** Identifies this dispatcher in the lease, for debugging stuck claims. */
@@ -14,30 +15,48 @@ export interface ClaimOptions {
 }
 
 /**
- * The fast path's claim: due first attempts of active endpoints that are not in recovery, leased to this
- * dispatcher. SKIP LOCKED lets any number of dispatchers claim side by side without waiting.
+ * The fast path's claim: due first attempts of active endpoints that are not in recovery, of active
+ * tenants, within each endpoint's rate limit, leased to this dispatcher. SKIP LOCKED lets any number
+ * of dispatchers claim side by side without waiting. Endpoints that cannot take more right now
+ * (rate limit spent, or in `excludeEndpoints`) are filtered before the window is cut, so they
+ * never crowd other endpoints' deliveries out of it.
  */
 export async function claimFirstAttempts(sql: postgres.Sql, options: ClaimOptions): Promise<DueDelivery[]> {
   const perEndpoint = options.perEndpointLimit ?? options.limit;
   const rows = await sql<DueRow[]>`
     with candidates as (
-      select c.id, c.endpoint_id, c.next_attempt_at from deliveries c
+      select c.id, c.endpoint_id, c.next_attempt_at, ce.rate_limit from deliveries c
         join endpoints ce on ce.id = c.endpoint_id
+        join tenants ct on ct.id = c.tenant_id
        where c.status = 'PENDING' and c.handler = 'DISPATCHER'
          and c.next_attempt_at <= now()
          and (c.lease_expires_at is null or c.lease_expires_at < now())
-         and ce.status = 'ACTIVE' and ce.health = 'HEALTHY'
+         and ce.status = 'ACTIVE' and ce.health = 'HEALTHY' and ct.status = 'ACTIVE'
+         and ${tokensAvailable(sql, 'ce')} > 0
          and not (c.endpoint_id = any(${sql.array([...(options.excludeEndpoints ?? [])])}::text[]))
        order by c.next_attempt_at
        limit ${options.limit * 4}
        for update of c skip locked),
+    -- Rate-limited endpoints of the window, locked so that two dispatchers never spend one token
+    -- twice; one that another claim holds right now is left for the next round.
+    limited as (
+      select e.id, e.rate_limit, e.rate_limit_tat from endpoints e
+       where e.id in (select endpoint_id from candidates where rate_limit is not null)
+         for update skip locked),
+    ranked as (
+      select c.id, c.endpoint_id, c.next_attempt_at, c.rate_limit,
+             row_number() over (partition by c.endpoint_id order by c.next_attempt_at) as n
+        from candidates c),
     chosen as (
-      select id from (
-        select id, next_attempt_at, row_number() over (partition by endpoint_id order by next_attempt_at) as n
-          from candidates) ranked
-       where n <= ${perEndpoint}
-       order by next_attempt_at
+      select r.id, r.endpoint_id from ranked r left join limited l on l.id = r.endpoint_id
+       where r.n <= ${perEndpoint}
+         and (r.rate_limit is null or (l.id is not null and r.n <= ${tokensAvailable(sql, 'l')}))
+       order by r.next_attempt_at
        limit ${options.limit}),
+    spent as (
+      update endpoints e set rate_limit_tat = ${tatAfter(sql, 'e', sql`k.n`)}
+        from (select endpoint_id, count(*) as n from chosen group by endpoint_id) k
+       where e.id = k.endpoint_id and e.rate_limit is not null),
     claimed as (
       update deliveries d
          set lease_owner = ${options.owner},

@@ -5,6 +5,7 @@ import type { Database } from '../db/client.ts';
 import type { DeliveryMetrics } from '../metrics.ts';
 import type { Cidr } from './cidr.ts';
 import { createDeliveryClient } from './delivery-client.ts';
+import type { AutoDisablePolicy } from './endpoint-outcomes.ts';
 import type { RetrySchedule } from './retry-schedule.ts';
 
 /** What both delivery paths share: the database, the guarded HTTP client and the delivery settings. */
@@ -16,6 +17,9 @@ export interface DeliveryEngine {
   defaultRetrySchedule: RetrySchedule;
   timeoutMs: number;
   responseBodyBytes: number;
+  /** Attempts in flight at once to one endpoint, on either path. */
+  perEndpointConcurrency: number;
+  autoDisable: AutoDisablePolicy;
   metrics: DeliveryMetrics;
 }
 
@@ -31,6 +35,8 @@ export function createDeliveryEngine(config: Config, database: Database, metrics
     defaultRetrySchedule: config.retrySchedule,
     timeoutMs: config.delivery.timeoutMs,
     responseBodyBytes: config.delivery.responseBodyBytes,
+    perEndpointConcurrency: config.delivery.perEndpointConcurrency,
+    autoDisable: config.delivery.autoDisable,
     metrics,
   };
 }

@@ -8,6 +8,8 @@ export interface DueDelivery {
   attemptCount: number;
   /** attemptCount when last replayed: the retry schedule counts from here. */
   scheduleBase: number;
+  /** How long it had been due when it was claimed or loaded (the claim lag, on the fast path). */
+  overdueMs: number;
   message: WebhookMessage;
   endpoint: {
     id: string;
@@ -24,6 +26,7 @@ interface DueRow {
   tenant_id: string;
   attempt_count: number;
   schedule_base: number;
+  overdue_ms: number;
   event_id: string;
   event_type: string;
   event_created_ms: number;
@@ -39,6 +42,7 @@ interface DueRow {
 export function dueDeliveryColumns(sql: postgres.Sql) {
   return sql`
     d.id, d.tenant_id, d.attempt_count, d.schedule_base,
+    greatest(0, extract(epoch from (now() - d.next_attempt_at)) * 1000)::float8 as overdue_ms,
     e.id as event_id, e.event_type, e.payload,
     -- Epoch ms, not timestamptz: Drizzle's client hands raw timestamps back as strings.
     (extract(epoch from e.created_at) * 1000)::float8 as event_created_ms,
@@ -59,6 +63,7 @@ export function toDueDelivery(row: DueRow): DueDelivery {
     tenantId: row.tenant_id,
     attemptCount: row.attempt_count,
     scheduleBase: row.schedule_base,
+    overdueMs: row.overdue_ms,
     message: {
       eventId: row.event_id,
       eventType: row.event_type,

@@ -7,7 +7,7 @@ export async function loadDueRetries(sql: postgres.Sql, endpointId: string, limi
     select ${dueDeliveryColumns(sql)}
       from deliveries d ${dueDeliveryJoins(sql)}
      where d.endpoint_id = ${endpointId} and d.status = 'PENDING' and d.handler = 'WORKFLOW'
-       and d.next_attempt_at <= now() and ep.status = 'ACTIVE'
+       and d.next_attempt_at <= now() and ep.status = 'ACTIVE' and t.status = 'ACTIVE'
      order by d.next_attempt_at
      limit ${limit}`;
   return rows.map(toDueDelivery);

@@ -1,7 +1,7 @@
 import { deliveries, endpoints } from '@acme/schema/db';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
-import { DELIVERIES_CHANNEL } from '../events/publish-event.ts';
+import { DELIVERIES_CHANNEL } from '../events/wake-dispatchers.ts';
 
 /** While RECOVERING, the dispatcher leaves the endpoint's new deliveries waiting for its workflow. */
 export async function markRecovering(tx: DbOrTx, endpointIds: readonly string[]): Promise<void> {
@@ -16,14 +16,14 @@ export async function markRecovering(tx: DbOrTx, endpointIds: readonly string[])
  * A probe got through: the endpoint is HEALTHY again. Its waiting first attempts go back to the
  * dispatchers (woken by NOTIFY), and its scheduled retries are due now: probe first, then drain.
  */
-export async function markRecovered(tx: DbOrTx, endpointIds: readonly string[]): Promise<void> {
-  if (endpointIds.length === 0) return;
+export async function markRecovered(tx: DbOrTx, endpointIds: readonly string[]) {
+  if (endpointIds.length === 0) return [];
   const recovered = await tx
     .update(endpoints)
     .set({ health: 'HEALTHY' })
     .where(and(inArray(endpoints.id, [...endpointIds]), eq(endpoints.health, 'RECOVERING')))
-    .returning({ id: endpoints.id });
-  if (recovered.length === 0) return;
+    .returning({ id: endpoints.id, tenantId: endpoints.tenantId, url: endpoints.url, failingSince: endpoints.failingSince });
+  if (recovered.length === 0) return [];
   await tx
     .update(deliveries)
     .set({ nextAttemptAt: sql`now()` })
@@ -39,4 +39,5 @@ export async function markRecovered(tx: DbOrTx, endpointIds: readonly string[]):
       ),
     );
   await tx.execute(sql`select pg_notify(${DELIVERIES_CHANNEL}, '')`);
+  return recovered;
 }

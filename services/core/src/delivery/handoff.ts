@@ -5,12 +5,17 @@ import type { Db } from '../db/client.ts';
 
 /**
  * Retries that have not reached their endpoint's workflow yet: Temporal was down, the process
- * died between recording and signalling, or a resume or replay left them for the sweep.
+ * died between recording and signalling, or a resume, a replay or a tenant's reactivation left them
+ * for the sweep. Not while their endpoint is paused or their tenant suspended: they wait for that.
  */
-export async function deliveriesAwaitingHandoff(sql: postgres.Sql, limit: number) {
+export async function deliveriesAwaitingHandoff(sql: postgres.Sql, limit: number, endpointId?: string) {
   const rows = await sql<{ id: string; endpoint_id: string }[]>`
-    select id, endpoint_id from deliveries
-     where status = 'PENDING' and handler = 'WORKFLOW' and not handed_off
+    select d.id, d.endpoint_id from deliveries d
+      join endpoints ep on ep.id = d.endpoint_id
+      join tenants t on t.id = d.tenant_id
+     where d.status = 'PENDING' and d.handler = 'WORKFLOW' and not d.handed_off
+       and ep.status = 'ACTIVE' and t.status = 'ACTIVE'
+       ${endpointId ? sql`and d.endpoint_id = ${endpointId}` : sql``}
      limit ${limit}`;
   return rows.map((r) => ({ id: r.id, endpointId: r.endpoint_id }));
 }

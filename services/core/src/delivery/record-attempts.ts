@@ -1,12 +1,10 @@
-import { deliveries, deliveryAttempts } from '@acme/schema/db';
-import { and, eq, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../db/client.ts';
-import { disableEndpoint } from '../endpoints/endpoint-lifecycle.ts';
+import { deliveryAttempts } from '@acme/schema/db';
+import { sql } from 'drizzle-orm';
 import { newId } from '../ids.ts';
 import type { DeliveryPath } from './attempt-deliveries.ts';
 import type { DeliveryEngine } from './delivery-engine.ts';
 import type { DueDelivery } from './due-delivery.ts';
-import { markRecovered, markRecovering } from './endpoint-health.ts';
+import { type AppliedAttempt, applyEndpointOutcomes } from './endpoint-outcomes.ts';
 import { delayBeforeNextAttempt, parseRetrySchedule } from './retry-schedule.ts';
 import type { AttemptResult } from './send-attempt.ts';
 
@@ -27,25 +25,25 @@ export interface AttemptOutcomeRecord {
 /**
  * Writes each attempt row and moves its delivery on: SUCCEEDED on 2xx; else the next retry per
  * the schedule (or Retry-After), owned by the endpoint workflow; DEAD_LETTERED when the schedule
- * is spent. Idempotent: a repeated call (activity retry) finds attempt_count moved and changes nothing.
+ * is spent. Then what that means for the endpoints (recovery, disabling) and the operational events,
+ * in the same transaction. Idempotent: a repeated call (activity retry) finds attempt_count moved
+ * and changes nothing; so does an attempt whose delivery was cancelled while it was in flight.
  */
 export async function recordAttempts(
   engine: DeliveryEngine,
   sent: readonly SentAttempt[],
   path: DeliveryPath,
 ): Promise<AttemptOutcomeRecord[]> {
-  const now = Date.now();
-  const outcomes = await engine.database.db.transaction(async (tx) => {
-    const outcomes: AttemptOutcomeRecord[] = [];
-    for (const { delivery, headers, result } of sent) {
-      const attemptNumber = delivery.attemptCount + 1;
-      await tx
-        .insert(deliveryAttempts)
-        .values({
+  if (sent.length === 0) return [];
+  const { applied, notices } = await engine.database.db.transaction(async (tx) => {
+    await tx
+      .insert(deliveryAttempts)
+      .values(
+        sent.map(({ delivery, headers, result }) => ({
           id: newId('att'),
           deliveryId: delivery.id,
           tenantId: delivery.tenantId,
-          attemptNumber,
+          attemptNumber: delivery.attemptCount + 1,
           path,
           startedAt: result.startedAt,
           durationMs: result.durationMs,
@@ -57,43 +55,60 @@ export async function recordAttempts(
           outcome: result.outcome,
           error: result.error,
           hint: result.hint,
-        })
-        .onConflictDoNothing();
+        })),
+      )
+      .onConflictDoNothing();
 
-      const outcome = decide(engine, delivery, result, now);
-      await tx
-        .update(deliveries)
-        .set({
-          attemptCount: attemptNumber,
-          status: outcome.status === 'RETRY_SCHEDULED' ? 'PENDING' : outcome.status,
-          completedAt: outcome.status === 'RETRY_SCHEDULED' ? null : sql`now()`,
-          nextAttemptAt: outcome.nextAttemptAt ?? sql`${deliveries.nextAttemptAt}`,
-          handler: outcome.status === 'RETRY_SCHEDULED' ? 'WORKFLOW' : sql`${deliveries.handler}`,
-          // A retry leaving the fast path still has to reach its workflow; one already there does not.
-          handedOff: outcome.status === 'RETRY_SCHEDULED' ? path === 'DURABLE' : sql`${deliveries.handedOff}`,
-          leaseOwner: null,
-          leaseExpiresAt: null,
-        })
-        .where(
-          and(
-            eq(deliveries.id, delivery.id),
-            eq(deliveries.status, 'PENDING'),
-            eq(deliveries.attemptCount, delivery.attemptCount),
-          ),
-        );
-      outcomes.push({ deliveryId: delivery.id, endpointId: delivery.endpoint.id, ...outcome });
+    const decided = sent.map(({ delivery, result }) => ({ delivery, result, outcome: decide(engine, delivery, result) }));
+    // One statement for the whole batch: each delivery moves on only from the attempt count it was sent at.
+    const rows = JSON.stringify(
+      decided.map(({ delivery, outcome }) => ({
+        id: delivery.id,
+        sent_at_count: delivery.attemptCount,
+        status: outcome.status === 'RETRY_SCHEDULED' ? 'PENDING' : outcome.status,
+        retry: outcome.status === 'RETRY_SCHEDULED',
+        next_attempt_at: outcome.nextAttemptAt?.toISOString() ?? null,
+      })),
+    );
+    const moved = await tx.execute<{ id: string }>(sql`
+      update deliveries d
+         set attempt_count = v.sent_at_count + 1,
+             status = v.status::delivery_status,
+             completed_at = case when v.retry then null else now() end,
+             next_attempt_at = coalesce(v.next_attempt_at, d.next_attempt_at),
+             handler = case when v.retry then 'WORKFLOW'::delivery_handler else d.handler end,
+             -- A retry leaving the fast path still has to reach its workflow; one already there does not.
+             handed_off = case when v.retry then ${path === 'DURABLE'} else d.handed_off end,
+             lease_owner = null,
+             lease_expires_at = null
+        from jsonb_to_recordset(${rows}::jsonb)
+             as v(id text, sent_at_count int, status text, retry boolean, next_attempt_at timestamptz)
+       where d.id = v.id and d.status = 'PENDING' and d.attempt_count = v.sent_at_count
+      returning d.id`);
+    const movedIds = new Set(moved.map((r) => r.id));
+    if (movedIds.size < decided.length) {
+      // Cancelled while the attempt was in flight: the attempt still happened and keeps its number,
+      // so a replay numbers the next one after it.
+      await tx.execute(sql`
+        update deliveries d set attempt_count = v.sent_at_count + 1
+          from jsonb_to_recordset(${rows}::jsonb) as v(id text, sent_at_count int)
+         where d.id = v.id and d.status = 'CANCELLED' and d.attempt_count = v.sent_at_count`);
     }
-    await updateEndpointHealth(tx, outcomes, path);
-    for (const endpointId of new Set(outcomes.filter((o) => o.status === 'CANCELLED').map((o) => o.endpointId))) {
-      await disableEndpoint(tx, endpointId, 'The endpoint answered 410 Gone.');
-    }
-    return outcomes;
+    const applied: AppliedAttempt[] = decided
+      .filter(({ delivery }) => movedIds.has(delivery.id))
+      .map(({ delivery, result, outcome }) => ({
+        delivery,
+        result,
+        outcome: { deliveryId: delivery.id, endpointId: delivery.endpoint.id, ...outcome },
+      }));
+    const notices = await applyEndpointOutcomes(tx, applied, path, engine.autoDisable);
+    return { applied, notices };
   });
-  observe(engine, sent, outcomes, path);
-  return outcomes;
+  observe(engine, sent, applied, notices, path);
+  return applied.map((a) => a.outcome);
 }
 
-function decide(engine: DeliveryEngine, delivery: DueDelivery, result: AttemptResult, now: number) {
+function decide(engine: DeliveryEngine, delivery: DueDelivery, result: AttemptResult) {
   if (result.outcome === 'SUCCESS') return { status: 'SUCCEEDED' as const, nextAttemptAt: null };
   // 410 Gone: the receiver says the endpoint is gone for good; retrying would only hammer it.
   if (result.responseStatus === 410) return { status: 'CANCELLED' as const, nextAttemptAt: null };
@@ -102,7 +117,9 @@ function decide(engine: DeliveryEngine, delivery: DueDelivery, result: AttemptRe
     : engine.defaultRetrySchedule;
   const delay = delayBeforeNextAttempt(schedule, delivery.attemptCount + 1 - delivery.scheduleBase);
   if (delay === null) return { status: 'DEAD_LETTERED' as const, nextAttemptAt: null };
-  return { status: 'RETRY_SCHEDULED' as const, nextAttemptAt: new Date(now + (result.retryAfterMs ?? delay)) };
+  // Counted from the end of the failed attempt, not from when its result was written.
+  const endedAt = result.startedAt.getTime() + result.durationMs;
+  return { status: 'RETRY_SCHEDULED' as const, nextAttemptAt: new Date(endedAt + (result.retryAfterMs ?? delay)) };
 }
 
 /** The attempt log keeps every request header but the signature, which is as good as a credential for replay. */
@@ -110,22 +127,11 @@ function redactSignature(headers: Record<string, string>): Record<string, string
   return { ...headers, 'webhook-signature': '[redacted]' };
 }
 
-/**
- * The circuit breaker. A failed first attempt puts its endpoint in recovery: the dispatcher stops
- * sending to it and its workflow probes it. A retry that succeeds ends the recovery.
- */
-async function updateEndpointHealth(tx: DbOrTx, outcomes: readonly AttemptOutcomeRecord[], path: DeliveryPath) {
-  const ids = (status: AttemptOutcomeRecord['status']) => [
-    ...new Set(outcomes.filter((o) => o.status === status).map((o) => o.endpointId)),
-  ];
-  if (path === 'FAST') await markRecovering(tx, ids('RETRY_SCHEDULED'));
-  else await markRecovered(tx, ids('SUCCEEDED'));
-}
-
 function observe(
   engine: DeliveryEngine,
   sent: readonly SentAttempt[],
-  outcomes: readonly AttemptOutcomeRecord[],
+  applied: readonly AppliedAttempt[],
+  notices: readonly { type: string }[],
   path: DeliveryPath,
 ) {
   const m = engine.metrics;
@@ -138,8 +144,9 @@ function observe(
       );
     }
   }
-  for (const o of outcomes) {
-    if (o.status === 'RETRY_SCHEDULED') m.retriesScheduled.inc({ path });
-    else m.deliveriesFinished.inc({ status: o.status, path });
+  for (const { outcome } of applied) {
+    if (outcome.status === 'RETRY_SCHEDULED') m.retriesScheduled.inc({ path });
+    else m.deliveriesFinished.inc({ status: outcome.status, path });
   }
+  for (const notice of notices) m.operationalEvents.inc({ type: notice.type });
 }

@@ -1,28 +1,37 @@
 import { deliveries, endpoints } from '@acme/schema/db';
 import { and, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
-import { DELIVERIES_CHANNEL } from '../events/publish-event.ts';
+import { DELIVERIES_CHANNEL, endpointNotice } from '../events/wake-dispatchers.ts';
 
-/** DISABLED with a reason a person can act on; every pending delivery of the endpoint is CANCELLED. */
-export async function disableEndpoint(tx: DbOrTx, endpointId: string, reason: string): Promise<void> {
-  await tx
+/**
+ * DISABLED with a reason a person can act on; every pending delivery of the endpoint is CANCELLED.
+ * Returns how many were cancelled, or null when the endpoint was already disabled.
+ */
+export async function disableEndpoint(tx: DbOrTx, endpointId: string, reason: string): Promise<number | null> {
+  const [disabled] = await tx
     .update(endpoints)
     .set({ status: 'DISABLED', disabledReason: reason, health: 'HEALTHY', updatedAt: sql`now()` })
-    .where(eq(endpoints.id, endpointId));
-  await cancelPendingDeliveries(tx, endpointId);
+    .where(and(eq(endpoints.id, endpointId), sql`${endpoints.status} <> 'DISABLED'`))
+    .returning({ id: endpoints.id });
+  if (!disabled) return null;
+  return cancelPendingDeliveries(tx, endpointId);
 }
 
-export async function cancelPendingDeliveries(tx: DbOrTx, endpointId: string): Promise<void> {
-  await tx
+/** Disabled or deleted: every pending delivery is CANCELLED, and the endpoint's workflow is told to let go. */
+export async function cancelPendingDeliveries(tx: DbOrTx, endpointId: string): Promise<number> {
+  const cancelled = await tx
     .update(deliveries)
     .set({ status: 'CANCELLED', completedAt: sql`now()`, leaseOwner: null, leaseExpiresAt: null })
-    .where(and(eq(deliveries.endpointId, endpointId), eq(deliveries.status, 'PENDING')));
+    .where(and(eq(deliveries.endpointId, endpointId), eq(deliveries.status, 'PENDING')))
+    .returning({ id: deliveries.id });
+  await tx.execute(sql`select pg_notify(${DELIVERIES_CHANNEL}, ${endpointNotice('pause', endpointId)})`);
+  return cancelled.length;
 }
 
 /**
- * Back to ACTIVE after a pause: waiting first attempts go to the dispatchers (NOTIFY), and held
- * retries are marked for hand-off and returned, for the caller to wake the endpoint's workflow with
- * (the dispatchers' sweep does it otherwise).
+ * Back to ACTIVE after a pause: waiting first attempts go to the dispatchers, and held retries are
+ * marked for hand-off, which the dispatchers do at once (the NOTIFY names the endpoint), starting its
+ * workflow again. They are also returned, for a caller that hands them over itself.
  */
 export async function resumeEndpoint(tx: DbOrTx, endpointId: string): Promise<{ id: string; endpointId: string }[]> {
   const held = await tx
@@ -30,6 +39,11 @@ export async function resumeEndpoint(tx: DbOrTx, endpointId: string): Promise<{ 
     .set({ handedOff: false })
     .where(and(eq(deliveries.endpointId, endpointId), eq(deliveries.status, 'PENDING'), eq(deliveries.handler, 'WORKFLOW')))
     .returning({ id: deliveries.id, endpointId: deliveries.endpointId });
-  await tx.execute(sql`select pg_notify(${DELIVERIES_CHANNEL}, '')`);
+  await tx.execute(sql`select pg_notify(${DELIVERIES_CHANNEL}, ${endpointNotice('resume', endpointId)})`);
   return held;
+}
+
+/** Paused: nothing more is sent (both paths check); the endpoint's workflow is told to let go now. */
+export async function pauseEndpoint(tx: DbOrTx, endpointId: string): Promise<void> {
+  await tx.execute(sql`select pg_notify(${DELIVERIES_CHANNEL}, ${endpointNotice('pause', endpointId)})`);
 }

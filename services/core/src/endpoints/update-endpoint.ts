@@ -10,7 +10,7 @@ import { assertDestinationAllowed } from '../delivery/url-guard.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
 import { parseInput } from '../validation.ts';
 import { assertEventTypesExist, type EndpointSettings, endpointFields, normaliseHeaders } from './create-endpoint.ts';
-import { cancelPendingDeliveries, resumeEndpoint } from './endpoint-lifecycle.ts';
+import { cancelPendingDeliveries, pauseEndpoint, resumeEndpoint } from './endpoint-lifecycle.ts';
 import { endpointVisibleTo } from './endpoint-scope.ts';
 
 const input = endpointFields.partial().extend({
@@ -76,6 +76,7 @@ export async function updateEndpoint(
     if (data.status && data.status !== current.status) {
       if (data.status === 'DISABLED') await cancelPendingDeliveries(tx, id);
       if (data.status === 'ACTIVE') resumed = await resumeEndpoint(tx, id);
+      if (data.status === 'PAUSED') await pauseEndpoint(tx, id);
     }
     await recordAudit(tx, caller, options.action ?? 'updateEndpoint', id, data);
     return { endpoint: endpoint!, resumed };

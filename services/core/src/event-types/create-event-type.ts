@@ -11,7 +11,9 @@ import { assertExampleMatches, assertValidSchema } from './payload-schema.ts';
 
 export const eventTypeName = z
   .string()
-  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, 'an event type name is letters, digits, "." "_" "-", like invoice.paid');
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, 'an event type name is letters, digits, "." "_" "-", like invoice.paid')
+  // The gateway's own operational events are published under acme.* (see operational-events/).
+  .refine((name) => !name.toLowerCase().startsWith('acme.'), 'event type names starting with "acme." are reserved');
 
 const input = z.object({
   name: eventTypeName,

@@ -4,6 +4,21 @@ import type { Db } from '../db/client.ts';
 /** Dispatchers LISTEN on this channel; a publish NOTIFYs it once its transaction has committed. */
 export const DELIVERIES_CHANNEL = 'acme_deliveries';
 
+/**
+ * A notice on the same channel about one endpoint (`pause:<id>`, `resume:<id>`): the dispatchers
+ * tell its workflow at once, so the workflow lets go of a paused (or disabled, or deleted) endpoint
+ * and takes a resumed one back without waiting for its timer or the hand-off sweep. Sent inside the
+ * transaction that makes the change (rare, unlike publishes), so it arrives only if that commits.
+ */
+export function endpointNotice(change: 'pause' | 'resume', endpointId: string): string {
+  return `${change}:${endpointId}`;
+}
+
+export function parseEndpointNotice(payload: string): { change: 'pause' | 'resume'; endpointId: string } | null {
+  const match = /^(pause|resume):(.+)$/.exec(payload);
+  return match ? { change: match[1] as 'pause' | 'resume', endpointId: match[2] as string } : null;
+}
+
 const state = new WeakMap<Db, { inFlight: boolean; again: boolean }>();
 
 /**

@@ -1,14 +1,19 @@
 // Factories for core tests against the real Postgres of the test run (see test/support/global-setup.ts).
 import { randomBytes } from 'node:crypto';
+import { Registry } from 'prom-client';
 import { inject } from 'vitest';
 import { callerOf, NO_LIMIT_OVERRIDES, type TenantCaller } from '../auth/principal.ts';
 import { connectDatabase, type Database } from '../db/client.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { parseCidrList } from '../delivery/cidr.ts';
+import { createDeliveryClient } from '../delivery/delivery-client.ts';
+import type { DeliveryEngine } from '../delivery/delivery-engine.ts';
+import { parseRetrySchedule } from '../delivery/retry-schedule.ts';
 import { createEndpoint } from '../endpoints/create-endpoint.ts';
 import { createEventType } from '../event-types/create-event-type.ts';
 import { type PublishSettings, publishEvent } from '../events/publish-event.ts';
 import { PublishRateLimiter } from '../events/publish-rate-limiter.ts';
+import { createDeliveryMetrics } from '../metrics.ts';
 import { createTenant } from '../tenants/create-tenant.ts';
 
 export const testSettings = {
@@ -26,6 +31,23 @@ export function testPublishSettings(): PublishSettings {
 
 export function testDatabase(): Database {
   return connectDatabase(inject('databaseUrl'), { max: 4 });
+}
+
+/** The delivery engine both paths share, over `database`, with test-sized settings. */
+export function testEngine(database: Database, overrides: Partial<DeliveryEngine> = {}): DeliveryEngine {
+  return {
+    database,
+    client: createDeliveryClient({ privateDestinationsAllowed: testSettings.privateDestinationsAllowed, connectTimeoutMs: 1000 }),
+    secretsMasterKey: testSettings.secretsMasterKey,
+    privateDestinationsAllowed: testSettings.privateDestinationsAllowed,
+    defaultRetrySchedule: parseRetrySchedule('0s,1s,1s'),
+    timeoutMs: 2000,
+    responseBodyBytes: 4096,
+    perEndpointConcurrency: 20,
+    autoDisable: { afterMs: 5 * 86_400_000, minFailedDeliveries: 20 },
+    metrics: createDeliveryMetrics(new Registry()),
+    ...overrides,
+  };
 }
 
 /** The tenant's full-access key acting, as the API would pass it to core. */

@@ -52,7 +52,11 @@ export function TestEventButton({ endpoint, size = 'sm' }: { endpoint: Endpoint;
     send.mutate();
   };
   const d = delivery.data;
-  const attempt = d?.lastAttempt;
+  // The full attempt (with the response body): a delivery's lastAttempt is a summary.
+  const attempt = d?.attempts.reduce<(typeof d.attempts)[number] | undefined>(
+    (last, a) => (!last || a.attemptNumber > last.attemptNumber ? a : last),
+    undefined,
+  );
   const waiting = send.isPending || (Boolean(deliveryId) && (!d || (d.attemptCount === 0 && d.status === 'PENDING')));
 
   return (

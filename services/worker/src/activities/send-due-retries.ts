@@ -1,17 +1,23 @@
-import { attemptDeliveries, type DeliveryEngine, loadDueRetries } from '@acme/core';
+import { type DeliveryEngine, sendDueRetries as sendDue } from '@acme/core';
 import { Context } from '@temporalio/activity';
 
-const BATCH = 100;
-const HEARTBEAT_MS = 2000;
+const HEARTBEAT_MS = 1000;
 
-/** Sends the endpoint's due retries (one batch) through the shared delivery code; returns how many were attempted. */
-export async function sendDueRetries(engine: DeliveryEngine, endpointId: string): Promise<number> {
+/**
+ * Sends the endpoint's due retries through the shared delivery code, and returns the next plan
+ * (milliseconds until the next retry, or null). Short waits happen here; long ones on a durable timer.
+ */
+export async function sendDueRetries(engine: DeliveryEngine, endpointId: string): Promise<number | null> {
   const context = Context.current();
+  // Also while an attempt is slow (up to the endpoint's timeout): it must not look like a dead worker.
   const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_MS);
   try {
-    const due = await loadDueRetries(engine.database.sql, endpointId, BATCH);
-    const outcomes = await attemptDeliveries(engine, due, 'DURABLE');
-    return outcomes.length;
+    return await sendDue(engine, endpointId, {
+      batch: 100,
+      waitUpToMs: 1500,
+      budgetMs: 30_000,
+      onProgress: () => context.heartbeat(),
+    });
   } finally {
     clearInterval(heartbeat);
   }

@@ -28,17 +28,17 @@ export const deliveryQueries: Pick<QueryResolvers, 'delivery' | 'deliveries' | '
 export const deliveryMutations: Pick<MutationResolvers, 'replayDelivery' | 'replayDeadLetters' | 'retryDeliveryNow'> = {
   retryDeliveryNow: async (_, { id }, { principal, database, handOver }) => {
     const delivery = await retryDeliveryNow(database.db, requireTenant(principal, 'write'), id);
-    await handOver([delivery]);
+    await handOver([delivery], 'retryNow');
     return delivery;
   },
   replayDelivery: async (_, { id }, { principal, database, handOver }) => {
     const delivery = await replayDelivery(database.db, requireTenant(principal, 'write'), id);
-    await handOver([delivery]);
+    await handOver([delivery], 'replay');
     return delivery;
   },
   replayDeadLetters: async (_, { endpointId, since }, { principal, database, handOver }) => {
     const { deliveries } = await replayDeadLetters(database.db, requireTenant(principal, 'write'), { endpointId, since });
-    await handOver(deliveries);
+    await handOver(deliveries, 'replay');
     return { replayedCount: deliveries.length };
   },
 };

@@ -34,7 +34,7 @@ async function changeEndpoint(
   const { endpoint, resumed } = await updateEndpoint(database.db, config, requireTenant(principal, 'write'), id, input, {
     action,
   });
-  await handOver(resumed);
+  await handOver(resumed, 'resume');
   return endpoint;
 }
 
@@ -65,7 +65,7 @@ export const endpointMutations: Pick<
     rotateEndpointSecret(database.db, config, requireTenant(principal, 'write'), id, graceSeconds),
   retryEndpointNow: async (_, { endpointId }, { principal, database, handOver }) => {
     const due = await retryEndpointNow(database.db, requireTenant(principal, 'write'), endpointId);
-    await handOver(due);
+    await handOver(due, 'retryNow');
     return due.length;
   },
   sendTestEvent: (_, { endpointId, eventType }, { principal, database, publishing }) =>

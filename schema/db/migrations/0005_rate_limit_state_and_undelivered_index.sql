@@ -1,0 +1,2 @@
+ALTER TABLE "endpoints" ADD COLUMN "rate_limit_tat" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "deliveries_endpoint_undelivered_idx" ON "deliveries" USING btree ("endpoint_id","completed_at") WHERE status in ('PENDING', 'DEAD_LETTERED');

@@ -1,0 +1,57 @@
+import { attemptDeliveries, signingSecretsFor } from './attempt-deliveries.ts';
+import type { DeliveryEngine } from './delivery-engine.ts';
+import { loadDueRetries } from './due-retries.ts';
+import { planRetries } from './plan-retries.ts';
+import { takeDeliveryTokens } from './rate-limit.ts';
+
+export interface SendDueRetriesOptions {
+  /** Deliveries loaded at a time. */
+  batch: number;
+  /** Retries due within this long are waited for here rather than on a workflow timer. */
+  waitUpToMs: number;
+  /** Back to the workflow after this long, so that its history shows progress. */
+  budgetMs: number;
+  /** Called as work gets done (the activity heartbeats). */
+  onProgress?: () => void;
+}
+
+/**
+ * The workflow path's send. Sends the endpoint's due retries, then plans again, and keeps going
+ * while more are due within `waitUpToMs`: a round trip through the workflow (timer, then activity)
+ * costs hundreds of milliseconds under load, and retries of a burst fall due a few milliseconds
+ * apart. Returns the plan for the workflow: milliseconds until the next retry, or null when done.
+ */
+export async function sendDueRetries(
+  engine: DeliveryEngine,
+  endpointId: string,
+  options: SendDueRetriesOptions,
+): Promise<number | null> {
+  const returnBy = Date.now() + options.budgetMs;
+  for (;;) {
+    await sendDueBatch(engine, endpointId, options);
+    const next = await planRetries(engine.database.sql, endpointId);
+    if (next === null || next > options.waitUpToMs || Date.now() + next > returnBy) return next;
+    if (next > 0) await new Promise((resolve) => setTimeout(resolve, next));
+    options.onProgress?.();
+  }
+}
+
+/**
+ * One batch of due retries, in chunks of at most the per-endpoint concurrency, each chunk within the
+ * endpoint's rate limit and recorded before the next starts. Stops early when the rate limit is
+ * spent or the endpoint stops accepting (paused meanwhile).
+ */
+async function sendDueBatch(engine: DeliveryEngine, endpointId: string, options: SendDueRetriesOptions): Promise<void> {
+  const due = await loadDueRetries(engine.database.sql, endpointId, options.batch);
+  if (due.length === 0) return;
+  const secrets = await signingSecretsFor(engine, due);
+  for (let attempted = 0; attempted < due.length; ) {
+    const wanted = Math.min(engine.perEndpointConcurrency, due.length - attempted);
+    const { granted, sending } = await takeDeliveryTokens(engine.database.sql, endpointId, wanted);
+    if (!sending || granted === 0) return;
+    const chunk = due.slice(attempted, attempted + granted);
+    await attemptDeliveries(engine, chunk, 'DURABLE', secrets);
+    attempted += chunk.length;
+    options.onProgress?.();
+  }
+}

@@ -1,0 +1,141 @@
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { migrateDatabase } from '@acme/core';
+import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from '@acme/infra-local/embedded-postgres';
+import { freePort } from '@acme/infra-local/ports';
+import type postgres from 'postgres';
+import { afterEach, describe, expect, it } from 'vitest';
+import { connectTestDatabase } from '../support/database.ts';
+import { createTestDatabase, startTestGateway, type TestGateway } from '../support/gateway.ts';
+import { type Receiver, startReceiver } from '../support/receiver.ts';
+import { createEndpoint, createTenantWithEventType, publish, waitForDelivery } from '../support/scenario.ts';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
+
+// The database going away under a running gateway: deliveries wait, nothing is lost, and an
+// infrastructure failure never counts as a delivery attempt.
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
+});
+
+async function receiver(respond?: Parameters<typeof startReceiver>[0]): Promise<Receiver> {
+  const r = await startReceiver(respond);
+  cleanups.push(() => r.close());
+  return r;
+}
+
+async function gatewayOn(
+  databaseUrl: string,
+  overrides: Record<string, string>,
+  workerDatabaseUrl?: string,
+): Promise<TestGateway> {
+  // The database errors this file causes on purpose would fill the test output.
+  const gateway = await startTestGateway(
+    { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'fatal', ...overrides },
+    {
+      databaseUrl,
+      ...(workerDatabaseUrl && { workerOverrides: { DATABASE_URL: workerDatabaseUrl } }),
+    },
+  );
+  cleanups.push(() => gateway.stop());
+  return gateway;
+}
+
+async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('the database going away', () => {
+  it('inside the retry activity: Temporal retries the activity, and it never counts as an attempt', async () => {
+    const databaseUrl = await createTestDatabase();
+    const url = new URL(databaseUrl);
+    let proxy: TcpProxy | undefined;
+    // The worker reaches Postgres through a proxy the test can cut; the API does not.
+    proxy = await startTcpProxy(`${url.hostname}:${url.port}`);
+    cleanups.push(() => proxy!.close());
+    const workerUrl = new URL(databaseUrl);
+    workerUrl.port = proxy.address.split(':')[1]!;
+    const gateway = await gatewayOn(databaseUrl, { DELIVERY_RETRY_SCHEDULE: '0s,500ms' }, workerUrl.toString());
+
+    const target = await receiver((_, index) => {
+      if (index === 0) return { status: 500 };
+      // The retry's request reaches the receiver, then the worker loses the database before recording it.
+      if (index === 1) proxy!.setUp(false);
+      return { status: 200, delayMs: 300 };
+    });
+    const tenant = await createTenantWithEventType(gateway);
+    await createEndpoint(gateway, tenant.token, { url: target.url });
+    const published = await publish(gateway, tenant.token, { eventType: 'invoice.paid', payload: {} });
+    await target.waitFor(2);
+    await new Promise((r) => setTimeout(r, 2500));
+    proxy.setUp(true);
+
+    const done = await waitForDelivery(
+      gateway,
+      tenant.token,
+      published.deliveries[0]!.id,
+      (d) => d.status === 'SUCCEEDED',
+      45_000,
+    );
+    // The receiver saw the retry twice (the first one's result was never written), the log once.
+    expect(target.requests.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(target.requests.map((r) => r.headers['webhook-id']))).toEqual(new Set([published.event.id]));
+    expect(done.attemptCount).toBe(2);
+    expect(
+      done.attempts.map((a: { attemptNumber: number; path: string; outcome: string }) => [a.attemptNumber, a.path, a.outcome]),
+    ).toEqual([
+      [1, 'FAST', 'HTTP_ERROR'],
+      [2, 'DURABLE', 'SUCCESS'],
+    ]);
+  });
+
+  it('restarting during delivery: every delivery completes, none lost, repeats only with the same webhook-id', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'acme-pg-restart-'));
+    await chmod(dataDir, 0o755);
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const port = await freePort();
+    const start = () => startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), port });
+    let pg: EmbeddedPostgresHandle = await start();
+    cleanups.push(() => pg.stop());
+    await migrateDatabase(pg.databaseUrl);
+    const gateway = await gatewayOn(pg.databaseUrl, {
+      DISPATCHER_LEASE_MS: '5000',
+      DELIVERY_RETRY_SCHEDULE: '0s,1s,1s,1s,1s,1s',
+    });
+    let sql: postgres.Sql | undefined;
+    cleanups.push(async () => sql?.end());
+
+    const receivers = [
+      await receiver(() => ({ status: 200, delayMs: 150 })),
+      await receiver(() => ({ status: 200, delayMs: 150 })),
+    ];
+    const tenant = await createTenantWithEventType(gateway);
+    for (const r of receivers) await createEndpoint(gateway, tenant.token, { url: r.url });
+    const events: string[] = [];
+    for (let i = 0; i < 40; i++)
+      events.push((await publish(gateway, tenant.token, { eventType: 'invoice.paid', payload: { i } })).event.id);
+    await eventually(async () => receivers[0]!.requests.length + receivers[1]!.requests.length >= 20, 'deliveries under way');
+
+    const stoppingAt = Date.now();
+    await pg.stop();
+    pg = await start();
+    const downMs = Date.now() - stoppingAt;
+    sql = connectTestDatabase(pg.databaseUrl);
+    await eventually(async () => {
+      const [row] = await sql!<{ n: number }[]>`select count(*)::int as n from deliveries where status = 'SUCCEEDED'`;
+      return row!.n === 80;
+    }, 'all 80 deliveries to succeed');
+    expect(await sql`select status, count(*)::int as n from deliveries group by status`).toEqual([
+      { status: 'SUCCEEDED', n: 80 },
+    ]);
+    for (const r of receivers) expect(new Set(r.requests.map((q) => String(q.headers['webhook-id'])))).toEqual(new Set(events));
+    const repeats = receivers.reduce((n, r) => n + r.requests.length, 0) - 80;
+    console.log(`Postgres restart during delivery: down ${downMs} ms, 80 deliveries completed, ${repeats} repeated`);
+  });
+});
