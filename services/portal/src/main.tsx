@@ -13,7 +13,7 @@ import { App } from './app.tsx';
 import { apiEvents } from './lib/api-events.ts';
 import { SessionProvider } from './session/session-context.tsx';
 import { takeTokenFromLink } from './session/session-store.ts';
-import { theme } from './theme.ts';
+import { cssVariablesResolver, theme } from './theme.ts';
 
 // Before anything renders: the token leaves the address bar (and the router never sees /session).
 const linkToken = takeTokenFromLink();
@@ -34,7 +34,7 @@ const queryClient = new QueryClient({
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <MantineProvider theme={theme} defaultColorScheme="light">
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="light">
       <QueryClientProvider client={queryClient}>
         <ModalsProvider>
           <Notifications position="top-right" />

@@ -54,9 +54,9 @@ export function ReplayProgress({ ids, onClose }: { ids: string[]; onClose: () =>
         <Text size="sm">Nothing matched: there was no dead letter to replay.</Text>
       ) : (
         <>
-          <Progress.Root size="lg" mb="xs" aria-label="Replay progress">
-            <Progress.Section value={(succeeded / total) * 100} color="teal" />
-            <Progress.Section value={(failed / total) * 100} color="red" />
+          <Progress.Root size="lg" mb="xs">
+            <Progress.Section value={(succeeded / total) * 100} color="teal" aria-label="Succeeded" />
+            <Progress.Section value={(failed / total) * 100} color="red" aria-label="Failed again" />
           </Progress.Root>
           <Group gap="md">
             <Text size="sm" data-testid="replay-progress">

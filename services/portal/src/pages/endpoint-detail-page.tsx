@@ -230,7 +230,7 @@ export default function EndpointDetailPage() {
                 <Detail label="Retry schedule">{e.retrySchedule ? <Code>{e.retrySchedule}</Code> : "The tenant's"}</Detail>
                 <Detail label="Metadata">
                   {metadata.length ? (
-                    <Group gap={4} aria-label="Metadata">
+                    <Group gap={4} role="group" aria-label="Metadata">
                       {metadata.map((m) => (
                         <Badge key={m.name} variant="light" color="gray" tt="none" maw="100%">
                           {m.name}: {m.value}

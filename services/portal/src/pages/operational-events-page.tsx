@@ -39,7 +39,7 @@ function Links({ event }: { event: OperationalEvent }) {
         </Anchor>
       )}
       {event.deliveryId && (
-        <Anchor component={Link} to={`/deliveries/${event.deliveryId}`} size="sm" aria-label={`Delivery ${event.deliveryId}`}>
+        <Anchor component={Link} to={`/deliveries/${event.deliveryId}`} size="sm" aria-label={`The delivery ${event.deliveryId}`}>
           The delivery
         </Anchor>
       )}
@@ -75,7 +75,7 @@ export default function OperationalEventsPage() {
             <>
               What the gateway did on its own: endpoints it disabled, deliveries it dead-lettered, endpoints that recovered. Have
               them sent to you as webhooks from{' '}
-              <Anchor component={Link} to="/settings" size="sm">
+              <Anchor component={Link} to="/settings" size="sm" underline="always">
                 Settings
               </Anchor>
               .

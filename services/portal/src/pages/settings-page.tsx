@@ -78,7 +78,7 @@ function SettingsForm({ tenant }: { tenant: Tenant }) {
                 Receives a signed webhook when the gateway disables an endpoint, dead-letters a delivery or sees an endpoint
                 recover (<Code>acme.endpoint.disabled</Code>, <Code>acme.delivery.dead_lettered</Code>,{' '}
                 <Code>acme.endpoint.recovered</Code>). Empty: they are only{' '}
-                <Anchor component={Link} to="/operational-events" size="xs">
+                <Anchor component={Link} to="/operational-events" size="xs" underline="always">
                   listed here
                 </Anchor>
                 .
