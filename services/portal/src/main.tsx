@@ -1,6 +1,5 @@
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
-import '@mantine/dates/styles.css';
 import { AcmeError } from '@acme/webhooks-sdk';
 import { MantineProvider } from '@mantine/core';
 import { ModalsProvider } from '@mantine/modals';

@@ -29,7 +29,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { DeliveriesTable } from '../components/deliveries-table.tsx';
-import { DeliveryChart } from '../components/delivery-chart.tsx';
+import { DeliveryChartSlot } from '../components/delivery-chart-slot.tsx';
 import { useEndpointActions } from '../components/endpoint-actions.ts';
 import { EndpointFormModal } from '../components/endpoint-form.tsx';
 import { EndpointSecretCard } from '../components/endpoint-secret.tsx';
@@ -268,7 +268,7 @@ export default function EndpointDetailPage() {
           ) : (
             <Stack>
               <StatsSummary stats={stats.data} />
-              <DeliveryChart stats={stats.data} bucket={win.bucket} height={220} />
+              <DeliveryChartSlot stats={stats.data} bucket={win.bucket} height={220} />
             </Stack>
           )}
         </Card>

@@ -4,13 +4,14 @@ import { IconCircleCheck } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import { Link } from 'react-router';
-import { DeliveryChart } from '../components/delivery-chart.tsx';
+import { DeliveryChartSlot } from '../components/delivery-chart-slot.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { GettingStarted } from '../components/getting-started.tsx';
 import { Loading } from '../components/loading.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { RangePicker } from '../components/range-picker.tsx';
-import { Stat, StatsSummary } from '../components/stats-summary.tsx';
+import { Stat } from '../components/stat.tsx';
+import { StatsSummary } from '../components/stats-summary.tsx';
 import { EndpointStatusBadge, HealthBadge } from '../components/status-badge.tsx';
 import { TimeAgo } from '../components/time-ago.tsx';
 import { formatCount } from '../lib/format.ts';
@@ -124,7 +125,7 @@ export default function OverviewPage() {
               <Title order={2} fz="h4" mb="md">
                 Deliveries over time
               </Title>
-              <DeliveryChart stats={stats.data} bucket={win.bucket} />
+              <DeliveryChartSlot stats={stats.data} bucket={win.bucket} />
             </Card>
           </>
         )}

@@ -9,7 +9,7 @@ import { Link } from 'react-router';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { Loading } from '../components/loading.tsx';
 import { PageHeader } from '../components/page-header.tsx';
-import { Stat } from '../components/stats-summary.tsx';
+import { Stat } from '../components/stat.tsx';
 import { fieldOf } from '../lib/field-errors.ts';
 import { formatCount } from '../lib/format.ts';
 import { useSignedIn } from '../session/session-context.tsx';
