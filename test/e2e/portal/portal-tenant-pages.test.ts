@@ -250,11 +250,16 @@ describe('the portal’s tenant pages', () => {
     await portal.screenshot('25-audit-log');
 
     await choose(page, 'Action', 'updateEndpoint');
-    await page.waitForFunction(() => {
-      const rows = [...document.querySelectorAll('table[aria-label="Audit log"] tbody tr')];
-      return rows.length > 0 && rows.every((r) => r.textContent?.includes('updateEndpoint'));
-    });
     const rows = table.locator('tbody tr');
+    await expect
+      .poll(
+        async () => {
+          const texts = await rows.allTextContents();
+          return texts.length > 0 && texts.every((text) => text.includes('updateEndpoint'));
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(true);
     expect(await rows.count()).toBe(1);
     const row = rows.first();
     expect(await row.getByRole('link', { name: happyEndpointId }).count()).toBe(1);
@@ -275,7 +280,7 @@ describe('the portal’s tenant pages', () => {
     await nav(page, 'Events');
     await page.getByLabel('Event id or idempotency key').fill('order-42-created');
     const table = page.getByRole('table', { name: 'Events' });
-    await page.waitForFunction(() => document.querySelectorAll('table[aria-label="Events"] tbody tr').length === 1);
+    await expect.poll(() => table.locator('tbody tr').count(), { timeout: 20_000 }).toBe(1);
     expect(await table.textContent()).toContain(event.id);
     await table.getByRole('link').first().click();
 
@@ -290,5 +295,33 @@ describe('the portal’s tenant pages', () => {
     expect(stored.event.payload).toBeNull();
     await portal.screenshot('26-event-expunged');
     expectNoProblems(portal);
+  });
+
+  it('keeps the tenant pages from a read-only key: no links to them, a note instead of a refused request', async () => {
+    const created = await api('mutation { createApiKey(input: { name: "Support desk", scopes: [READ_ONLY] }) { token } }');
+    const reader = await openPage(browser, gateway.url);
+    try {
+      const { page } = reader;
+      const sent: string[] = [];
+      page.on('request', (request) => {
+        if (request.url().endsWith('/graphql') && request.method() === 'POST') sent.push(String(request.postDataJSON()?.query));
+      });
+      await page.getByLabel('API key').fill(created.createApiKey.token);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Overview' }).waitFor();
+      const navigation = page.getByRole('navigation', { name: 'Main navigation' });
+      await navigation.getByRole('link', { name: 'Operational events' }).waitFor();
+      for (const name of ['Audit log', 'Settings', 'API keys & links'])
+        expect(await navigation.getByRole('link', { name, exact: true }).count()).toBe(0);
+      await page.goto(`${gateway.url}/audit-log`);
+      await page.getByText('Only a full-access key reads the audit log.').waitFor();
+      await page.goto(`${gateway.url}/settings`);
+      await page.getByText("Only a full-access key changes the tenant's settings.").waitFor();
+      // Nothing the API would refuse this key was asked.
+      expect(sent.filter((query) => /auditLog|tenantSettings|GetTenantSettings/.test(query))).toEqual([]);
+      expectNoProblems(reader);
+    } finally {
+      await reader.context.close();
+    }
   });
 });

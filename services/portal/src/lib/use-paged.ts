@@ -10,7 +10,7 @@ export const PAGE_SIZE = 25;
 export function usePaged<T>(
   queryKey: QueryKey,
   list: (after: string | null) => Promise<Page<T>>,
-  options: { refetchInterval?: number | false } = {},
+  options: { refetchInterval?: number | false; enabled?: boolean } = {},
 ) {
   const query = useInfiniteQuery({
     queryKey,
@@ -18,6 +18,7 @@ export function usePaged<T>(
     initialPageParam: null as string | null,
     getNextPageParam: (last) => (last.pageInfo.hasNextPage && last.pageInfo.endCursor ? last.pageInfo.endCursor : undefined),
     refetchInterval: options.refetchInterval ?? false,
+    enabled: options.enabled ?? true,
   });
   return { ...query, items: query.data?.pages.flatMap((page) => page.items) ?? [], total: query.data?.pages[0]?.totalCount };
 }
