@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { iteratePages, type Page } from './pagination.ts';
+import { iteratePages, type Page, toPage } from './pagination.ts';
 
 function pagesOf(items: number[], size: number) {
   const requested: (string | null | undefined)[] = [];
@@ -41,5 +41,32 @@ describe('iteratePages', () => {
     const seen: number[] = [];
     for await (const item of iteratePages(stuck, {})) seen.push(item);
     expect(seen).toEqual([1, 2]);
+  });
+
+  it('never asks the gateway to count while iterating', async () => {
+    const asked: unknown[] = [];
+    const list = async (params: { withTotalCount?: boolean; after?: string | null }): Promise<Page<number>> => {
+      asked.push(params);
+      return { items: [1], pageInfo: { hasNextPage: !params.after, endCursor: 'next' } };
+    };
+    for await (const _ of iteratePages(list, { withTotalCount: true, first: 1 })) {
+      // drain
+    }
+    expect(asked).toEqual([
+      { first: 1, after: null },
+      { first: 1, after: 'next' },
+    ]);
+  });
+});
+
+describe('toPage', () => {
+  it('carries the total count when the gateway gave one, and says whether it is exact', () => {
+    const connection = { edges: [{ node: 'a' }], pageInfo: { hasNextPage: true, endCursor: 'c' } };
+    expect(toPage(connection)).toEqual({ items: ['a'], pageInfo: connection.pageInfo });
+    expect(toPage({ ...connection, totalCount: 0, totalCountIsExact: true }).totalCount).toEqual({ count: 0, exact: true });
+    expect(toPage({ ...connection, totalCount: 10_000, totalCountIsExact: false }).totalCount).toEqual({
+      count: 10_000,
+      exact: false,
+    });
   });
 });

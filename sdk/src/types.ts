@@ -24,6 +24,10 @@ export type DeliveryAttempt = G.DeliveryAttemptFieldsFragment;
 /** A delivery's latest try as lists show it (`Delivery.lastAttempt`): no request or response bodies. */
 export type DeliveryAttemptSummary = G.DeliveryAttemptSummaryFieldsFragment;
 export type DeliveryStats = G.DeliveryStatsFieldsFragment;
+/** A window's counts, success rate and latency without the time series, as `endpoints.listWithStats` gives each endpoint. */
+export type DeliveryStatsSummary = G.DeliveryStatsSummaryFieldsFragment;
+/** An endpoint with its delivery stats over the window asked for. */
+export type EndpointWithStats = Endpoint & { stats: DeliveryStatsSummary };
 export type OperationalEvent = G.OperationalEventFieldsFragment;
 export type AuditLogEntry = G.AuditLogEntryFieldsFragment;
 

@@ -253,7 +253,10 @@ describe('events and deliveries', () => {
     const replayed = await ok('mutation($id: ID!) { replayDelivery(id: $id) { status } }', { id: delivery.id });
     expect(replayed.replayDelivery.status).toBe('PENDING');
     await waitForDelivery(gateway, tenant.token, delivery.id, (d) => d.status === 'SUCCEEDED' && d.attemptCount === 2);
-    expect((await ok('mutation { replayDeadLetters { replayedCount } }')).replayDeadLetters.replayedCount).toBe(0);
+    expect((await ok('mutation { replayDeadLetters { replayedCount deliveryIds } }')).replayDeadLetters).toEqual({
+      replayedCount: 0,
+      deliveryIds: [],
+    });
 
     const expunged = await ok(
       'mutation($id: ID!) { expungeEventPayload(id: $id) { payload payloadExpungedAt deliveries { attempts { requestBody } } } }',
@@ -263,6 +266,76 @@ describe('events and deliveries', () => {
     );
     expect(expunged.expungeEventPayload).toMatchObject({ payload: null, payloadExpungedAt: expect.any(String) });
     expect(expunged.expungeEventPayload.deliveries[0].attempts.map((a: any) => a.requestBody)).toEqual([null, null]);
+  });
+
+  it('counts lists when asked, finds an event by id or idempotency key, and follows a bulk replay by the ids it returns', async () => {
+    let up = false;
+    const flaky = await startReceiver(() => ({ status: up ? 200 : 503 }));
+    try {
+      const { endpoint } = await createEndpoint(gateway, tenant.token, {
+        url: flaky.url,
+        consumerId: 'counted',
+        retrySchedule: '0s',
+      });
+      const published = [];
+      for (let i = 0; i < 3; i++)
+        published.push(
+          await publish(gateway, tenant.token, {
+            eventType: 'invoice.paid',
+            payload: { i },
+            consumerId: 'counted',
+            idempotencyKey: `counted-${i}`,
+          }),
+        );
+      const deliveryIds = published.map((p) => p.deliveries[0]!.id);
+      for (const id of deliveryIds) await waitForDelivery(gateway, tenant.token, id, (d) => d.status === 'DEAD_LETTERED');
+
+      const counted = await ok(
+        `query($e: ID) {
+          deadLetters(endpointId: $e, first: 1) { edges { node { id } } totalCount totalCountIsExact }
+          deliveries(filter: { endpointId: $e }, first: 1) { totalCount totalCountIsExact }
+          events(filter: { consumerId: "counted" }, first: 1) { totalCount totalCountIsExact }
+          endpoints(filter: { consumerId: "counted" }) { totalCount totalCountIsExact } }`,
+        { e: endpoint.id },
+      );
+      expect(counted).toEqual({
+        deadLetters: { edges: [{ node: { id: deliveryIds[2] } }], totalCount: 3, totalCountIsExact: true },
+        deliveries: { totalCount: 3, totalCountIsExact: true },
+        events: { totalCount: 3, totalCountIsExact: true },
+        endpoints: { totalCount: 1, totalCountIsExact: true },
+      });
+      const beforeAll = new Date(Date.now() - 3_600_000).toISOString();
+      const windows = await ok(
+        'query($e: ID, $t: DateTime) { before: deadLetters(endpointId: $e, until: $t) { totalCount } after: deadLetters(endpointId: $e, since: $t) { totalCount } }',
+        { e: endpoint.id, t: beforeAll },
+      );
+      expect(windows).toEqual({ before: { totalCount: 0 }, after: { totalCount: 3 } });
+      const found = await ok(
+        'query($id: String) { byKey: events(filter: { search: "counted-1" }) { edges { node { id idempotencyKey } } } byId: events(filter: { search: $id }) { totalCount } }',
+        { id: published[0]!.event.id },
+      );
+      expect(found.byKey.edges).toEqual([{ node: { id: published[1]!.event.id, idempotencyKey: 'counted-1' } }]);
+      expect(found.byId.totalCount).toBe(1);
+
+      up = true;
+      const replay = await ok('mutation($e: ID) { replayDeadLetters(endpointId: $e) { replayedCount deliveryIds } }', {
+        e: endpoint.id,
+      });
+      expect(replay.replayDeadLetters).toEqual({ replayedCount: 3, deliveryIds: [...deliveryIds].reverse() });
+      const follow = 'query($ids: [ID!]) { deliveries(filter: { ids: $ids }, first: 100) { edges { node { id status } } } }';
+      let statuses = ['PENDING'];
+      for (let i = 0; i < 150 && !statuses.every((s) => s === 'SUCCEEDED'); i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        const data = await ok(follow, { ids: replay.replayDeadLetters.deliveryIds });
+        statuses = data.deliveries.edges.map((e: any) => e.node.status);
+        expect(statuses).toHaveLength(3);
+      }
+      expect(statuses).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+      const tooMany = await gateway.graphql(follow, { ids: Array.from({ length: 101 }, (_, i) => `dlv_${i}`) }, tenant.token);
+      expect(tooMany.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.ids' });
+    } finally {
+      await flaky.close();
+    }
   });
 
   it('reads the operational events the delivery engine records', async () => {

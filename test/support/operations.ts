@@ -32,7 +32,7 @@ export const OPERATIONS: Record<string, Operation> = {
     document: 'query($name: String!) { eventType(name: $name) { name } }',
     variables: (i) => ({ name: i.eventTypeName }),
   },
-  endpoints: { access: 'read', document: '{ endpoints { edges { node { id } } } }', variables: none },
+  endpoints: { access: 'read', document: '{ endpoints { edges { node { id } } totalCount } }', variables: none },
   endpoint: {
     access: 'read',
     document: 'query($id: ID!) { endpoint(id: $id) { id } }',
@@ -43,9 +43,17 @@ export const OPERATIONS: Record<string, Operation> = {
     document: 'query($id: ID!) { endpointSecret(endpointId: $id) }',
     variables: (i) => ({ id: i.endpointId }),
   },
-  events: { access: 'read', document: '{ events { edges { node { id } } } }', variables: none },
+  events: {
+    access: 'read',
+    document: 'query($id: String) { events(filter: { search: $id }) { edges { node { id } } totalCount } }',
+    variables: (i) => ({ id: i.eventId }),
+  },
   event: { access: 'read', document: 'query($id: ID!) { event(id: $id) { id } }', variables: (i) => ({ id: i.eventId }) },
-  deliveries: { access: 'read', document: '{ deliveries { edges { node { id } } } }', variables: none },
+  deliveries: {
+    access: 'read',
+    document: 'query($id: ID!) { deliveries(filter: { ids: [$id] }) { edges { node { id } } totalCount } }',
+    variables: (i) => ({ id: i.deliveryId }),
+  },
   delivery: {
     access: 'read',
     document: 'query($id: ID!) { delivery(id: $id) { id } }',
@@ -53,7 +61,7 @@ export const OPERATIONS: Record<string, Operation> = {
   },
   deadLetters: {
     access: 'read',
-    document: 'query($id: ID) { deadLetters(endpointId: $id) { edges { node { id } } } }',
+    document: 'query($id: ID) { deadLetters(endpointId: $id) { edges { node { id } } totalCount } }',
     variables: (i) => ({ id: i.endpointId }),
   },
   deliveryStats: {
@@ -201,7 +209,7 @@ export const OPERATIONS: Record<string, Operation> = {
   },
   replayDeadLetters: {
     access: 'write',
-    document: 'mutation($id: ID) { replayDeadLetters(endpointId: $id) { replayedCount } }',
+    document: 'mutation($id: ID) { replayDeadLetters(endpointId: $id) { replayedCount deliveryIds } }',
     variables: (i) => ({ id: i.endpointId }),
   },
 };

@@ -73,6 +73,8 @@ export type CreateTenantInput = {
 export type DeliveryFilter = {
   endpointId?: string | number | null | undefined;
   eventId?: string | number | null | undefined;
+  /** These deliveries only (at most 100 ids), e.g. to follow those a bulk replay queued. */
+  ids?: Array<string | number> | null | undefined;
   since?: string | Date | null | undefined;
   status?: DeliveryStatus | null | undefined;
   until?: string | Date | null | undefined;
@@ -122,6 +124,8 @@ export type EndpointStatus =
 export type EventFilter = {
   consumerId?: string | null | undefined;
   eventType?: string | null | undefined;
+  /** Finds an event by its id or by its idempotency key (the whole value, exactly). */
+  search?: string | null | undefined;
   since?: string | Date | null | undefined;
   until?: string | Date | null | undefined;
 };
@@ -245,18 +249,21 @@ export type ListDeadLettersQueryVariables = Exact<{
   after?: string | null | undefined;
   endpointId?: string | number | null | undefined;
   since?: string | Date | null | undefined;
+  until?: string | Date | null | undefined;
+  withTotalCount?: boolean | null | undefined;
 }>;
 
 
-export type ListDeadLettersQuery = { deadLetters: { edges: Array<{ node: { id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ListDeadLettersQuery = { deadLetters: { totalCount?: number, totalCountIsExact?: boolean, edges: Array<{ node: { id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type ReplayDeadLettersMutationVariables = Exact<{
   endpointId?: string | number | null | undefined;
   since?: string | Date | null | undefined;
+  until?: string | Date | null | undefined;
 }>;
 
 
-export type ReplayDeadLettersMutation = { replayDeadLetters: { replayedCount: number } };
+export type ReplayDeadLettersMutation = { replayDeadLetters: { replayedCount: number, deliveryIds: Array<string> } };
 
 export type GetDeliveryQueryVariables = Exact<{
   id: string | number;
@@ -269,10 +276,11 @@ export type ListDeliveriesQueryVariables = Exact<{
   first?: number | null | undefined;
   after?: string | null | undefined;
   filter?: DeliveryFilter | null | undefined;
+  withTotalCount?: boolean | null | undefined;
 }>;
 
 
-export type ListDeliveriesQuery = { deliveries: { edges: Array<{ node: { id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ListDeliveriesQuery = { deliveries: { totalCount?: number, totalCountIsExact?: boolean, edges: Array<{ node: { id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type ReplayDeliveryMutationVariables = Exact<{
   id: string | number;
@@ -313,10 +321,24 @@ export type ListEndpointsQueryVariables = Exact<{
   first?: number | null | undefined;
   after?: string | null | undefined;
   filter?: EndpointFilter | null | undefined;
+  withTotalCount?: boolean | null | undefined;
 }>;
 
 
-export type ListEndpointsQuery = { endpoints: { edges: Array<{ node: { id: string, url: string, description: string, eventTypes: Array<string>, consumerId: string | null, status: EndpointStatus, disabledReason: string | null, health: EndpointHealth, headers: unknown, rateLimit: number | null, timeoutMs: number | null, retrySchedule: string | null, metadata: unknown, failingSince: string | null, createdAt: string, updatedAt: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ListEndpointsQuery = { endpoints: { totalCount?: number, totalCountIsExact?: boolean, edges: Array<{ node: { id: string, url: string, description: string, eventTypes: Array<string>, consumerId: string | null, status: EndpointStatus, disabledReason: string | null, health: EndpointHealth, headers: unknown, rateLimit: number | null, timeoutMs: number | null, retrySchedule: string | null, metadata: unknown, failingSince: string | null, createdAt: string, updatedAt: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type ListEndpointsWithStatsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  filter?: EndpointFilter | null | undefined;
+  since?: string | Date | null | undefined;
+  until?: string | Date | null | undefined;
+  bucket?: StatsBucket | null | undefined;
+  withTotalCount?: boolean | null | undefined;
+}>;
+
+
+export type ListEndpointsWithStatsQuery = { endpoints: { totalCount?: number, totalCountIsExact?: boolean, edges: Array<{ node: { id: string, url: string, description: string, eventTypes: Array<string>, consumerId: string | null, status: EndpointStatus, disabledReason: string | null, health: EndpointHealth, headers: unknown, rateLimit: number | null, timeoutMs: number | null, retrySchedule: string | null, metadata: unknown, failingSince: string | null, createdAt: string, updatedAt: string, stats: { since: string, until: string, successRate: number | null, attemptCount: number, counts: { total: number, pending: number, succeeded: number, deadLettered: number, cancelled: number }, attemptLatencyMs: { p50: number, p95: number, p99: number } | null } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type UpdateEndpointMutationVariables = Exact<{
   id: string | number;
@@ -445,10 +467,11 @@ export type ListEventsQueryVariables = Exact<{
   first?: number | null | undefined;
   after?: string | null | undefined;
   filter?: EventFilter | null | undefined;
+  withTotalCount?: boolean | null | undefined;
 }>;
 
 
-export type ListEventsQuery = { events: { edges: Array<{ node: { id: string, eventType: string, consumerId: string | null, payload: unknown, idempotencyKey: string | null, createdAt: string, payloadExpungedAt: string | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ListEventsQuery = { events: { totalCount?: number, totalCountIsExact?: boolean, edges: Array<{ node: { id: string, eventType: string, consumerId: string | null, payload: unknown, idempotencyKey: string | null, createdAt: string, payloadExpungedAt: string | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type ExpungeEventPayloadMutationVariables = Exact<{
   id: string | number;
@@ -476,6 +499,8 @@ export type DeliveryAttemptSummaryFieldsFragment = { attemptNumber: number, path
 export type DeliveryFieldsFragment = { id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null };
 
 export type DeliveryStatusCountsFieldsFragment = { total: number, pending: number, succeeded: number, deadLettered: number, cancelled: number };
+
+export type DeliveryStatsSummaryFieldsFragment = { since: string, until: string, successRate: number | null, attemptCount: number, counts: { total: number, pending: number, succeeded: number, deadLettered: number, cancelled: number }, attemptLatencyMs: { p50: number, p95: number, p99: number } | null };
 
 export type DeliveryStatsFieldsFragment = { since: string, until: string, successRate: number | null, attemptCount: number, counts: { total: number, pending: number, succeeded: number, deadLettered: number, cancelled: number }, attemptLatencyMs: { p50: number, p95: number, p99: number } | null, buckets: Array<{ start: string, counts: { total: number, pending: number, succeeded: number, deadLettered: number, cancelled: number } }> };
 
@@ -544,6 +569,11 @@ export type ReactivateTenantMutationVariables = Exact<{
 
 
 export type ReactivateTenantMutation = { reactivateTenant: { id: string, name: string, status: TenantStatus, retrySchedule: string | null, operationalEndpointId: string | null, createdAt: string, suspendedAt: string | null, limits: { publishRatePerSecond: number, publishBurst: number, maxPayloadBytes: number } } };
+
+export type GetTenantSettingsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type GetTenantSettingsQuery = { viewer: { tenant: { id: string, name: string, status: TenantStatus, retrySchedule: string | null, operationalEndpointId: string | null, createdAt: string, suspendedAt: string | null, limits: { publishRatePerSecond: number, publishBurst: number, maxPayloadBytes: number } } | null } };
 
 export type UpdateTenantSettingsMutationVariables = Exact<{
   input: UpdateTenantSettingsInput;
@@ -725,6 +755,28 @@ export const DeliveryStatusCountsFieldsFragmentDoc = new TypedDocumentString(`
   cancelled
 }
     `, {"fragmentName":"DeliveryStatusCountsFields"}) as unknown as TypedDocumentString<DeliveryStatusCountsFieldsFragment, unknown>;
+export const DeliveryStatsSummaryFieldsFragmentDoc = new TypedDocumentString(`
+    fragment DeliveryStatsSummaryFields on DeliveryStats {
+  since
+  until
+  counts {
+    ...DeliveryStatusCountsFields
+  }
+  successRate
+  attemptCount
+  attemptLatencyMs {
+    p50
+    p95
+    p99
+  }
+}
+    fragment DeliveryStatusCountsFields on DeliveryStatusCounts {
+  total
+  pending
+  succeeded
+  deadLettered
+  cancelled
+}`, {"fragmentName":"DeliveryStatsSummaryFields"}) as unknown as TypedDocumentString<DeliveryStatsSummaryFieldsFragment, unknown>;
 export const DeliveryStatsFieldsFragmentDoc = new TypedDocumentString(`
     fragment DeliveryStatsFields on DeliveryStats {
   since
@@ -867,12 +919,13 @@ fragment AuditLogEntryFields on AuditLogEntry {
   createdAt
 }`) as unknown as TypedDocumentString<ListAuditLogQuery, ListAuditLogQueryVariables>;
 export const ListDeadLettersDocument = new TypedDocumentString(`
-    query ListDeadLetters($first: Int, $after: String, $endpointId: ID, $since: DateTime) {
+    query ListDeadLetters($first: Int, $after: String, $endpointId: ID, $since: DateTime, $until: DateTime, $withTotalCount: Boolean = false) {
   deadLetters(
     first: $first
     after: $after
     endpointId: $endpointId
     since: $since
+    until: $until
   ) {
     edges {
       node {
@@ -882,6 +935,8 @@ export const ListDeadLettersDocument = new TypedDocumentString(`
     pageInfo {
       ...PageInfoFields
     }
+    totalCount @include(if: $withTotalCount)
+    totalCountIsExact @include(if: $withTotalCount)
   }
 }
     fragment PageInfoFields on PageInfo {
@@ -921,9 +976,10 @@ fragment DeliveryFields on Delivery {
   }
 }`) as unknown as TypedDocumentString<ListDeadLettersQuery, ListDeadLettersQueryVariables>;
 export const ReplayDeadLettersDocument = new TypedDocumentString(`
-    mutation ReplayDeadLetters($endpointId: ID, $since: DateTime) {
-  replayDeadLetters(endpointId: $endpointId, since: $since) {
+    mutation ReplayDeadLetters($endpointId: ID, $since: DateTime, $until: DateTime) {
+  replayDeadLetters(endpointId: $endpointId, since: $since, until: $until) {
     replayedCount
+    deliveryIds
   }
 }
     `) as unknown as TypedDocumentString<ReplayDeadLettersMutation, ReplayDeadLettersMutationVariables>;
@@ -984,7 +1040,7 @@ fragment DeliveryFields on Delivery {
   }
 }`) as unknown as TypedDocumentString<GetDeliveryQuery, GetDeliveryQueryVariables>;
 export const ListDeliveriesDocument = new TypedDocumentString(`
-    query ListDeliveries($first: Int, $after: String, $filter: DeliveryFilter) {
+    query ListDeliveries($first: Int, $after: String, $filter: DeliveryFilter, $withTotalCount: Boolean = false) {
   deliveries(first: $first, after: $after, filter: $filter) {
     edges {
       node {
@@ -994,6 +1050,8 @@ export const ListDeliveriesDocument = new TypedDocumentString(`
     pageInfo {
       ...PageInfoFields
     }
+    totalCount @include(if: $withTotalCount)
+    totalCountIsExact @include(if: $withTotalCount)
   }
 }
     fragment PageInfoFields on PageInfo {
@@ -1193,7 +1251,7 @@ export const GetEndpointDocument = new TypedDocumentString(`
   updatedAt
 }`) as unknown as TypedDocumentString<GetEndpointQuery, GetEndpointQueryVariables>;
 export const ListEndpointsDocument = new TypedDocumentString(`
-    query ListEndpoints($first: Int, $after: String, $filter: EndpointFilter) {
+    query ListEndpoints($first: Int, $after: String, $filter: EndpointFilter, $withTotalCount: Boolean = false) {
   endpoints(first: $first, after: $after, filter: $filter) {
     edges {
       node {
@@ -1203,6 +1261,8 @@ export const ListEndpointsDocument = new TypedDocumentString(`
     pageInfo {
       ...PageInfoFields
     }
+    totalCount @include(if: $withTotalCount)
+    totalCountIsExact @include(if: $withTotalCount)
   }
 }
     fragment PageInfoFields on PageInfo {
@@ -1227,6 +1287,67 @@ fragment EndpointFields on Endpoint {
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<ListEndpointsQuery, ListEndpointsQueryVariables>;
+export const ListEndpointsWithStatsDocument = new TypedDocumentString(`
+    query ListEndpointsWithStats($first: Int, $after: String, $filter: EndpointFilter, $since: DateTime, $until: DateTime, $bucket: StatsBucket, $withTotalCount: Boolean = false) {
+  endpoints(first: $first, after: $after, filter: $filter) {
+    edges {
+      node {
+        ...EndpointFields
+        stats(since: $since, until: $until, bucket: $bucket) {
+          ...DeliveryStatsSummaryFields
+        }
+      }
+    }
+    pageInfo {
+      ...PageInfoFields
+    }
+    totalCount @include(if: $withTotalCount)
+    totalCountIsExact @include(if: $withTotalCount)
+  }
+}
+    fragment PageInfoFields on PageInfo {
+  hasNextPage
+  endCursor
+}
+fragment EndpointFields on Endpoint {
+  id
+  url
+  description
+  eventTypes
+  consumerId
+  status
+  disabledReason
+  health
+  headers
+  rateLimit
+  timeoutMs
+  retrySchedule
+  metadata
+  failingSince
+  createdAt
+  updatedAt
+}
+fragment DeliveryStatusCountsFields on DeliveryStatusCounts {
+  total
+  pending
+  succeeded
+  deadLettered
+  cancelled
+}
+fragment DeliveryStatsSummaryFields on DeliveryStats {
+  since
+  until
+  counts {
+    ...DeliveryStatusCountsFields
+  }
+  successRate
+  attemptCount
+  attemptLatencyMs {
+    p50
+    p95
+    p99
+  }
+}`) as unknown as TypedDocumentString<ListEndpointsWithStatsQuery, ListEndpointsWithStatsQueryVariables>;
 export const UpdateEndpointDocument = new TypedDocumentString(`
     mutation UpdateEndpoint($id: ID!, $input: UpdateEndpointInput!) {
   updateEndpoint(id: $id, input: $input) {
@@ -1613,7 +1734,7 @@ fragment DeliveryFields on Delivery {
   }
 }`) as unknown as TypedDocumentString<GetEventQuery, GetEventQueryVariables>;
 export const ListEventsDocument = new TypedDocumentString(`
-    query ListEvents($first: Int, $after: String, $filter: EventFilter) {
+    query ListEvents($first: Int, $after: String, $filter: EventFilter, $withTotalCount: Boolean = false) {
   events(first: $first, after: $after, filter: $filter) {
     edges {
       node {
@@ -1623,6 +1744,8 @@ export const ListEventsDocument = new TypedDocumentString(`
     pageInfo {
       ...PageInfoFields
     }
+    totalCount @include(if: $withTotalCount)
+    totalCountIsExact @include(if: $withTotalCount)
   }
 }
     fragment PageInfoFields on PageInfo {
@@ -1830,6 +1953,28 @@ export const ReactivateTenantDocument = new TypedDocumentString(`
   createdAt
   suspendedAt
 }`) as unknown as TypedDocumentString<ReactivateTenantMutation, ReactivateTenantMutationVariables>;
+export const GetTenantSettingsDocument = new TypedDocumentString(`
+    query GetTenantSettings {
+  viewer {
+    tenant {
+      ...TenantFields
+    }
+  }
+}
+    fragment TenantFields on Tenant {
+  id
+  name
+  status
+  retrySchedule
+  limits {
+    publishRatePerSecond
+    publishBurst
+    maxPayloadBytes
+  }
+  operationalEndpointId
+  createdAt
+  suspendedAt
+}`) as unknown as TypedDocumentString<GetTenantSettingsQuery, GetTenantSettingsQueryVariables>;
 export const UpdateTenantSettingsDocument = new TypedDocumentString(`
     mutation UpdateTenantSettings($input: UpdateTenantSettingsInput!) {
   updateTenantSettings(input: $input) {

@@ -1,5 +1,5 @@
 import { ListDeadLettersDocument, ReplayDeadLettersDocument } from '../generated/graphql.ts';
-import { iteratePages, type Page, type PageParams, toPage } from '../pagination.ts';
+import { type CountParams, iteratePages, type Page, type PageParams, toPage } from '../pagination.ts';
 import type { Transport } from '../transport.ts';
 import type { Delivery } from '../types.ts';
 
@@ -7,9 +7,17 @@ export interface DeadLetterFilter {
   endpointId?: string;
   /** Only those dead-lettered since then. */
   since?: string | Date;
+  /** Only those dead-lettered before then. */
+  until?: string | Date;
 }
 
-export type ListDeadLettersParams = PageParams & DeadLetterFilter;
+export type ListDeadLettersParams = PageParams & CountParams & DeadLetterFilter;
+
+export interface ReplayedDeadLetters {
+  replayedCount: number;
+  /** The deliveries queued again, newest first: follow them with `deliveries.list({ ids })`, 100 at a time. */
+  deliveryIds: string[];
+}
 
 /** Deliveries whose retries ran out. Replay one with `deliveries.replay(id)`. */
 export class DeadLetters {
@@ -26,8 +34,8 @@ export class DeadLetters {
     return iteratePages((page) => this.list(page), params);
   }
 
-  /** Replays every dead letter of the tenant, or of one endpoint, optionally only recent ones. */
-  async replayAll(filter: DeadLetterFilter = {}): Promise<{ replayedCount: number }> {
+  /** Replays every dead letter of the tenant, or of one endpoint, optionally only those of a time range. */
+  async replayAll(filter: DeadLetterFilter = {}): Promise<ReplayedDeadLetters> {
     return (await this.#transport.mutate(ReplayDeadLettersDocument, filter)).replayDeadLetters;
   }
 }

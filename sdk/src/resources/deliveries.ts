@@ -4,11 +4,11 @@ import {
   ReplayDeliveryDocument,
   RetryDeliveryNowDocument,
 } from '../generated/graphql.ts';
-import { iteratePages, type Page, type PageParams, toPage } from '../pagination.ts';
+import { type CountParams, iteratePages, type Page, type PageParams, toPage } from '../pagination.ts';
 import { orNotFound, type Transport } from '../transport.ts';
 import type { Delivery, DeliveryFilter, DeliveryWithAttempts } from '../types.ts';
 
-export type ListDeliveriesParams = PageParams & DeliveryFilter;
+export type ListDeliveriesParams = PageParams & CountParams & DeliveryFilter;
 
 export class Deliveries {
   readonly #transport: Transport;
@@ -22,8 +22,8 @@ export class Deliveries {
   }
 
   async list(params: ListDeliveriesParams = {}): Promise<Page<Delivery>> {
-    const { first, after, ...filter } = params;
-    return toPage((await this.#transport.query(ListDeliveriesDocument, { first, after, filter })).deliveries);
+    const { first, after, withTotalCount, ...filter } = params;
+    return toPage((await this.#transport.query(ListDeliveriesDocument, { first, after, filter, withTotalCount })).deliveries);
   }
 
   iterate(params: ListDeliveriesParams = {}): AsyncGenerator<Delivery, void, undefined> {

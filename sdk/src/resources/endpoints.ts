@@ -5,6 +5,7 @@ import {
   GetEndpointDocument,
   GetEndpointSecretDocument,
   ListEndpointsDocument,
+  ListEndpointsWithStatsDocument,
   PauseEndpointDocument,
   ResumeEndpointDocument,
   RetryEndpointNowDocument,
@@ -12,7 +13,7 @@ import {
   SendTestEventDocument,
   UpdateEndpointDocument,
 } from '../generated/graphql.ts';
-import { iteratePages, type Page, type PageParams, toPage } from '../pagination.ts';
+import { type CountParams, iteratePages, type Page, type PageParams, toPage } from '../pagination.ts';
 import { orNotFound, type Transport } from '../transport.ts';
 import type {
   CreatedEndpoint,
@@ -22,11 +23,17 @@ import type {
   DeliveryStatsFilter,
   Endpoint,
   EndpointFilter,
+  EndpointWithStats,
   RotatedSecret,
   UpdateEndpointInput,
 } from '../types.ts';
 
-export type ListEndpointsParams = PageParams & EndpointFilter;
+export type ListEndpointsParams = PageParams & CountParams & EndpointFilter;
+
+export interface ListEndpointsWithStatsParams extends ListEndpointsParams {
+  /** The window of every endpoint's stats (default: the last 24 hours, by hour). */
+  stats?: Omit<DeliveryStatsFilter, 'endpointId'>;
+}
 
 export class Endpoints {
   readonly #transport: Transport;
@@ -44,12 +51,19 @@ export class Endpoints {
   }
 
   async list(params: ListEndpointsParams = {}): Promise<Page<Endpoint>> {
-    const { first, after, ...filter } = params;
-    return toPage((await this.#transport.query(ListEndpointsDocument, { first, after, filter })).endpoints);
+    const { first, after, withTotalCount, ...filter } = params;
+    return toPage((await this.#transport.query(ListEndpointsDocument, { first, after, filter, withTotalCount })).endpoints);
   }
 
   iterate(params: ListEndpointsParams = {}): AsyncGenerator<Endpoint, void, undefined> {
     return iteratePages((page) => this.list(page), params);
+  }
+
+  /** A page of endpoints, each with its delivery counts, success rate and latency over one window, in one request. */
+  async listWithStats(params: ListEndpointsWithStatsParams = {}): Promise<Page<EndpointWithStats>> {
+    const { first, after, withTotalCount, stats, ...filter } = params;
+    const variables = { first, after, filter, withTotalCount, ...stats };
+    return toPage((await this.#transport.query(ListEndpointsWithStatsDocument, variables)).endpoints);
   }
 
   /** A new URL is checked again; `status: 'DISABLED'` cancels its pending deliveries. */

@@ -5,11 +5,11 @@ import {
   PublishEventDocument,
   PublishEventsDocument,
 } from '../generated/graphql.ts';
-import { iteratePages, type Page, type PageParams, toPage } from '../pagination.ts';
+import { type CountParams, iteratePages, type Page, type PageParams, toPage } from '../pagination.ts';
 import { orNotFound, type Transport } from '../transport.ts';
 import type { Event, EventFilter, EventWithDeliveries, PublishEventInput, PublishResult } from '../types.ts';
 
-export type ListEventsParams = PageParams & EventFilter;
+export type ListEventsParams = PageParams & CountParams & EventFilter;
 
 export class Events {
   readonly #transport: Transport;
@@ -39,8 +39,8 @@ export class Events {
   }
 
   async list(params: ListEventsParams = {}): Promise<Page<Event>> {
-    const { first, after, ...filter } = params;
-    return toPage((await this.#transport.query(ListEventsDocument, { first, after, filter })).events);
+    const { first, after, withTotalCount, ...filter } = params;
+    return toPage((await this.#transport.query(ListEventsDocument, { first, after, filter, withTotalCount })).events);
   }
 
   iterate(params: ListEventsParams = {}): AsyncGenerator<Event, void, undefined> {

@@ -1,6 +1,7 @@
 import {
   CreateTenantDocument,
   GetTenantDocument,
+  GetTenantSettingsDocument,
   ListTenantsDocument,
   ReactivateTenantDocument,
   SuspendTenantDocument,
@@ -57,6 +58,12 @@ export class Tenants {
 
   async reactivate(id: string): Promise<Tenant> {
     return (await this.#transport.mutate(ReactivateTenantDocument, { id })).reactivateTenant;
+  }
+
+  /** The calling tenant's own settings (tenant key): its retry schedule, where operational events go, its limits. */
+  async getSettings(): Promise<Tenant> {
+    const { viewer } = await this.#transport.query(GetTenantSettingsDocument, {});
+    return orNotFound(viewer.tenant, 'The operator has no tenant settings: use a tenant key.');
   }
 
   /** The calling tenant's own settings (tenant key): retry schedule and where operational events go. */

@@ -34,8 +34,8 @@ export {
   getDelivery,
   lastAttemptsOf,
 } from './deliveries/get-delivery.ts';
-export { listDeadLetters } from './deliveries/list-dead-letters.ts';
-export { type DeliveryFilter, listDeliveries } from './deliveries/list-deliveries.ts';
+export { type DeadLetterFilter, listDeadLetters } from './deliveries/list-dead-letters.ts';
+export { type DeliveryFilter, listDeliveries, MAX_FILTER_IDS } from './deliveries/list-deliveries.ts';
 export { replayDeadLetters, replayDelivery } from './deliveries/replay-deliveries.ts';
 export { retryDeliveryNow, retryEndpointNow } from './deliveries/retry-now.ts';
 export { attemptDeliveries, type DeliveryPath, sendDelivery, signingSecretsFor } from './delivery/attempt-deliveries.ts';
@@ -88,6 +88,7 @@ export {
   recordOperationalEvents,
 } from './operational-events/record-operational-events.ts';
 export { cursorOf, type Page, type PageArgs } from './pagination/cursor.ts';
+export { COUNT_CAP, type CountedPage, type TotalCount } from './pagination/total-count.ts';
 export { deleteExpiredData, type RetentionProgress } from './retention/delete-expired-data.ts';
 export {
   type DeliveryStats,

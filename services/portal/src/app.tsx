@@ -14,7 +14,10 @@ const EventsPage = lazy(() => import('./pages/events-page.tsx'));
 const EventDetailPage = lazy(() => import('./pages/event-detail-page.tsx'));
 const DeliveryDetailPage = lazy(() => import('./pages/delivery-detail-page.tsx'));
 const DeadLettersPage = lazy(() => import('./pages/dead-letters-page.tsx'));
+const OperationalEventsPage = lazy(() => import('./pages/operational-events-page.tsx'));
+const AuditLogPage = lazy(() => import('./pages/audit-log-page.tsx'));
 const SettingsPage = lazy(() => import('./pages/settings-page.tsx'));
+const ApiKeysPage = lazy(() => import('./pages/api-keys-page.tsx'));
 const NotFoundPage = lazy(() => import('./pages/not-found-page.tsx'));
 
 export function App() {
@@ -38,7 +41,10 @@ export function App() {
         <Route path="events/:id" element={<EventDetailPage />} />
         <Route path="deliveries/:id" element={<DeliveryDetailPage />} />
         <Route path="dead-letters" element={<DeadLettersPage />} />
+        <Route path="operational-events" element={<OperationalEventsPage />} />
+        <Route path="audit-log" element={<AuditLogPage />} />
         <Route path="settings" element={<SettingsPage />} />
+        <Route path="api-keys" element={<ApiKeysPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -1,6 +1,5 @@
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
-import '@mantine/dates/styles.css';
 import { AcmeError } from '@acme/webhooks-sdk';
 import { MantineProvider } from '@mantine/core';
 import { ModalsProvider } from '@mantine/modals';
@@ -13,7 +12,7 @@ import { App } from './app.tsx';
 import { apiEvents } from './lib/api-events.ts';
 import { SessionProvider } from './session/session-context.tsx';
 import { takeTokenFromLink } from './session/session-store.ts';
-import { theme } from './theme.ts';
+import { cssVariablesResolver, theme } from './theme.ts';
 
 // Before anything renders: the token leaves the address bar (and the router never sees /session).
 const linkToken = takeTokenFromLink();
@@ -34,7 +33,7 @@ const queryClient = new QueryClient({
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <MantineProvider theme={theme} defaultColorScheme="light">
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="light">
       <QueryClientProvider client={queryClient}>
         <ModalsProvider>
           <Notifications position="top-right" />

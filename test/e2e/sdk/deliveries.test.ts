@@ -135,8 +135,28 @@ describe('dead letters', () => {
     up = true;
     await expect(acme.deliveries.replay(ids[0]!)).resolves.toMatchObject({ id: ids[0], status: 'PENDING' });
     await waitForDelivery(acme, ids[0]!, (d) => d.status === 'SUCCEEDED');
-    await expect(acme.deadLetters.replayAll({ endpointId: endpoint.id })).resolves.toEqual({ replayedCount: 4 });
+    await expect(acme.deadLetters.list({ first: 1, withTotalCount: true })).resolves.toMatchObject({
+      totalCount: { count: 4, exact: true },
+    });
+    await expect(acme.deadLetters.list({ until: new Date(Date.now() - 3_600_000), withTotalCount: true })).resolves.toMatchObject(
+      {
+        items: [],
+        totalCount: { count: 0, exact: true },
+      },
+    );
+    await expect(
+      acme.deadLetters.replayAll({ endpointId: endpoint.id, until: new Date(Date.now() - 3_600_000) }),
+    ).resolves.toEqual({
+      replayedCount: 0,
+      deliveryIds: [],
+    });
+    const replayed = await acme.deadLetters.replayAll({ endpointId: endpoint.id });
+    expect(replayed).toEqual({ replayedCount: 4, deliveryIds: ids.slice(1).reverse() });
+    // The ids follow the replay: each delivery's status, one request for all of them.
     for (const id of ids.slice(1)) await waitForDelivery(acme, id, (d) => d.status === 'SUCCEEDED');
+    const followed = await acme.deliveries.list({ ids: replayed.deliveryIds, first: 100, withTotalCount: true });
+    expect(followed.items.map((d) => [d.id, d.status])).toEqual(replayed.deliveryIds.map((id) => [id, 'SUCCEEDED']));
+    expect(followed.totalCount).toEqual({ count: 4, exact: true });
     await expect(acme.deadLetters.list({ endpointId: endpoint.id })).resolves.toEqual({
       items: [],
       pageInfo: { hasNextPage: false, endCursor: null },

@@ -85,6 +85,40 @@ describe('endpoints', () => {
     await expect(ids({ search: 'AUDIT' })).resolves.toEqual([everything.id]);
     await expect(ids({ search: 'shipping' })).resolves.toEqual([shipping.id]);
     await expect(acme.endpoints.list({ first: 0 })).rejects.toMatchObject({ name: 'InvalidRequestError', field: 'first' });
+    await expect(acme.endpoints.list({ first: 1, eventType: 'invoice.paid', withTotalCount: true })).resolves.toMatchObject({
+      items: [{ id: customer.id }],
+      totalCount: { count: 3, exact: true },
+    });
+  });
+
+  it('lists endpoints with each one’s stats over a window in one request', async () => {
+    const receiver = await bed.receiver(() => ({ status: 200 }));
+    const { acme, token } = await bed.tenant();
+    const busy = (await acme.endpoints.create({ url: receiver.url, consumerId: 'busy' })).endpoint;
+    const idle = (await acme.endpoints.create({ url: receiver.url, consumerId: 'idle' })).endpoint;
+    for (let n = 0; n < 2; n++) {
+      const { deliveries } = await acme.events.publish({ eventType: 'invoice.paid', payload: { n }, consumerId: 'busy' });
+      await waitForDelivery(acme, deliveries[0]!.id, (d) => d.status === 'SUCCEEDED');
+    }
+    const counter = countingFetch();
+    const counted = bed.sdk(token, { fetch: counter.fetch });
+    const page = await counted.endpoints.listWithStats({ stats: { since: new Date(Date.now() - 3_600_000), bucket: 'HOUR' } });
+    expect(counter.calls()).toBe(1);
+    expect(page.items.map((e) => [e.id, e.stats.counts.total, e.stats.counts.succeeded, e.stats.successRate])).toEqual([
+      [idle.id, 0, 0, null],
+      [busy.id, 2, 2, 1],
+    ]);
+    expect(page.items[1]!.stats.attemptCount).toBe(2);
+    expect(page.items[1]!.stats.attemptLatencyMs?.p50).toBeGreaterThanOrEqual(0);
+    // The endpoint list's own filters, and the default window (the last 24 hours).
+    await expect(acme.endpoints.listWithStats({ consumerId: 'busy', withTotalCount: true })).resolves.toMatchObject({
+      items: [{ id: busy.id, stats: { counts: { total: 2 } } }],
+      totalCount: { count: 1, exact: true },
+    });
+    await expect(acme.endpoints.listWithStats({ stats: { since: new Date(), until: new Date(0) } })).rejects.toMatchObject({
+      name: 'InvalidRequestError',
+      field: 'since',
+    });
   });
 
   it('iterates across several pages and yields every endpoint exactly once', async () => {

@@ -201,6 +201,23 @@ describe('events.list and iterate', () => {
       field: 'after',
     });
   });
+
+  it('finds an event by its id or its idempotency key, and counts the matches when asked', async () => {
+    const { acme } = await bed.tenant();
+    const keyed = (await acme.events.publish({ eventType: 'invoice.paid', payload: {}, idempotencyKey: 'inv-9-paid' })).event;
+    const other = (await acme.events.publish({ eventType: 'invoice.paid', payload: {} })).event;
+    await expect(acme.events.list({ search: 'inv-9-paid' })).resolves.toMatchObject({ items: [{ id: keyed.id }] });
+    await expect(acme.events.list({ search: other.id, withTotalCount: true })).resolves.toMatchObject({
+      items: [{ id: other.id }],
+      totalCount: { count: 1, exact: true },
+    });
+    expect(await acme.events.list({ first: 1, withTotalCount: true })).toMatchObject({
+      items: [{ id: other.id }],
+      totalCount: { count: 2, exact: true },
+    });
+    expect((await acme.events.list({ search: 'inv-9' })).items).toEqual([]);
+    expect((await acme.events.list()).totalCount).toBeUndefined();
+  });
 });
 
 describe('events.expungePayload', () => {

@@ -129,8 +129,14 @@ describe('tenants.updateSettings (tenant key)', () => {
     const { acme, tenantId } = await bed.tenant();
     const { endpoint } = await acme.endpoints.create({ url: failing.url });
 
+    await expect(acme.tenants.getSettings()).resolves.toMatchObject({
+      id: tenantId,
+      retrySchedule: null,
+      operationalEndpointId: null,
+    });
     const settled = await acme.tenants.updateSettings({ retrySchedule: '0s', operationalEndpointId: endpoint.id });
     expect(settled).toMatchObject({ id: tenantId, retrySchedule: '0s', operationalEndpointId: endpoint.id });
+    await expect(acme.tenants.getSettings()).resolves.toEqual(settled);
     // One attempt in the schedule: the first failure dead-letters (the default would retry in 5 s).
     const { deliveries } = await acme.events.publish({ eventType: 'invoice.paid', payload: {} });
     await expect(waitForDelivery(acme, deliveries[0]!.id, (d) => d.status !== 'PENDING')).resolves.toMatchObject({
@@ -155,6 +161,7 @@ describe('tenants.updateSettings (tenant key)', () => {
       field: 'operationalEndpointId',
     });
     await expect(bed.operator().tenants.updateSettings({ retrySchedule: '0s' })).rejects.toBeInstanceOf(PermissionError);
+    await expect(bed.operator().tenants.getSettings()).rejects.toBeInstanceOf(NotFoundError);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { ApiKeyRecord, DeliveryStats } from '@acme/core';
+import type { ApiKeyRecord, DeliveryStats, TotalCount } from '@acme/core';
 import type {
   auditLog,
   deliveries,
@@ -21,3 +21,13 @@ export type ApiKeyModel = ApiKeyRecord;
 export type AuditLogEntryModel = typeof auditLog.$inferSelect;
 export type OperationalEventModel = typeof operationalEvents.$inferSelect;
 export type DeliveryStatsModel = DeliveryStats;
+
+/** A connection whose total is counted only when a query asks for `totalCount`. */
+export interface CountedConnectionModel<T> {
+  edges: { node: T; cursor: string }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  totalCount: () => Promise<TotalCount>;
+}
+export type EndpointConnectionModel = CountedConnectionModel<EndpointModel>;
+export type EventConnectionModel = CountedConnectionModel<EventModel>;
+export type DeliveryConnectionModel = CountedConnectionModel<DeliveryModel>;

@@ -59,6 +59,46 @@ describe('listDeliveries, listDeadLetters and the batched loads', () => {
     expect((await listDeadLetters(database.db, caller, { since: new Date(Date.now() + 60_000) })).nodes).toEqual([]);
   });
 
+  it("finds deliveries by id, at most a page of ids, never another tenant's", async () => {
+    const { tenant, caller } = await tenantWithEndpoints(database, 1);
+    const [a, b, c] = await publishMany(database, tenant.id, 3);
+    const [da, db, dc] = [a!, b!, c!].map((p) => p.deliveries[0]!.id);
+    const ids = async (filter: Record<string, unknown>, who = caller) =>
+      (await listDeliveries(database.db, who, { filter })).nodes.map((d) => d.id);
+    expect(await ids({ ids: [da, dc] })).toEqual([dc, da]);
+    expect(await ids({ ids: [da, db], status: 'DEAD_LETTERED' })).toEqual([]);
+    expect(await ids({ ids: [] })).toEqual([]);
+    const other = await tenantWithEndpoints(database, 0);
+    expect(await ids({ ids: [da, db, dc] }, other.caller)).toEqual([]);
+    await expect(
+      listDeliveries(database.db, caller, { filter: { ids: Array.from({ length: 101 }, (_, i) => `dlv_${i}`) } }),
+    ).rejects.toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'filter.ids' } });
+  });
+
+  it('filters dead letters by when they were dead-lettered, since and until', async () => {
+    const { tenant, caller } = await tenantWithEndpoints(database, 1);
+    const [a, b] = await publishMany(database, tenant.id, 2);
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    await database.db
+      .update(deliveries)
+      .set({ status: 'DEAD_LETTERED', completedAt: hourAgo })
+      .where(eq(deliveries.id, a!.deliveries[0]!.id));
+    await database.db
+      .update(deliveries)
+      .set({ status: 'DEAD_LETTERED', completedAt: new Date() })
+      .where(eq(deliveries.id, b!.deliveries[0]!.id));
+    const ids = async (range: { since?: Date; until?: Date }) =>
+      (await listDeadLetters(database.db, caller, range)).nodes.map((d) => d.id);
+    const halfHourAgo = new Date(Date.now() - 1_800_000);
+    expect(await ids({ until: halfHourAgo })).toEqual([a!.deliveries[0]!.id]);
+    expect(await ids({ since: halfHourAgo })).toEqual([b!.deliveries[0]!.id]);
+    expect(await ids({ since: new Date(hourAgo.getTime() - 1000), until: halfHourAgo })).toEqual([a!.deliveries[0]!.id]);
+    expect(await (await listDeadLetters(database.db, caller, { until: halfHourAgo })).totalCount()).toEqual({
+      count: 1,
+      exact: true,
+    });
+  });
+
   it('loads attempts, last attempts and deliveries of many at once, within the tenant', async () => {
     const { tenant, caller } = await tenantWithEndpoints(database, 1);
     const [a, b] = await publishMany(database, tenant.id, 2);

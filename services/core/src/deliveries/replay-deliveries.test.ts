@@ -65,6 +65,21 @@ describe('replayDelivery, replayDeadLetters, retryDeliveryNow, retryEndpointNow'
     expect((await replayDeadLetters(database.db, caller, {})).deliveries.map((d) => d.id)).toEqual([other!.deliveries[0]!.id]);
   });
 
+  it('replays in bulk those dead-lettered in a time range, and returns them newest first', async () => {
+    const { tenant, caller } = await tenantWithEndpoints(database, 1);
+    const published = await publishMany(database, tenant.id, 3);
+    const [old, recent, newest] = published.map((p) => p.deliveries[0]!.id);
+    await database.db
+      .update(deliveries)
+      .set({ status: 'DEAD_LETTERED', completedAt: new Date(Date.now() - 3_600_000) })
+      .where(eq(deliveries.id, old!));
+    await deadLetter(recent!);
+    await deadLetter(newest!);
+    const halfHourAgo = new Date(Date.now() - 1_800_000);
+    expect((await replayDeadLetters(database.db, caller, { until: halfHourAgo })).deliveries.map((d) => d.id)).toEqual([old]);
+    expect((await replayDeadLetters(database.db, caller, {})).deliveries.map((d) => d.id)).toEqual([newest, recent]);
+  });
+
   it("answers NOT_FOUND for another tenant's delivery and endpoint", async () => {
     const a = await tenantWithEndpoints(database, 1);
     const b = await tenantWithEndpoints(database, 1);

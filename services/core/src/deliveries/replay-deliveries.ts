@@ -1,5 +1,5 @@
 import { deliveries, endpoints } from '@acme/schema/db';
-import { and, eq, gte, inArray, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit/record-audit.ts';
 import type { TenantCaller } from '../auth/principal.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
@@ -7,6 +7,7 @@ import { inTenant } from '../db/tenant-scope.ts';
 import { endpointVisibleTo } from '../endpoints/endpoint-scope.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { deliveryVisibleTo } from './delivery-scope.ts';
+import type { DeadLetterFilter } from './list-dead-letters.ts';
 
 /**
  * Sends a finished delivery again, through its endpoint's workflow (paced like any retry), with
@@ -28,12 +29,11 @@ export async function replayDelivery(db: Db, caller: TenantCaller, id: string) {
   });
 }
 
-/** Replays the caller's dead letters (of one endpoint, dead-lettered since a time), in bulk. */
-export async function replayDeadLetters(
-  db: Db,
-  caller: TenantCaller,
-  filter: { endpointId?: string | null; since?: Date | null },
-) {
+/**
+ * Replays the caller's dead letters (of one endpoint, dead-lettered in a time range), in bulk.
+ * Returns the deliveries queued again, newest first, so that a client can follow each of them.
+ */
+export async function replayDeadLetters(db: Db, caller: TenantCaller, filter: DeadLetterFilter) {
   return inTenant(db, caller.tenantId, async (tx) => {
     if (filter.endpointId) await assertEndpointAcceptsReplays(tx, caller, filter.endpointId);
     const replayable = tx
@@ -47,11 +47,12 @@ export async function replayDeadLetters(
         eq(deliveries.status, 'DEAD_LETTERED'),
         filter.endpointId ? eq(deliveries.endpointId, filter.endpointId) : undefined,
         filter.since ? gte(deliveries.completedAt, filter.since) : undefined,
+        filter.until ? lt(deliveries.completedAt, filter.until) : undefined,
         inArray(deliveries.endpointId, replayable),
       ),
     );
     await recordAudit(tx, caller, 'replayDeadLetters', filter.endpointId ?? null, { ...filter, replayedCount: rows.length });
-    return { deliveries: rows };
+    return { deliveries: rows.sort((a, b) => (a.id < b.id ? 1 : -1)) };
   });
 }
 

@@ -5,6 +5,7 @@ import type { Db } from '../db/client.ts';
 import { inTenant } from '../db/tenant-scope.ts';
 import { type PageArgs, pageWindow, toPage } from '../pagination/cursor.ts';
 import { likePattern } from '../pagination/like-pattern.ts';
+import { type CountedPage, lazyTotalCount } from '../pagination/total-count.ts';
 import { endpointVisibleTo } from './endpoint-scope.ts';
 
 export interface EndpointFilter {
@@ -17,31 +18,30 @@ export interface EndpointFilter {
   search?: string | null;
 }
 
-/** The endpoints the caller may see, newest first. */
-export async function listEndpoints(db: Db, caller: TenantCaller, args: PageArgs & { filter?: EndpointFilter | null }) {
+/** The endpoints the caller may see, newest first; counted exactly (a tenant has a handful, not millions). */
+export async function listEndpoints(
+  db: Db,
+  caller: TenantCaller,
+  args: PageArgs & { filter?: EndpointFilter | null },
+): Promise<CountedPage<typeof endpoints.$inferSelect>> {
   const { limit, afterId } = pageWindow(args);
   const f = args.filter ?? {};
+  const matching = () =>
+    and(
+      endpointVisibleTo(caller),
+      f.status ? eq(endpoints.status, f.status) : undefined,
+      f.health ? eq(endpoints.health, f.health) : undefined,
+      f.eventType ? sql`(cardinality(${endpoints.eventTypes}) = 0 or ${f.eventType} = any(${endpoints.eventTypes}))` : undefined,
+      f.consumerId ? eq(endpoints.consumerId, f.consumerId) : undefined,
+      f.search ? or(ilike(endpoints.url, likePattern(f.search)), ilike(endpoints.description, likePattern(f.search))) : undefined,
+    );
   const rows = await inTenant(db, caller.tenantId, (tx) =>
     tx
       .select()
       .from(endpoints)
-      .where(
-        and(
-          endpointVisibleTo(caller),
-          f.status ? eq(endpoints.status, f.status) : undefined,
-          f.health ? eq(endpoints.health, f.health) : undefined,
-          f.eventType
-            ? sql`(cardinality(${endpoints.eventTypes}) = 0 or ${f.eventType} = any(${endpoints.eventTypes}))`
-            : undefined,
-          f.consumerId ? eq(endpoints.consumerId, f.consumerId) : undefined,
-          f.search
-            ? or(ilike(endpoints.url, likePattern(f.search)), ilike(endpoints.description, likePattern(f.search)))
-            : undefined,
-          afterId ? lt(endpoints.id, afterId) : undefined,
-        ),
-      )
+      .where(and(matching(), afterId ? lt(endpoints.id, afterId) : undefined))
       .orderBy(desc(endpoints.id))
       .limit(limit + 1),
   );
-  return toPage(rows, limit);
+  return { ...toPage(rows, limit), totalCount: lazyTotalCount(db, caller.tenantId, endpoints, matching) };
 }

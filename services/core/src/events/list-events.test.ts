@@ -29,6 +29,23 @@ describe('listEvents and getEvent', () => {
     expect(await ids({ until: e2.createdAt })).toEqual([e1.id]);
   });
 
+  it("finds an event by its id or its idempotency key, whole, and only the caller's", async () => {
+    const { caller } = await tenantWithEndpoints(database, 0);
+    const keyed = (
+      await publishEvent(database.db, publishing, caller, { eventType: 'invoice.paid', payload: {}, idempotencyKey: 'order-77' })
+    ).event;
+    const plain = (await publishEvent(database.db, publishing, caller, { eventType: 'invoice.paid', payload: {} })).event;
+    const ids = async (search: string, who = caller) =>
+      (await listEvents(database.db, who, { filter: { search } })).nodes.map((e) => e.id);
+    expect(await ids('order-77')).toEqual([keyed.id]);
+    expect(await ids(` ${plain.id} `)).toEqual([plain.id]);
+    expect(await ids('order-7')).toEqual([]);
+    expect(await ids('')).toEqual([plain.id, keyed.id]);
+    const other = await tenantWithEndpoints(database, 0);
+    expect(await ids('order-77', other.caller)).toEqual([]);
+    expect(await ids(keyed.id, other.caller)).toEqual([]);
+  });
+
   it("shows a portal session its consumer's events and those delivered to its endpoints, nothing else", async () => {
     const { tenant, caller } = await tenantWithEndpoints(database, 0);
     await createEndpoint(database.db, testSettings, caller, { url: 'http://127.0.0.1:9/x', consumerId: 'acme' });

@@ -84,8 +84,17 @@ export function DeliveriesTable({
               <Table.Td>
                 <Group gap="xs" wrap="nowrap">
                   <DeliveryStatusBadge status={d.status} />
-                  <Anchor component={Link} to={`/deliveries/${d.id}`} size="sm" ff="monospace" aria-label={`Delivery ${d.id}`}>
-                    {d.id.slice(0, 12)}…
+                  {/* The whole id, cut by CSS: what is read out is what is shown. */}
+                  <Anchor
+                    component={Link}
+                    to={`/deliveries/${d.id}`}
+                    size="sm"
+                    ff="monospace"
+                    truncate="end"
+                    maw={130}
+                    aria-label={`Delivery ${d.id}`}
+                  >
+                    {d.id}
                   </Anchor>
                 </Group>
               </Table.Td>

@@ -11,8 +11,16 @@ const SERIES = [
   { name: 'Cancelled', color: 'gray.5' },
 ];
 
-/** Deliveries created per bucket, stacked by their current status. */
-export function DeliveryChart({ stats, bucket, height = 260 }: { stats: DeliveryStats; bucket: StatsBucket; height?: number }) {
+/** Deliveries created per bucket, stacked by their current status. Loaded through DeliveryChartSlot. */
+export default function DeliveryChart({
+  stats,
+  bucket,
+  height = 260,
+}: {
+  stats: DeliveryStats;
+  bucket: StatsBucket;
+  height?: number;
+}) {
   const data = stats.buckets.map((b) => ({
     time: bucketLabel(b.start, bucket),
     Succeeded: b.counts.succeeded,

@@ -1,38 +1,44 @@
 import type { CreateEndpointInput, Endpoint } from '@acme/webhooks-sdk';
-import {
-  Accordion,
-  ActionIcon,
-  Button,
-  Group,
-  Modal,
-  MultiSelect,
-  NumberInput,
-  Stack,
-  Text,
-  Textarea,
-  TextInput,
-} from '@mantine/core';
+import { Accordion, Button, Group, Modal, MultiSelect, NumberInput, Stack, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { fieldOf } from '../lib/field-errors.ts';
-import { type HeaderRow, headerNameError, headerRows, headersObject } from '../lib/header-rows.ts';
+import {
+  headerNameError,
+  type KeyValueRow,
+  keyValueObject,
+  keyValueRows,
+  metadataKeyError,
+  metadataValueError,
+} from '../lib/key-value-rows.ts';
 import { useSignedIn } from '../session/session-context.tsx';
 import { ErrorAlert } from './error-alert.tsx';
+import { KeyValueField } from './key-value-field.tsx';
 
 interface Values {
   url: string;
   description: string;
   eventTypes: string[];
   consumerId: string;
-  headers: HeaderRow[];
+  headers: KeyValueRow[];
   rateLimit: number | string;
   timeoutMs: number | string;
   retrySchedule: string;
+  metadata: KeyValueRow[];
 }
 
-const FIELDS = ['url', 'description', 'eventTypes', 'consumerId', 'headers', 'rateLimit', 'timeoutMs', 'retrySchedule'] as const;
+const FIELDS = [
+  'url',
+  'description',
+  'eventTypes',
+  'consumerId',
+  'headers',
+  'rateLimit',
+  'timeoutMs',
+  'retrySchedule',
+  'metadata',
+] as const;
 
 function initialValues(endpoint?: Endpoint): Values {
   return {
@@ -40,10 +46,11 @@ function initialValues(endpoint?: Endpoint): Values {
     description: endpoint?.description ?? '',
     eventTypes: endpoint?.eventTypes ?? [],
     consumerId: endpoint?.consumerId ?? '',
-    headers: headerRows(endpoint?.headers),
+    headers: keyValueRows(endpoint?.headers),
     rateLimit: endpoint?.rateLimit ?? '',
     timeoutMs: endpoint?.timeoutMs ?? '',
     retrySchedule: endpoint?.retrySchedule ?? '',
+    metadata: keyValueRows(endpoint?.metadata),
   };
 }
 
@@ -78,6 +85,10 @@ export function EndpointFormModal({
         }
       },
       headers: { name: (_value, values, path) => headerNameError(values.headers, Number(path.split('.')[1])) },
+      metadata: {
+        name: (_value, values, path) => metadataKeyError(values.metadata, Number(path.split('.')[1])),
+        value: (value) => metadataValueError(value),
+      },
       rateLimit: (value) => (value === '' || Number(value) >= 1 ? null : 'At least 1 per second, or empty for no limit'),
     },
   });
@@ -88,7 +99,8 @@ export function EndpointFormModal({
         url: values.url.trim(),
         description: values.description.trim(),
         eventTypes: values.eventTypes,
-        headers: headersObject(values.headers),
+        headers: keyValueObject(values.headers),
+        metadata: keyValueObject(values.metadata),
         rateLimit: numberOrNull(values.rateLimit),
         timeoutMs: numberOrNull(values.timeoutMs),
         retrySchedule: values.retrySchedule.trim() || null,
@@ -113,6 +125,7 @@ export function EndpointFormModal({
     },
   });
 
+  const hasMetadata = keyValueRows(endpoint?.metadata).length > 0;
   const typeOptions = (eventTypes.data?.items ?? []).map((t) => ({ value: t.name, label: t.name }));
   for (const name of form.values.eventTypes)
     if (!typeOptions.some((o) => o.value === name)) typeOptions.push({ value: name, label: name });
@@ -156,55 +169,15 @@ export function EndpointFormModal({
               {...form.getInputProps('consumerId')}
             />
           )}
-          <Stack gap={6}>
-            <Text size="sm" fw={500}>
-              Custom headers
-            </Text>
-            <Text size="xs" c="dimmed" mt={-4}>
-              Sent with every request. The gateway's own headers (webhook-*, content-type) cannot be overridden.
-            </Text>
-            {form.values.headers.map((row, index) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place; their index is their identity
-              <Group key={index} gap="xs" align="flex-start" wrap="nowrap">
-                <TextInput
-                  aria-label={`Header ${index + 1} name`}
-                  placeholder="X-Header-Name"
-                  style={{ flex: 1 }}
-                  {...form.getInputProps(`headers.${index}.name`)}
-                />
-                <TextInput
-                  aria-label={`Header ${index + 1} value`}
-                  placeholder="value"
-                  style={{ flex: 1 }}
-                  {...form.getInputProps(`headers.${index}.value`)}
-                />
-                <ActionIcon
-                  variant="subtle"
-                  color="red"
-                  size="lg"
-                  aria-label={`Remove header ${row.name || index + 1}`}
-                  onClick={() => form.removeListItem('headers', index)}
-                >
-                  <IconTrash size={18} />
-                </ActionIcon>
-              </Group>
-            ))}
-            {form.errors.headers && (
-              <Text size="xs" c="red">
-                {form.errors.headers}
-              </Text>
-            )}
-            <Group>
-              <Button
-                variant="light"
-                size="xs"
-                leftSection={<IconPlus size={14} />}
-                onClick={() => form.insertListItem('headers', { name: '', value: '' })}
-              >
-                Add header
-              </Button>
-            </Group>
-          </Stack>
+          <KeyValueField
+            form={form}
+            field="headers"
+            label="Custom headers"
+            description="Sent with every request. The gateway's own headers (webhook-*, content-type) cannot be overridden."
+            noun="Header"
+            namePlaceholder="X-Header-Name"
+            valuePlaceholder="value"
+          />
           <NumberInput
             label="Rate limit"
             description="Deliveries per second at most. Empty: no limit."
@@ -214,9 +187,13 @@ export function EndpointFormModal({
             suffix=" / s"
             {...form.getInputProps('rateLimit')}
           />
-          <Accordion variant="contained" chevronPosition="left">
+          <Accordion
+            variant="contained"
+            chevronPosition="left"
+            defaultValue={endpoint && (endpoint.timeoutMs || endpoint.retrySchedule || hasMetadata) ? 'advanced' : null}
+          >
             <Accordion.Item value="advanced">
-              <Accordion.Control>Timeout and retry schedule</Accordion.Control>
+              <Accordion.Control>Timeout, retry schedule and metadata</Accordion.Control>
               <Accordion.Panel>
                 <Stack gap="md">
                   <NumberInput
@@ -235,6 +212,15 @@ export function EndpointFormModal({
                     description="Delays before each attempt, e.g. 0s,5s,5m,30m,2h. Empty: the tenant's schedule."
                     placeholder="0s,5s,5m,30m,2h,5h,10h,10h"
                     {...form.getInputProps('retrySchedule')}
+                  />
+                  <KeyValueField
+                    form={form}
+                    field="metadata"
+                    label="Metadata"
+                    description="Your own labels for this endpoint (team, customer plan...): kept with it, never sent."
+                    noun="Metadata key"
+                    namePlaceholder="team"
+                    valuePlaceholder="billing"
                   />
                 </Stack>
               </Accordion.Panel>

@@ -1,40 +1,48 @@
 import { Alert, Group, Progress, Text } from '@mantine/core';
-import { useQueries } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { formatCount } from '../lib/format.ts';
+import { ReplayTracker } from '../lib/replay-tracker.ts';
 import { useSignedIn } from '../session/session-context.tsx';
 
-/** How many deliveries to follow after a bulk replay (each is one request per poll). */
-export const TRACKED_AT_MOST = 50;
+const POLL_MS = 1500;
+/** Numbers the replays of this tab: each one's progress is a query of its own. */
+let replays = 0;
 
 /**
- * After a bulk replay: follows the replayed deliveries until each has finished again, and says how
- * many succeeded. The API answers a bulk replay with a count only, so the deliveries followed are
- * the dead letters that were on screen (at most TRACKED_AT_MOST).
+ * After a replay: follows every replayed delivery (the API answers a bulk replay with their ids)
+ * until each has finished again, a few batches per poll, and says how many succeeded.
  */
-export function ReplayProgress({ replayedCount, ids, onClose }: { replayedCount: number; ids: string[]; onClose: () => void }) {
+export function ReplayProgress({ ids, onClose }: { ids: string[]; onClose: () => void }) {
   const { acme } = useSignedIn();
-  const results = useQueries({
-    queries: ids.map((id) => ({
-      // Its own key: a delivery cached from before the replay would read as finished at once.
-      queryKey: ['replay-progress', id],
-      queryFn: () => acme.deliveries.get(id),
-      refetchInterval: (query: { state: { data?: { status: string } } }) =>
-        query.state.data && query.state.data.status !== 'PENDING' ? false : 1500,
-      staleTime: 0,
-      gcTime: 0,
-    })),
+  // One tracker per replay: the parent keys this component by the replay.
+  const [{ tracker, replay }] = useState(() => ({ tracker: new ReplayTracker(ids), replay: ++replays }));
+  const progress = useQuery({
+    queryKey: ['replay-progress', replay],
+    queryFn: async () => {
+      const batches = tracker.nextBatches();
+      const pages = await Promise.all(batches.map((batch) => acme.deliveries.list({ ids: batch, first: batch.length })));
+      tracker.record(
+        batches.flat(),
+        pages.flatMap((page) => page.items),
+      );
+      return tracker.counts();
+    },
+    initialData: tracker.counts(),
+    initialDataUpdatedAt: 0,
+    refetchInterval: (query) => (query.state.data && query.state.data.pending === 0 ? false : POLL_MS),
+    staleTime: 0,
+    gcTime: 0,
   });
-  // The replay set them PENDING in the same transaction, so the first read after it is never stale.
-  const statuses = results.map((r) => r.data?.status);
-  const succeeded = statuses.filter((s) => s === 'SUCCEEDED').length;
-  const failed = statuses.filter((s) => s === 'DEAD_LETTERED' || s === 'CANCELLED').length;
-  const pending = ids.length - succeeded - failed;
-  const done = ids.length > 0 && pending === 0;
-  const percent = ids.length ? ((succeeded + failed) / ids.length) * 100 : 100;
+  const { total, succeeded, failed, pending, gone } = progress.data;
+  const done = pending === 0;
+  const percent = total ? ((total - pending) / total) * 100 : 100;
+  const noun = total === 1 ? 'dead letter' : 'dead letters';
 
   return (
     <Alert
       color={done ? (failed ? 'orange' : 'teal') : 'blue'}
-      title={`Replayed ${replayedCount} ${replayedCount === 1 ? 'dead letter' : 'dead letters'}`}
+      title={`Replayed ${formatCount(total)} ${noun}`}
       withCloseButton
       onClose={onClose}
       closeButtonLabel="Dismiss"
@@ -42,18 +50,18 @@ export function ReplayProgress({ replayedCount, ids, onClose }: { replayedCount:
       role="status"
       aria-live="polite"
     >
-      {ids.length === 0 ? (
-        <Text size="sm">They are on their way through their endpoints' retry workflows.</Text>
+      {total === 0 ? (
+        <Text size="sm">Nothing matched: there was no dead letter to replay.</Text>
       ) : (
         <>
-          <Progress.Root size="lg" mb="xs" aria-label="Replay progress">
-            <Progress.Section value={(succeeded / ids.length) * 100} color="teal" />
-            <Progress.Section value={(failed / ids.length) * 100} color="red" />
+          <Progress.Root size="lg" mb="xs">
+            <Progress.Section value={(succeeded / total) * 100} color="teal" aria-label="Succeeded" />
+            <Progress.Section value={(failed / total) * 100} color="red" aria-label="Failed again" />
           </Progress.Root>
           <Group gap="md">
             <Text size="sm" data-testid="replay-progress">
-              {done ? 'Done' : `${Math.round(percent)} %`}: {succeeded} succeeded, {failed} failed again, {pending} in flight
-              {replayedCount > ids.length ? ` (following the first ${ids.length})` : ''}.
+              {done ? 'Done' : `${Math.round(percent)} %`}: {formatCount(succeeded)} succeeded, {formatCount(failed)} failed
+              again, {formatCount(pending)} in flight{gone ? `, ${formatCount(gone)} no longer visible to this key` : ''}.
             </Text>
           </Group>
         </>

@@ -1,22 +1,8 @@
 import type { DeliveryStats } from '@acme/webhooks-sdk';
-import { Group, Paper, SimpleGrid, Text, Tooltip } from '@mantine/core';
+import { Group, SimpleGrid, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { formatCount, formatDuration, formatRate } from '../lib/format.ts';
-
-function Stat({ label, value, hint, color }: { label: string; value: ReactNode; hint: string; color?: string }) {
-  return (
-    <Paper withBorder p="md" radius="md" h="100%">
-      <Tooltip label={hint} multiline w={260} openDelay={300}>
-        <Text size="xs" c="dimmed" tt="uppercase" fw={600} style={{ cursor: 'help' }}>
-          {label}
-        </Text>
-      </Tooltip>
-      <Text fz={26} fw={700} mt={4} c={color} lh={1.2} component="div">
-        {value}
-      </Text>
-    </Paper>
-  );
-}
+import { Stat } from './stat.tsx';
 
 /** The window's deliveries, success rate and attempt latency as cards. */
 export function StatsSummary({ stats, extra }: { stats: DeliveryStats; extra?: ReactNode }) {
@@ -55,5 +41,3 @@ export function StatsSummary({ stats, extra }: { stats: DeliveryStats; extra?: R
     </SimpleGrid>
   );
 }
-
-export { Stat };

@@ -1,10 +1,13 @@
 import { AppShell, Badge, Burger, Button, Group, NavLink, ScrollArea, Text, Tooltip } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import {
+  IconActivity,
   IconApi,
   IconCategory,
   IconChartBar,
+  IconHistory,
   IconInbox,
+  IconKey,
   IconLogout,
   IconMailboxOff,
   IconPlugConnected,
@@ -17,12 +20,28 @@ import { useSession, useSignedIn } from '../session/session-context.tsx';
 import { NetworkBanner } from './network-banner.tsx';
 import { SessionBanner } from './session-banner.tsx';
 
-const LINKS = [
+interface NavItem {
+  to: string;
+  label: string;
+  icon: typeof IconChartBar;
+  /** Active on this path only, not on the paths under it. */
+  exact?: boolean;
+}
+
+const LINKS: NavItem[] = [
   { to: '/', label: 'Overview', icon: IconChartBar, exact: true },
   { to: '/endpoints', label: 'Endpoints', icon: IconPlugConnected },
   { to: '/event-types', label: 'Event types', icon: IconCategory },
   { to: '/events', label: 'Events', icon: IconInbox },
   { to: '/dead-letters', label: 'Dead letters', icon: IconMailboxOff },
+  { to: '/operational-events', label: 'Operational events', icon: IconActivity },
+];
+
+/** Tenant-wide administration: full-access keys only. */
+const MANAGE_LINKS: NavItem[] = [
+  { to: '/audit-log', label: 'Audit log', icon: IconHistory },
+  { to: '/settings', label: 'Settings', icon: IconSettings },
+  { to: '/api-keys', label: 'API keys & links', icon: IconKey },
 ];
 
 /** Header, navigation (a drawer behind a burger on a phone) and the page. */
@@ -31,7 +50,22 @@ export function AppLayout() {
   const { pathname } = useLocation();
   const { viewer, can } = useSignedIn();
   const { signOut } = useSession();
-  const links = can.manage ? [...LINKS, { to: '/settings', label: 'API keys & links', icon: IconSettings }] : LINKS;
+  const navLink = (link: NavItem) => {
+    const active = link.exact ? pathname === link.to : pathname.startsWith(link.to);
+    return (
+      <NavLink
+        key={link.to}
+        component={Link}
+        to={link.to}
+        label={link.label}
+        leftSection={<link.icon size={18} stroke={1.6} aria-hidden />}
+        active={active}
+        aria-current={active ? 'page' : undefined}
+        onClick={close}
+        style={{ borderRadius: 'var(--mantine-radius-sm)' }}
+      />
+    );
+  };
   const scope = can.consumerId ? 'Portal session' : viewer.scopes.includes('READ_ONLY') ? 'Read-only' : null;
 
   return (
@@ -70,22 +104,15 @@ export function AppLayout() {
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label="Main navigation">
         <AppShell.Section grow component={ScrollArea}>
-          {links.map((link) => {
-            const active = link.exact ? pathname === link.to : pathname.startsWith(link.to);
-            return (
-              <NavLink
-                key={link.to}
-                component={Link}
-                to={link.to}
-                label={link.label}
-                leftSection={<link.icon size={18} stroke={1.6} aria-hidden />}
-                active={active}
-                aria-current={active ? 'page' : undefined}
-                onClick={close}
-                style={{ borderRadius: 'var(--mantine-radius-sm)' }}
-              />
-            );
-          })}
+          {LINKS.map((link) => navLink(link))}
+          {can.manage && (
+            <>
+              <Text size="xs" fw={600} c="dimmed" tt="uppercase" px="sm" pt="md" pb={4}>
+                Tenant
+              </Text>
+              {MANAGE_LINKS.map((link) => navLink(link))}
+            </>
+          )}
         </AppShell.Section>
       </AppShell.Navbar>
       <AppShell.Main>

@@ -1,35 +1,42 @@
-import type { Delivery } from '@acme/webhooks-sdk';
+import type { DeadLetterFilter, Delivery } from '@acme/webhooks-sdk';
 import { Button, Card, EmptyState, Group, Select, SimpleGrid, Stack, Text } from '@mantine/core';
-import { DateTimePicker } from '@mantine/dates';
 import { modals } from '@mantine/modals';
 import { notifications } from '@mantine/notifications';
 import { IconMailboxOff, IconRepeat } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createElement, useState } from 'react';
+import { DateTimeField, isoOrUndefined } from '../components/date-time-field.tsx';
 import { DeliveriesTable } from '../components/deliveries-table.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { LoadMore } from '../components/load-more.tsx';
 import { Loading } from '../components/loading.tsx';
 import { PageHeader } from '../components/page-header.tsx';
-import { ReplayProgress, TRACKED_AT_MOST } from '../components/replay-progress.tsx';
+import { ReplayProgress } from '../components/replay-progress.tsx';
 import { describeError } from '../lib/describe-error.ts';
+import { formatCount } from '../lib/format.ts';
 import { PAGE_SIZE, usePaged } from '../lib/use-paged.ts';
 import { useSignedIn } from '../session/session-context.tsx';
+
+/** Numbers the replays started from this page, so that each gets a progress panel of its own. */
+let replays = 0;
 
 export default function DeadLettersPage() {
   const { acme, can } = useSignedIn();
   const queryClient = useQueryClient();
   const [endpointId, setEndpointId] = useState<string | null>(null);
   const [since, setSince] = useState<string | null>(null);
-  const [replayed, setReplayed] = useState<{ count: number; ids: string[] } | null>(null);
+  const [until, setUntil] = useState<string | null>(null);
+  const [replayed, setReplayed] = useState<{ n: number; ids: string[] } | null>(null);
   const endpoints = useQuery({ queryKey: ['endpoints', 'options'], queryFn: () => acme.endpoints.list({ first: 100 }) });
-  const filter = { ...(endpointId ? { endpointId } : {}), ...(since ? { since: new Date(since).toISOString() } : {}) };
+  const filter: DeadLetterFilter = {
+    ...(endpointId ? { endpointId } : {}),
+    ...(since ? { since: isoOrUndefined(since) } : {}),
+    ...(until ? { until: isoOrUndefined(until) } : {}),
+  };
   const dead = usePaged(
     ['dead-letters', 'list', filter],
-    (after) => acme.deadLetters.list({ ...filter, first: PAGE_SIZE, after }),
-    {
-      refetchInterval: 10_000,
-    },
+    (after) => acme.deadLetters.list({ ...filter, first: PAGE_SIZE, after, withTotalCount: after === null }),
+    { refetchInterval: 10_000 },
   );
   const refresh = () =>
     Promise.all([
@@ -44,15 +51,15 @@ export default function DeadLettersPage() {
   const replayOne = useMutation({
     mutationFn: (delivery: Delivery) => acme.deliveries.replay(delivery.id),
     onSuccess: (delivery) => {
-      setReplayed({ count: 1, ids: [delivery.id] });
+      setReplayed({ n: ++replays, ids: [delivery.id] });
       return refresh();
     },
     onError: fail('Could not replay'),
   });
   const replayAll = useMutation({
-    mutationFn: async (ids: string[]) => ({ ...(await acme.deadLetters.replayAll(filter)), ids }),
-    onSuccess: ({ replayedCount, ids }) => {
-      setReplayed({ count: replayedCount, ids: replayedCount ? ids : [] });
+    mutationFn: () => acme.deadLetters.replayAll(filter),
+    onSuccess: ({ deliveryIds }) => {
+      setReplayed({ n: ++replays, ids: deliveryIds });
       return refresh();
     },
     onError: fail('Could not replay the dead letters'),
@@ -60,16 +67,19 @@ export default function DeadLettersPage() {
 
   const endpointOptions = (endpoints.data?.items ?? []).map((e) => ({ value: e.id, label: e.url }));
   const endpointUrl = endpointOptions.find((o) => o.value === endpointId)?.label;
+  const total = dead.total?.count ?? dead.items.length;
+  const filtered = Boolean(endpointId || since || until);
+  const range = [since && `since ${since}`, until && `before ${until}`].filter(Boolean).join(' and ');
   const confirmReplayAll = () =>
     modals.openConfirmModal({
       title: 'Replay dead letters?',
       children: createElement(
         'p',
         { style: { margin: 0, fontSize: 'var(--mantine-font-size-sm)', overflowWrap: 'anywhere' } },
-        `Every dead letter${endpointUrl ? ` of ${endpointUrl}` : ''}${since ? ` dead-lettered since ${since}` : ''} is sent again, with the same webhook-id, paced by each endpoint's rate limit. Those of disabled endpoints are skipped.`,
+        `${total === 1 ? 'The dead letter' : `All ${formatCount(total)} dead letters`}${endpointUrl ? ` of ${endpointUrl}` : ''}${range ? ` dead-lettered ${range}` : ''} ${total === 1 ? 'is' : 'are'} sent again, with the same webhook-id, paced by each endpoint's rate limit. Those of disabled endpoints are skipped.`,
       ),
-      labels: { confirm: dead.hasNextPage ? 'Replay all' : `Replay ${dead.items.length}`, cancel: 'Cancel' },
-      onConfirm: () => replayAll.mutate(dead.items.slice(0, TRACKED_AT_MOST).map((d) => d.id)),
+      labels: { confirm: `Replay ${formatCount(total)}`, cancel: 'Cancel' },
+      onConfirm: () => replayAll.mutate(),
     });
 
   return (
@@ -90,16 +100,9 @@ export default function DeadLettersPage() {
           )
         }
       />
-      {replayed && (
-        <ReplayProgress
-          key={replayed.ids.join()}
-          replayedCount={replayed.count}
-          ids={replayed.ids}
-          onClose={() => setReplayed(null)}
-        />
-      )}
+      {replayed && <ReplayProgress key={replayed.n} ids={replayed.ids} onClose={() => setReplayed(null)} />}
       <Card withBorder padding="md" mb="md">
-        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+        <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
           <Select
             label="Endpoint"
             placeholder="Every endpoint"
@@ -110,14 +113,8 @@ export default function DeadLettersPage() {
             clearable
             nothingFoundMessage="No such endpoint"
           />
-          <DateTimePicker
-            label="Dead-lettered since"
-            placeholder="Any time"
-            value={since}
-            onChange={setSince}
-            clearable
-            valueFormat="YYYY-MM-DD HH:mm"
-          />
+          <DateTimeField label="Dead-lettered since" placeholder="Any time" value={since} onChange={setSince} />
+          <DateTimeField label="Dead-lettered before" placeholder="Now" value={until} onChange={setUntil} />
         </SimpleGrid>
       </Card>
       {dead.isError ? (
@@ -130,13 +127,17 @@ export default function DeadLettersPage() {
             icon={<IconMailboxOff size={32} />}
             variant="light"
             color="teal"
-            title={endpointId || since ? 'No dead letters match' : 'No dead letters'}
+            title={filtered ? 'No dead letters match' : 'No dead letters'}
             description="Every delivery either succeeded or is still being retried."
           />
         </Card>
       ) : (
         <Card withBorder padding={0}>
           <Stack gap={0}>
+            <Text size="sm" px="md" pt="sm" c="dimmed" data-testid="dead-letter-count">
+              {formatCount(total)} {total === 1 ? 'dead letter' : 'dead letters'}
+              {filtered ? ' match' : ''}, newest first
+            </Text>
             <DeliveriesTable
               deliveries={dead.items}
               label="Dead letters"
@@ -160,11 +161,11 @@ export default function DeadLettersPage() {
           </Stack>
         </Card>
       )}
-      <LoadMore {...dead} hasNextPage={dead.hasNextPage} count={dead.items.length} noun="dead letter" />
+      <LoadMore {...dead} hasNextPage={dead.hasNextPage} count={dead.items.length} total={dead.total} noun="dead letter" />
       {dead.items.length > 0 && (
         <Group justify="center">
           <Text size="xs" c="dimmed" mt="xs">
-            Newest first, by when they were dead-lettered.
+            Replayed dead letters leave this list; follow them above until they finish.
           </Text>
         </Group>
       )}

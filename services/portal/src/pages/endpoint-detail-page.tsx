@@ -29,7 +29,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { DeliveriesTable } from '../components/deliveries-table.tsx';
-import { DeliveryChart } from '../components/delivery-chart.tsx';
+import { DeliveryChartSlot } from '../components/delivery-chart-slot.tsx';
 import { useEndpointActions } from '../components/endpoint-actions.ts';
 import { EndpointFormModal } from '../components/endpoint-form.tsx';
 import { EndpointSecretCard } from '../components/endpoint-secret.tsx';
@@ -45,6 +45,7 @@ import { EndpointStatusBadge, HealthBadge } from '../components/status-badge.tsx
 import { TestEventButton } from '../components/test-event-button.tsx';
 import { exactTime, TimeAgo } from '../components/time-ago.tsx';
 import { describeError } from '../lib/describe-error.ts';
+import { keyValueRows } from '../lib/key-value-rows.ts';
 import { type RangeKey, statsWindow } from '../lib/time-range.ts';
 import { PAGE_SIZE, usePaged } from '../lib/use-paged.ts';
 import { useSignedIn } from '../session/session-context.tsx';
@@ -113,6 +114,7 @@ export default function EndpointDetailPage() {
     );
   if (!endpoint.data) return <Loading rows={6} />;
   const e = endpoint.data;
+  const metadata = keyValueRows(e.metadata);
 
   return (
     <>
@@ -226,6 +228,19 @@ export default function EndpointDetailPage() {
                 <Detail label="Rate limit">{e.rateLimit ? `${e.rateLimit} / s` : 'No limit'}</Detail>
                 <Detail label="Timeout">{e.timeoutMs ? `${e.timeoutMs} ms` : 'Default (15 s)'}</Detail>
                 <Detail label="Retry schedule">{e.retrySchedule ? <Code>{e.retrySchedule}</Code> : "The tenant's"}</Detail>
+                <Detail label="Metadata">
+                  {metadata.length ? (
+                    <Group gap={4} role="group" aria-label="Metadata">
+                      {metadata.map((m) => (
+                        <Badge key={m.name} variant="light" color="gray" tt="none" maw="100%">
+                          {m.name}: {m.value}
+                        </Badge>
+                      ))}
+                    </Group>
+                  ) : (
+                    'None'
+                  )}
+                </Detail>
                 <Detail label="Created">{exactTime(e.createdAt)}</Detail>
                 <Detail label="Id">
                   <Code>{e.id}</Code>
@@ -253,7 +268,7 @@ export default function EndpointDetailPage() {
           ) : (
             <Stack>
               <StatsSummary stats={stats.data} />
-              <DeliveryChart stats={stats.data} bucket={win.bucket} height={220} />
+              <DeliveryChartSlot stats={stats.data} bucket={win.bucket} height={220} />
             </Stack>
           )}
         </Card>

@@ -1,6 +1,10 @@
 import { NotFoundError } from '@acme/webhooks-sdk';
-import { Anchor, Breadcrumbs, Card, Code, Grid, Stack, Table, Text, Title } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
+import { Alert, Anchor, Breadcrumbs, Button, Card, Code, Grid, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { modals } from '@mantine/modals';
+import { notifications } from '@mantine/notifications';
+import { IconEraser } from '@tabler/icons-react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { createElement } from 'react';
 import { Link, useParams } from 'react-router';
 import { DeliveriesTable } from '../components/deliveries-table.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
@@ -10,13 +14,47 @@ import { Loading } from '../components/loading.tsx';
 import { NotFound } from '../components/not-found.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { exactTime } from '../components/time-ago.tsx';
+import { describeError } from '../lib/describe-error.ts';
 import { PAGE_SIZE, usePaged } from '../lib/use-paged.ts';
 import { useSignedIn } from '../session/session-context.tsx';
 
 export default function EventDetailPage() {
   const { id = '' } = useParams();
-  const { acme } = useSignedIn();
+  const { acme, can } = useSignedIn();
+  const queryClient = useQueryClient();
   const event = useQuery({ queryKey: ['event', id], queryFn: () => acme.events.get(id) });
+  const expunge = useMutation({
+    mutationFn: () => acme.events.expungePayload(id),
+    onSuccess: () => {
+      notifications.show({ color: 'gray', message: 'The payload was expunged.' });
+      return Promise.all([
+        queryClient.invalidateQueries({ queryKey: ['event', id] }),
+        queryClient.invalidateQueries({ queryKey: ['events'] }),
+        queryClient.invalidateQueries({ queryKey: ['deliveries'] }),
+        queryClient.invalidateQueries({ queryKey: ['delivery'] }),
+      ]);
+    },
+    onError: (error) => {
+      const d = describeError(error);
+      notifications.show({
+        color: 'red',
+        title: 'Could not expunge the payload',
+        message: `${d.message}${d.code ? ` (${d.code})` : ''}`,
+      });
+    },
+  });
+  const confirmExpunge = () =>
+    modals.openConfirmModal({
+      title: 'Expunge this payload?',
+      children: createElement(
+        'p',
+        { style: { margin: 0, fontSize: 'var(--mantine-font-size-sm)' } },
+        'The payload is deleted now, for good: this event and its attempts will no longer show the body that was sent, and its deliveries still pending are cancelled. The event and its attempt log are kept. This cannot be undone.',
+      ),
+      labels: { confirm: 'Expunge payload', cancel: 'Cancel' },
+      confirmProps: { color: 'red' },
+      onConfirm: () => expunge.mutate(),
+    });
   const deliveries = usePaged(
     ['deliveries', 'event', id],
     (after) => acme.deliveries.list({ eventId: id, first: PAGE_SIZE, after }),
@@ -78,13 +116,28 @@ export default function EventDetailPage() {
           </Grid.Col>
           <Grid.Col span={{ base: 12, md: 8 }}>
             <Card withBorder padding="lg" h="100%">
-              <Title order={2} fz="h4" mb="xs">
-                Payload
-              </Title>
+              <Group justify="space-between" mb="xs" gap="xs">
+                <Title order={2} fz="h4">
+                  Payload
+                </Title>
+                {can.manage && !e.payloadExpungedAt && (
+                  <Button
+                    size="xs"
+                    variant="subtle"
+                    color="red"
+                    leftSection={<IconEraser size={14} />}
+                    loading={expunge.isPending}
+                    onClick={confirmExpunge}
+                  >
+                    Expunge payload
+                  </Button>
+                )}
+              </Group>
               {e.payloadExpungedAt ? (
-                <Text size="sm" c="dimmed">
-                  The payload was expunged {exactTime(e.payloadExpungedAt)}.
-                </Text>
+                <Alert color="gray" variant="light" icon={<IconEraser />} title="Payload expunged" data-testid="payload-expunged">
+                  The payload was expunged {exactTime(e.payloadExpungedAt)}. The event and its deliveries are kept; their attempts
+                  no longer show the body that was sent.
+                </Alert>
               ) : (
                 <JsonViewer value={e.payload} label="Event payload" />
               )}

@@ -1,24 +1,11 @@
 import type { EventFilter } from '@acme/webhooks-sdk';
-import {
-  ActionIcon,
-  Anchor,
-  Badge,
-  Button,
-  Card,
-  EmptyState,
-  Group,
-  Select,
-  SimpleGrid,
-  Table,
-  Text,
-  TextInput,
-} from '@mantine/core';
-import { DateTimePicker } from '@mantine/dates';
+import { Anchor, Badge, Button, Card, EmptyState, Group, Select, SimpleGrid, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { IconArrowRight, IconInbox, IconX } from '@tabler/icons-react';
+import { IconInbox, IconSearch, IconX } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link, useNavigate } from 'react-router';
+import { Link } from 'react-router';
+import { DateTimeField, isoOrUndefined } from '../components/date-time-field.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { LoadMore } from '../components/load-more.tsx';
 import { Loading } from '../components/loading.tsx';
@@ -28,34 +15,36 @@ import { TimeAgo } from '../components/time-ago.tsx';
 import { PAGE_SIZE, usePaged } from '../lib/use-paged.ts';
 import { useSignedIn } from '../session/session-context.tsx';
 
-type DateValue = string | null;
-
 export default function EventsPage() {
   const { acme, can, viewer } = useSignedIn();
   const [eventType, setEventType] = useState<string | null>(null);
   const [consumer, setConsumer] = useState('');
   const [debouncedConsumer] = useDebouncedValue(consumer.trim(), 300);
-  const [since, setSince] = useState<DateValue>(null);
-  const [until, setUntil] = useState<DateValue>(null);
-  const [goTo, setGoTo] = useState('');
-  const navigate = useNavigate();
+  const [since, setSince] = useState<string | null>(null);
+  const [until, setUntil] = useState<string | null>(null);
+  const [search, setSearch] = useState('');
+  const [debouncedSearch] = useDebouncedValue(search.trim(), 300);
   const types = useQuery({ queryKey: ['event-types', true], queryFn: () => acme.eventTypes.list({ includeArchived: true }) });
 
   const filter: EventFilter = {
     ...(eventType ? { eventType } : {}),
     ...(debouncedConsumer ? { consumerId: debouncedConsumer } : {}),
-    ...(since ? { since: new Date(since).toISOString() } : {}),
-    ...(until ? { until: new Date(until).toISOString() } : {}),
+    ...(since ? { since: isoOrUndefined(since) } : {}),
+    ...(until ? { until: isoOrUndefined(until) } : {}),
+    ...(debouncedSearch ? { search: debouncedSearch } : {}),
   };
   const filtered = Object.keys(filter).length > 0;
-  const events = usePaged(['events', 'list', filter], (after) => acme.events.list({ ...filter, first: PAGE_SIZE, after }), {
-    refetchInterval: 15_000,
-  });
+  const events = usePaged(
+    ['events', 'list', filter],
+    (after) => acme.events.list({ ...filter, first: PAGE_SIZE, after, withTotalCount: after === null }),
+    { refetchInterval: 15_000 },
+  );
   const clear = () => {
     setEventType(null);
     setConsumer('');
     setSince(null);
     setUntil(null);
+    setSearch('');
   };
   const canPublish = viewer.scopes.includes('FULL_ACCESS');
 
@@ -67,25 +56,15 @@ export default function EventsPage() {
         actions={canPublish && <PublishEventButton />}
       />
       <Card withBorder padding="md" mb="md">
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (goTo.trim()) navigate(`/events/${encodeURIComponent(goTo.trim())}`);
-          }}
-        >
-          <TextInput
-            label="Event id"
-            placeholder="evt_… (as your receiver got it in webhook-id)"
-            value={goTo}
-            onChange={(e) => setGoTo(e.currentTarget.value)}
-            mb="sm"
-            rightSection={
-              <ActionIcon type="submit" variant="subtle" aria-label="Open the event" disabled={!goTo.trim()}>
-                <IconArrowRight size={16} />
-              </ActionIcon>
-            }
-          />
-        </form>
+        <TextInput
+          label="Event id or idempotency key"
+          description="The whole value: evt_… as your receiver got it in webhook-id, or the key you published with"
+          placeholder="evt_… or invoice-42-paid"
+          leftSection={<IconSearch size={16} />}
+          value={search}
+          onChange={(e) => setSearch(e.currentTarget.value)}
+          mb="sm"
+        />
         <SimpleGrid cols={{ base: 1, sm: 2, lg: can.consumerId ? 3 : 4 }} spacing="sm">
           <Select
             label="Event type"
@@ -104,22 +83,8 @@ export default function EventsPage() {
               onChange={(e) => setConsumer(e.currentTarget.value)}
             />
           )}
-          <DateTimePicker
-            label="From"
-            placeholder="Any time"
-            value={since}
-            onChange={setSince}
-            clearable
-            valueFormat="YYYY-MM-DD HH:mm"
-          />
-          <DateTimePicker
-            label="Until"
-            placeholder="Now"
-            value={until}
-            onChange={setUntil}
-            clearable
-            valueFormat="YYYY-MM-DD HH:mm"
-          />
+          <DateTimeField label="From" placeholder="Any time" value={since} onChange={setSince} />
+          <DateTimeField label="Until" placeholder="Now" value={until} onChange={setUntil} />
         </SimpleGrid>
         {filtered && (
           <Group justify="flex-end" mt="sm">
@@ -191,7 +156,7 @@ export default function EventsPage() {
           </Table.ScrollContainer>
         </Card>
       )}
-      <LoadMore {...events} hasNextPage={events.hasNextPage} count={events.items.length} noun="event" />
+      <LoadMore {...events} hasNextPage={events.hasNextPage} count={events.items.length} total={events.total} noun="event" />
     </>
   );
 }

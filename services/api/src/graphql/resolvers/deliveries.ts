@@ -15,14 +15,14 @@ import type {
   MutationResolvers,
   QueryResolvers,
 } from '../../generated/resolvers.ts';
-import { toConnection } from './connection.ts';
+import { toCountedConnection } from './connection.ts';
 
 export const deliveryQueries: Pick<QueryResolvers, 'delivery' | 'deliveries' | 'deadLetters'> = {
   deliveries: async (_, args, { principal, database }) =>
-    toConnection(await listDeliveries(database.db, requireTenant(principal, 'read'), args)),
+    toCountedConnection(await listDeliveries(database.db, requireTenant(principal, 'read'), args)),
   delivery: (_, { id }, { principal, database }) => getDelivery(database.db, requireTenant(principal, 'read'), id),
   deadLetters: async (_, args, { principal, database }) =>
-    toConnection(await listDeadLetters(database.db, requireTenant(principal, 'read'), args)),
+    toCountedConnection(await listDeadLetters(database.db, requireTenant(principal, 'read'), args)),
 };
 
 export const deliveryMutations: Pick<MutationResolvers, 'replayDelivery' | 'replayDeadLetters' | 'retryDeliveryNow'> = {
@@ -36,10 +36,10 @@ export const deliveryMutations: Pick<MutationResolvers, 'replayDelivery' | 'repl
     await handOver([delivery], 'replay');
     return delivery;
   },
-  replayDeadLetters: async (_, { endpointId, since }, { principal, database, handOver }) => {
-    const { deliveries } = await replayDeadLetters(database.db, requireTenant(principal, 'write'), { endpointId, since });
+  replayDeadLetters: async (_, filter, { principal, database, handOver }) => {
+    const { deliveries } = await replayDeadLetters(database.db, requireTenant(principal, 'write'), filter);
     await handOver(deliveries, 'replay');
-    return { replayedCount: deliveries.length };
+    return { replayedCount: deliveries.length, deliveryIds: deliveries.map((d) => d.id) };
   },
 };
 

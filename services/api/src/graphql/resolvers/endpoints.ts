@@ -13,11 +13,11 @@ import {
 } from '@acme/core';
 import type { EndpointResolvers, MutationResolvers, QueryResolvers } from '../../generated/resolvers.ts';
 import type { GraphQLContext } from '../context.ts';
-import { toConnection } from './connection.ts';
+import { toCountedConnection } from './connection.ts';
 
 export const endpointQueries: Pick<QueryResolvers, 'endpoints' | 'endpoint' | 'endpointSecret'> = {
   endpoints: async (_, args, { principal, database }) =>
-    toConnection(await listEndpoints(database.db, requireTenant(principal, 'read'), args)),
+    toCountedConnection(await listEndpoints(database.db, requireTenant(principal, 'read'), args)),
   endpoint: (_, { id }, { principal, database }) => getEndpoint(database.db, requireTenant(principal, 'read'), id),
   // Reading a secret is a write-scope act: a read-only key must not be able to forge webhooks.
   endpointSecret: (_, { endpointId }, { principal, database, config }) =>

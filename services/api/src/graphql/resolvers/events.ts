@@ -9,11 +9,11 @@ import {
 } from '@acme/core';
 import type { EventResolvers, MutationResolvers, QueryResolvers } from '../../generated/resolvers.ts';
 import type { Loaders } from '../loaders.ts';
-import { toConnection } from './connection.ts';
+import { toCountedConnection } from './connection.ts';
 
 export const eventQueries: Pick<QueryResolvers, 'event' | 'events'> = {
   events: async (_, args, { principal, database }) =>
-    toConnection(await listEvents(database.db, requireTenant(principal, 'read'), args)),
+    toCountedConnection(await listEvents(database.db, requireTenant(principal, 'read'), args)),
   event: (_, { id }, { principal, database }) => getEvent(database.db, requireTenant(principal, 'read'), id),
 };
 

@@ -1,6 +1,7 @@
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type { Resolvers } from '../../generated/resolvers.ts';
 import { apiKeyFields, apiKeyMutations, apiKeyQueries } from './api-keys.ts';
+import { countedConnectionFields } from './connection.ts';
 import { deliveryAttemptFields, deliveryFields, deliveryMutations, deliveryQueries } from './deliveries.ts';
 import { endpointFields, endpointMutations, endpointQueries } from './endpoints.ts';
 import { eventTypeFields, eventTypeMutations, eventTypeQueries } from './event-types.ts';
@@ -37,4 +38,7 @@ export const resolvers: Resolvers = {
   Event: eventFields,
   Delivery: deliveryFields,
   DeliveryAttempt: deliveryAttemptFields,
+  EndpointConnection: countedConnectionFields,
+  EventConnection: countedConnectionFields,
+  DeliveryConnection: countedConnectionFields,
 };
