@@ -194,7 +194,10 @@ export type DeliveryAttempt = {
   requestBody: Maybe<Scalars['String']['output']>;
   /** What was sent, but the signature. */
   requestHeaders: Scalars['JSON']['output'];
-  /** The response body, truncated to 4 KiB. */
+  /**
+   * The response body, truncated to 4 KiB. A body that is not UTF-8 text (binary, compressed, or with NUL bytes)
+   * is shown as a placeholder saying what it was, e.g. "[binary body, 812 bytes, content-type application/octet-stream]".
+   */
   responseBody: Maybe<Scalars['String']['output']>;
   responseHeaders: Maybe<Scalars['JSON']['output']>;
   responseStatus: Maybe<Scalars['Int']['output']>;
