@@ -112,6 +112,9 @@ describe('sendAttempt', () => {
     const result = await send(`http://localhost:${port}/`, { strict: true });
     expect(result.outcome).toBe('BLOCKED_DESTINATION');
     expect(reached).toBe(false);
+    // The attempt log says why, never what the name resolved to.
+    expect(result.error).toMatch(/private or reserved address \(loopback\)/);
+    expect(result.error).not.toMatch(/127\.0\.0\.1|::1/);
   });
 });
 

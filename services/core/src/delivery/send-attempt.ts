@@ -3,6 +3,7 @@ import { request } from 'undici';
 import type { Cidr } from './cidr.ts';
 import { BLOCKED_DESTINATION_CODE, blockedLiteralReason } from './delivery-client.ts';
 import { describeResponseBody, storableHeaders, storableText } from './storable-text.ts';
+import { blockedDestinationMessage } from './url-guard.ts';
 
 export type AttemptOutcome =
   | 'SUCCESS'
@@ -70,7 +71,7 @@ export async function sendAttempt(req: AttemptRequest, options: SendOptions): Pr
   const url = new URL(req.url);
   const blocked = blockedLiteralReason(url, options.privateDestinationsAllowed);
   if (blocked)
-    return done({ outcome: 'BLOCKED_DESTINATION', error: `Destination blocked: ${blocked}`, hint: HINTS.BLOCKED_DESTINATION });
+    return done({ outcome: 'BLOCKED_DESTINATION', error: blockedDestinationMessage(blocked), hint: HINTS.BLOCKED_DESTINATION });
 
   try {
     const response = await request(url, {

@@ -56,6 +56,13 @@ describe('assertDestinationAllowed', () => {
     await expect(assertDestinationAllowed(url, none)).rejects.toBeInstanceOf(InvalidInputError);
   });
 
+  it('never names the address a refused host name resolves to', async () => {
+    const refusal = await assertDestinationAllowed('http://localhost:8080/hook', none).catch((err: Error) => err);
+    expect(refusal).toBeInstanceOf(InvalidInputError);
+    expect((refusal as Error).message).toMatch(/private or reserved address \(loopback\)/);
+    expect((refusal as Error).message).not.toMatch(/127\.0\.0\.1|::1/);
+  });
+
   it('allows loopback when it is exempted, as in development', async () => {
     await expect(assertDestinationAllowed('http://127.0.0.1:9999/hook', loopbackAllowed)).resolves.toBeInstanceOf(URL);
   });

@@ -5,9 +5,13 @@ import type { Cidr } from './cidr.ts';
 
 const MAX_URL_LENGTH = 2048;
 
-/** Why a destination address may not be dialled, or null when it may. */
+/**
+ * Why a destination address may not be dialled, as the kind of range (`private`, `loopback`...), or
+ * null when it may. Never the address itself: messages built on it must not turn the guard into an
+ * oracle for what a tenant's host names resolve to inside our network.
+ */
 export function blockedAddressReason(address: string, allowed: readonly Cidr[]): string | null {
-  if (!ipaddr.isValid(address)) return `"${address}" is not an IP address`;
+  if (!ipaddr.isValid(address)) return 'not an IP address';
   let ip = ipaddr.parse(address);
   // ::ffff:10.0.0.1 reaches 10.0.0.1: judge the IPv4 address it carries.
   if (ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress()) ip = (ip as ipaddr.IPv6).toIPv4Address();
@@ -15,7 +19,7 @@ export function blockedAddressReason(address: string, allowed: readonly Cidr[]):
     if (range.kind() === ip.kind() && ip.match(range, bits)) return null;
   }
   const range = ip.range();
-  return range === 'unicast' ? null : `${address} is a ${range} address`;
+  return range === 'unicast' ? null : range;
 }
 
 /**
@@ -42,9 +46,14 @@ export async function assertDestinationAllowed(rawUrl: string, allowed: readonly
   const addresses = ipaddr.isValid(host) ? [host] : await resolveAll(host);
   for (const address of addresses) {
     const reason = blockedAddressReason(address, allowed);
-    if (reason) throw new InvalidInputError(`The URL points to a private or reserved address: ${reason}.`, { field: 'url' });
+    if (reason) throw new InvalidInputError(blockedDestinationMessage(reason), { field: 'url' });
   }
   return url;
+}
+
+/** The one sentence for a refused destination, at create time and in attempt errors. */
+export function blockedDestinationMessage(reason: string): string {
+  return `The URL's host resolves to a private or reserved address (${reason}); webhooks may not be sent there.`;
 }
 
 async function resolveAll(host: string): Promise<string[]> {
