@@ -69,6 +69,8 @@ interface DevServerOptions {
   log?: (line: string) => void;
   /** Progress for a person watching (the first-time build). */
   progress?: (line: string) => void;
+  /** How long the server may take to accept connections (default 60 s). */
+  startTimeoutMs?: number;
 }
 
 /** Runs `temporal server start-dev` with its SQLite database under `dataDir`, and waits until it accepts connections. */
@@ -106,7 +108,13 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   const exited = new Promise<never>((_, reject) =>
     child.once('exit', (code, signal) => reject(new Error(`Temporal dev server exited early (code ${code}, signal ${signal})`))),
   );
-  await Promise.race([waitForPort(port, 60_000), exited]);
+  try {
+    await Promise.race([waitForPort(port, options.startTimeoutMs ?? 60_000), exited]);
+  } catch (err) {
+    // A server that never opened its port is still running: nobody else would ever stop it.
+    await stopChild(child, pidFile);
+    throw err;
+  }
   return {
     address: `127.0.0.1:${port}`,
     uiUrl: `http://127.0.0.1:${uiPort}`,
