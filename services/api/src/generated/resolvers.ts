@@ -131,7 +131,10 @@ export type CreateEndpointInput = {
   consumerId?: InputMaybe<Scalars['String']['input']>;
   description?: InputMaybe<Scalars['String']['input']>;
   eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
-  /** Extra headers sent with every request; the gateway's own headers cannot be overridden. */
+  /**
+   * Extra headers sent with every request: at most 20, 8 KiB of names and values in all, values of
+   * visible ASCII. The gateway's own headers, hop-by-hop headers, expect and upgrade cannot be set.
+   */
   headers?: InputMaybe<Scalars['JSON']['input']>;
   metadata?: InputMaybe<Scalars['JSON']['input']>;
   rateLimit?: InputMaybe<Scalars['Int']['input']>;
@@ -192,7 +195,7 @@ export type DeliveryAttempt = {
   path: DeliveryPath;
   /** The body that was sent; null once the event's payload was expunged. */
   requestBody: Maybe<Scalars['String']['output']>;
-  /** What was sent, but the signature. */
+  /** What was sent: every header's name; values but the signature's and the endpoint's custom headers'. */
   requestHeaders: Scalars['JSON']['output'];
   /**
    * The response body, truncated to 4 KiB. A body that is not UTF-8 text (binary, compressed, or with NUL bytes)

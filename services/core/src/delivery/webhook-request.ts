@@ -33,3 +33,17 @@ export function webhookHeaders(
     'webhook-signature': signWebhook(secrets, message.eventId, timestamp, body),
   };
 }
+
+/** Headers whose values the attempt log keeps: the gateway's own, but not the signature. */
+const LOGGED_VALUES = new Set(['content-type', 'user-agent', 'webhook-id', 'webhook-timestamp']);
+
+/**
+ * The attempt log keeps every request header's name but not the signature (as good as a credential
+ * for replay) nor the endpoint's custom values (often the receiver's credentials, and read-only keys
+ * and portal sessions read this log). Also applied when reading rows logged before this rule.
+ */
+export function loggedRequestHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name, LOGGED_VALUES.has(name) ? value : '[redacted]']),
+  );
+}
