@@ -290,6 +290,7 @@ export type Endpoint = {
   eventTypes: Array<Scalars['String']['output']>;
   /** Since when every delivery has failed, if the endpoint is failing. */
   failingSince: Maybe<Scalars['DateTime']['output']>;
+  /** Custom headers; their values read as "[redacted]" for a key that may not change the endpoint. */
   headers: Scalars['JSON']['output'];
   health: EndpointHealth;
   id: Scalars['ID']['output'];
