@@ -71,6 +71,27 @@ describe('publishEvent', () => {
     ).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
   });
 
+  it.each([
+    ['a NUL character in a string', { note: 'a\u0000b' }],
+    ['a NUL character in a key', { 'a\u0000': 1 }],
+    ['an unpaired surrogate', ['\ud800']],
+    ['nesting deeper than 64 levels', JSON.parse(`${'['.repeat(65)}${']'.repeat(65)}`)],
+    ['nesting deep enough to overflow JSON.stringify', JSON.parse(`${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`)],
+  ])('refuses a payload with %s as BAD_USER_INPUT on payload', async (_, payload) => {
+    const { caller } = await tenantWithEndpoints(database, 0);
+    await expect(publishEvent(database.db, settings, caller, { eventType: 'invoice.paid', payload })).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+      details: { field: 'payload' },
+    });
+  });
+
+  it('stores a payload nested 64 levels deep, with non-ASCII text and paired surrogates', async () => {
+    const { caller } = await tenantWithEndpoints(database, 0);
+    const payload = { deep: JSON.parse(`${'['.repeat(63)}"caf\u00e9 \ud83d\ude00"${']'.repeat(63)}`) };
+    const { event } = await publishEvent(database.db, settings, caller, { eventType: 'invoice.paid', payload });
+    expect(event.payload).toEqual(payload);
+  });
+
   it("applies the tenant's own payload limit over the gateway default", async () => {
     const { tenant } = await tenantWithEndpoints(database, 0);
     const small = { ...fullAccess(tenant.id), limits: { publishRatePerSecond: null, publishBurst: null, maxPayloadBytes: 1024 } };

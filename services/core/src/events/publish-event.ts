@@ -9,7 +9,7 @@ import { eventTypeName } from '../event-types/create-event-type.ts';
 import { assertPayloadMatches } from '../event-types/payload-schema.ts';
 import { newId } from '../ids.ts';
 import { effectiveLimits, type TenantLimits } from '../tenants/tenant-limits.ts';
-import { parseInput } from '../validation.ts';
+import { parseInput, storableJson } from '../validation.ts';
 import type { PublishRateLimiter } from './publish-rate-limiter.ts';
 import { wakeDispatchers } from './wake-dispatchers.ts';
 
@@ -19,7 +19,7 @@ export const MAX_BATCH = 100;
 
 const input = z.object({
   eventType: eventTypeName,
-  payload: z.unknown(),
+  payload: storableJson,
   consumerId: z.string().min(1).max(255).nullish(),
   idempotencyKey: z.string().min(1).max(255).nullish(),
 });
