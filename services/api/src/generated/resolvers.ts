@@ -422,9 +422,9 @@ export type Mutation = {
   publishEvents: PublishEventsPayload;
   /** Operator only: undoes suspendTenant. */
   reactivateTenant: Tenant;
-  /** Replays dead letters in bulk: all of the tenant's, or one endpoint's, optionally only those dead-lettered since a time. */
+  /** Replays dead letters in bulk: all of the tenant's, or one endpoint's, optionally only those dead-lettered since a time; not those whose payload was expunged. */
   replayDeadLetters: ReplayDeadLettersPayload;
-  /** Sends a finished delivery again (same webhook-id, fresh retry schedule) through its endpoint's workflow. */
+  /** Sends a finished delivery again (same webhook-id, fresh retry schedule) through its endpoint's workflow; CONFLICT once its event's payload is expunged. */
   replayDelivery: Delivery;
   /** Sends what a pause held, and re-enables a disabled endpoint. */
   resumeEndpoint: Endpoint;
