@@ -18,6 +18,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { GraphQLError } from 'graphql';
 import { graphqlArmor } from './graphql/armor.ts';
 import type { GraphQLContext } from './graphql/context.ts';
+import { costLimitPlugin } from './graphql/cost-limit.ts';
 import { createFormatError } from './graphql/errors.ts';
 import { createLoaders } from './graphql/loaders.ts';
 import { resolvers } from './graphql/resolvers/index.ts';
@@ -121,7 +122,11 @@ async function registerGraphQL(
     allowBatchedHttpRequests: false,
     validationRules: armor.validationRules,
     // Armor's types name Apollo's CommonJS build; the plugins are the same objects.
-    plugins: [...(armor.plugins as unknown as ApolloServerPlugin<GraphQLContext>[]), fastifyApolloDrainPlugin(app)],
+    plugins: [
+      ...(armor.plugins as unknown as ApolloServerPlugin<GraphQLContext>[]),
+      costLimitPlugin<GraphQLContext>(),
+      fastifyApolloDrainPlugin(app),
+    ],
   });
   await apollo.start();
   await app.register(fastifyApollo(apollo), {
