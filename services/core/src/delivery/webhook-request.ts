@@ -1,6 +1,8 @@
+import corePackage from '../../package.json' with { type: 'json' };
 import { signWebhook } from './signature.ts';
 
-export const USER_AGENT = 'AcmeWebhooks/0.1.0';
+/** DESIGN §3: `AcmeWebhooks/<version>`, the version released, not one typed twice. */
+export const USER_AGENT = `AcmeWebhooks/${corePackage.version}`;
 
 export interface WebhookMessage {
   /** The event id: the same across retries, replays and endpoints, so receivers can deduplicate. */
