@@ -14,7 +14,8 @@ export function parseInput<T extends z.ZodType>(schema: T, raw: unknown): z.outp
 export const MAX_JSON_DEPTH = 64;
 
 // Postgres jsonb refuses \u0000 and a lone UTF-16 surrogate (JSON.stringify writes one as \udxxx).
-const unstorableText = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const unstorable = (text: string) => text.includes('\u0000') || loneSurrogate.test(text);
 
 /**
  * Why a JSON value cannot be stored as jsonb, or null. Walked without recursion, so a value nested
@@ -25,13 +26,13 @@ export function unstorableJsonReason(value: unknown): string | null {
   while (pending.length > 0) {
     const [item, depth] = pending.pop()!;
     if (typeof item === 'string') {
-      if (unstorableText.test(item)) return 'contains a NUL character (\\u0000) or an unpaired surrogate.';
+      if (unstorable(item)) return 'contains a NUL character (\\u0000) or an unpaired surrogate.';
       continue;
     }
     if (item === null || typeof item !== 'object') continue;
     if (depth >= MAX_JSON_DEPTH) return `is nested deeper than ${MAX_JSON_DEPTH} levels.`;
     for (const [key, child] of Object.entries(item)) {
-      if (unstorableText.test(key)) return 'has a key with a NUL character (\\u0000) or an unpaired surrogate.';
+      if (unstorable(key)) return 'has a key with a NUL character (\\u0000) or an unpaired surrogate.';
       pending.push([child, depth + 1]);
     }
   }
