@@ -19,7 +19,7 @@ export async function listDeadLetters(
       .from(deliveries)
       .where(
         and(
-          deliveryVisibleTo(tx, caller),
+          deliveryVisibleTo(caller),
           eq(deliveries.status, 'DEAD_LETTERED'),
           args.endpointId ? eq(deliveries.endpointId, args.endpointId) : undefined,
           args.since ? gte(deliveries.completedAt, args.since) : undefined,

@@ -26,7 +26,7 @@ export async function listDeliveries(db: Db, caller: TenantCaller, args: PageArg
       .from(deliveries)
       .where(
         and(
-          deliveryVisibleTo(tx, caller),
+          deliveryVisibleTo(caller),
           f.status ? eq(deliveries.status, f.status) : undefined,
           f.endpointId ? eq(deliveries.endpointId, f.endpointId) : undefined,
           f.eventId ? eq(deliveries.eventId, f.eventId) : undefined,

@@ -18,7 +18,7 @@ export async function replayDelivery(db: Db, caller: TenantCaller, id: string) {
     const [delivery] = await tx
       .select({ status: deliveries.status, endpointId: deliveries.endpointId, eventId: deliveries.eventId })
       .from(deliveries)
-      .where(and(deliveryVisibleTo(tx, caller), eq(deliveries.id, id)))
+      .where(and(deliveryVisibleTo(caller), eq(deliveries.id, id)))
       .for('update');
     if (!delivery) throw new NotFoundError(`No delivery ${id}.`);
     if (delivery.status === 'PENDING') throw new ConflictError('This delivery is still pending; use retryNow to skip its wait.');
