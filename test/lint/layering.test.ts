@@ -50,6 +50,24 @@ describe('the layering lint rule', () => {
     expect(result.output).toContain('noRestrictedImports');
   });
 
+  it.each([
+    ['the @acme/worker entry', "import { startWorker } from '@acme/worker';\nexport const x = startWorker;\n"],
+    ['@temporalio/worker', "import { Worker } from '@temporalio/worker';\nexport const x = Worker;\n"],
+  ])('refuses %s in services/api', async (_, source) => {
+    const result = await lint('services/api/src/layering-probe.ts', source);
+    expect(result.failed).toBe(true);
+    expect(result.output).toContain('noRestrictedImports');
+  });
+
+  it("accepts the worker's client-only handoff entry in services/api", async () => {
+    const result = await lint(
+      'services/api/src/layering-probe.ts',
+      "import { handOverDeliveries } from '@acme/worker/handoff';\nexport const x = handOverDeliveries;\n",
+    );
+    expect(result.output).not.toContain('noRestrictedImports');
+    expect(result.failed).toBe(false);
+  });
+
   it('refuses I/O in workflows', async () => {
     const result = await lint(
       'services/worker/src/workflows/layering-probe.ts',
