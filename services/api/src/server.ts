@@ -81,7 +81,11 @@ export async function startApi(config: Config, logger: Logger, options: { host?:
 
   const handoff = createWorkflowHandoff(temporal, config.temporal.taskQueue);
   const handOver: GraphQLContext['handOver'] = (items, signal) => handOverDeliveries(handoff, database.db, items, logger, signal);
-  const publishing: PublishSettings = { rateLimiter: new PublishRateLimiter(), defaults: config.limits.tenantDefaults };
+  const publishing: PublishSettings = {
+    rateLimiter: new PublishRateLimiter(),
+    defaults: config.limits.tenantDefaults,
+    defaultRetrySchedule: config.retrySchedule,
+  };
   // Known once we listen (PORT may be 0); PUBLIC_URL, when set, says where people reach us.
   const where = { publicUrl: config.publicUrl ?? '' };
   await registerGraphQL(app, config, database, logger, { handOver, publishing, where });

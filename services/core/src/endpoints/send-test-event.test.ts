@@ -72,6 +72,7 @@ describe('sendTestEvent', () => {
     const { tenant, caller } = await tenantWithEndpoints(database, 0);
     const { endpoint } = await createEndpoint(database.db, testSettings, caller, { url, consumerId: 'acme' });
     const tight: typeof publishing = {
+      ...publishing,
       rateLimiter: new PublishRateLimiter(() => 0),
       defaults: { publishRatePerSecond: 1, publishBurst: 5, maxPayloadBytes: 256 * 1024 },
     };
