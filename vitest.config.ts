@@ -11,6 +11,7 @@ export default defineConfig({
     include: [
       'services/*/src/**/*.test.ts',
       'sdk/src/**/*.test.ts',
+      'infra/local/src/**/*.test.ts',
       'test/e2e/**/*.test.ts',
       'test/lint/**/*.test.ts',
       'test/deploy/**/*.test.ts',

@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectTestDatabase } from '../support/database.ts';
+import { eventually } from '../support/eventually.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 import { type Receiver, startReceiver } from '../support/receiver.ts';
 import { createEndpoint, createTenantWithEventType, publish } from '../support/scenario.ts';
@@ -44,8 +45,12 @@ describe('an endpoint answering 500 to everything', () => {
       );
     }
     const publishedMs = Date.now() - started;
-    // Long enough for the first failures' whole schedule (2 s) and a few probes after them.
-    await new Promise((r) => setTimeout(r, 6000));
+    // Until the first failures have run their whole schedule (3 attempts, 2 s) and been dead-lettered.
+    await eventually(
+      async () => (await sql`select 1 from deliveries where status = 'DEAD_LETTERED' limit 1`).length === 1,
+      'the first dead letters',
+      60_000,
+    );
 
     const client = new Client({ connection: temporal });
     const query = `WorkflowType = 'deliverToEndpoint' AND TaskQueue = '${gateway.env.TEMPORAL_TASK_QUEUE}'`;

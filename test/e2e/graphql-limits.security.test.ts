@@ -37,6 +37,23 @@ describe('limits on one GraphQL operation', () => {
     expect(body.data ?? null).toBeNull();
   });
 
+  it('refuses nested request bodies under a page of events whose size is a variable, before running it', async () => {
+    const { status, body } = await gateway.graphql(
+      'query($n: Int) { events(first: $n) { edges { node { deliveries { attempts { requestBody } } } } } }',
+      { n: 100 },
+      tenant.token,
+    );
+    expect(status).toBe(400);
+    expect(body.errors?.[0]).toMatchObject({ message: expect.stringMatching(/cost/i), extensions: { code: 'BAD_USER_INPUT' } });
+    expect(body.data ?? null).toBeNull();
+    const oneDelivery = await gateway.graphql(
+      '{ deliveries(first: 5) { edges { node { attempts { requestBody } } } } }',
+      {},
+      tenant.token,
+    );
+    expect(oneDelivery.body.errors).toBeUndefined();
+  });
+
   it('refuses more than 15 aliases', async () => {
     const many = `{ ${Array.from({ length: 16 }, (_, i) => `a${i}: viewer { isOperator }`).join(' ')} }`;
     const { body } = await gateway.graphql(many, {}, tenant.token);

@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectTestDatabase } from '../support/database.ts';
+import { eventually } from '../support/eventually.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 import { type Receiver, startReceiver } from '../support/receiver.ts';
 import { createEndpoint, createTenantWithEventType, publish, waitForDelivery } from '../support/scenario.ts';
@@ -29,18 +30,24 @@ async function workflowStatus(endpointId: string): Promise<string> {
   return (await new Client({ connection: temporal }).workflow.getHandle(`endpoint-${endpointId}`).describe()).status.name;
 }
 
-async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 async function receiver(respond: Parameters<typeof startReceiver>[0]) {
   const r = await startReceiver(respond);
   receivers.push(r);
   return r;
+}
+
+/**
+ * A barrier for "nothing was sent": another tenant's delivery, published now, failed once and retried
+ * 1 s later through its workflow. Once it has succeeded, both paths have run past anything of the
+ * test's that was due before it, so whatever they did not send by then they held.
+ */
+async function bothPathsMovedOn() {
+  const target = await receiver((_, index) => ({ status: index === 0 ? 500 : 200 }));
+  const bystander = await createTenantWithEventType(gateway, 'Bystander');
+  await createEndpoint(gateway, bystander.token, { url: target.url, retrySchedule: '0s,1s' });
+  const published = await publish(gateway, bystander.token, { eventType: 'invoice.paid', payload: { barrier: true } });
+  const done = await waitForDelivery(gateway, bystander.token, published.deliveries[0]!.id, (d) => d.status === 'SUCCEEDED');
+  expect(done.attempts.map((a: { path: string }) => a.path)).toEqual(['FAST', 'DURABLE']);
 }
 
 const codeOf = (body: { errors?: { extensions?: { code?: string } }[] }) => body.errors?.[0]?.extensions?.code;
@@ -135,7 +142,7 @@ describe('endpoint lifecycle', () => {
     const ids = [];
     for (let i = 0; i < 3; i++)
       ids.push((await publish(gateway, tenant.token, { eventType: 'invoice.paid', payload: { i } })).deliveries[0]!.id);
-    await new Promise((r) => setTimeout(r, 1500));
+    await bothPathsMovedOn();
     expect(target.requests).toHaveLength(0);
 
     await gateway.graphql(UPDATE, { id: endpoint.id, input: { status: 'ACTIVE' } }, tenant.token);
@@ -157,7 +164,11 @@ describe('endpoint lifecycle', () => {
     const seen = target.requests.length;
     // Told to pause, the workflow lets go at once: its retry waits in Postgres, not on a timer.
     await eventually(async () => (await workflowStatus(endpoint.id)) === 'COMPLETED', 'the workflow to let go');
-    await new Promise((r) => setTimeout(r, 2500));
+    await eventually(
+      async () => (await sql`select 1 from deliveries where id = ${id} and next_attempt_at < now()`).length === 1,
+      'the held retry to be due',
+    );
+    await bothPathsMovedOn();
     expect(target.requests).toHaveLength(seen);
     expect(await waitForDelivery(gateway, tenant.token, id, () => true)).toMatchObject({ status: 'PENDING' });
 
@@ -189,7 +200,14 @@ describe('endpoint lifecycle', () => {
     // The paused endpoint is resumed meanwhile (in SQL: the suspended tenant's own key no longer works).
     await sql`update endpoints set status = 'ACTIVE' where id = ${first.endpoint.id}`;
     up = true;
-    await new Promise((r) => setTimeout(r, 3000));
+    await eventually(
+      async () =>
+        (
+          await sql`select 1 from deliveries where tenant_id = ${tenant.tenantId} and handler = 'WORKFLOW' and next_attempt_at < now()`
+        ).length === 1,
+      'the held retry to be due',
+    );
+    await bothPathsMovedOn();
     expect(held.requests).toHaveLength(0);
     expect(retried.requests).toHaveLength(1);
 

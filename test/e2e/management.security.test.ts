@@ -1,6 +1,7 @@
 import { typeDefs } from '@acme/schema/graphql';
 import { buildSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectTestDatabase } from '../support/database.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 import { allows, type Ids, OPERATIONS } from '../support/operations.ts';
 import { createEndpoint, createTenantWithEventType, publish, type TestTenant } from '../support/scenario.ts';
@@ -144,6 +145,42 @@ describe('scopes', () => {
     expect((await gql('{ endpoints { edges { node { id } } } }', {}, tokens.get('READ_ONLY'))).errors).toBeUndefined();
     const published = await gql(OPERATIONS.publishEvent!.document, {}, tokens.get('PUBLISH_ONLY'));
     expect(published.errors).toBeUndefined();
+  });
+
+  it('shows a read-only key custom header names but not their values, in endpoints and in attempts', async () => {
+    const { endpoint } = await createEndpoint(gateway, victim.token, {
+      url: 'http://127.0.0.1:9/creds',
+      consumerId: 'acme',
+      headers: { Authorization: 'Bearer receiver-credential' },
+    });
+    const read = (token: string | undefined) =>
+      gql('query($id: ID!) { endpoint(id: $id) { headers } }', { id: endpoint.id }, token);
+    expect((await read(tokens.get('READ_ONLY'))).data.endpoint.headers).toEqual({ authorization: '[redacted]' });
+    expect((await read(victim.token)).data.endpoint.headers).toEqual({ authorization: 'Bearer receiver-credential' });
+    expect((await read(tokens.get('PORTAL'))).data.endpoint.headers).toEqual({ authorization: 'Bearer receiver-credential' });
+
+    // An attempt logged before custom values were redacted at write time.
+    const db = connectTestDatabase(gateway.databaseUrl);
+    try {
+      await db`insert into delivery_attempts (id, delivery_id, tenant_id, attempt_number, path, started_at, duration_ms, request_headers, outcome)
+               values ('att_legacy_headers', ${victimIds.deliveryId}, ${victimIds.tenantId}, 99, 'FAST', now(), 1,
+                       ${db.json({ authorization: 'Bearer receiver-credential', 'webhook-id': 'msg_1', 'webhook-signature': 'v1,x' })},
+                       'CONNECTION_ERROR')`;
+    } finally {
+      await db.end();
+    }
+    for (const token of [tokens.get('READ_ONLY'), victim.token]) {
+      const body = await gql(
+        'query($id: ID!) { delivery(id: $id) { attempts { attemptNumber requestHeaders } } }',
+        { id: victimIds.deliveryId },
+        token,
+      );
+      expect(body.data.delivery.attempts.find((a: { attemptNumber: number }) => a.attemptNumber === 99).requestHeaders).toEqual({
+        authorization: '[redacted]',
+        'webhook-id': 'msg_1',
+        'webhook-signature': '[redacted]',
+      });
+    }
   });
 });
 

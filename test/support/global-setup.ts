@@ -30,6 +30,8 @@ export default async function setup(project: TestProject) {
     temporalPort: await freePort(),
     temporalUiPort: await freePort(),
     temporalNamespace: 'default',
+    // The test run honours TEMPORAL_CLI_PATH as `npm start` does (its only setting read from the environment).
+    temporalCliPath: process.env.TEMPORAL_CLI_PATH,
     log: (line) => process.stderr.write(`[test setup] ${line}\n`),
   });
   process.stderr.write(`[test setup] Postgres and Temporal ready in ${Date.now() - started} ms\n`);

@@ -12,7 +12,7 @@ export interface ReceivedRequest {
 export type Responder = (
   request: ReceivedRequest,
   index: number,
-) => { status: number; body?: string; headers?: Record<string, string>; delayMs?: number } | null; // null: never answer
+) => { status: number; body?: string | Buffer; headers?: Record<string, string>; delayMs?: number } | null; // null: never answer
 
 export interface Receiver {
   url: string;

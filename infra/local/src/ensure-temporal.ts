@@ -2,5 +2,6 @@
 // progress is visible on its own and the test timer does not include it).
 import { findOrBuildTemporalCli } from './temporal-cli.ts';
 
-const path = await findOrBuildTemporalCli((line) => console.error(line));
+// A script of its own, before any config: it honours TEMPORAL_CLI_PATH as `npm start` does.
+const path = await findOrBuildTemporalCli((line) => console.error(line), process.env.TEMPORAL_CLI_PATH);
 console.error(`Temporal CLI: ${path}`);

@@ -15,6 +15,8 @@ export interface InfrastructureOptions {
   temporalPort: number;
   temporalUiPort: number;
   temporalNamespace: string;
+  /** TEMPORAL_CLI_PATH: the Temporal CLI to run the dev server with, instead of searching for one. */
+  temporalCliPath?: string | undefined;
   /** Progress lines for a person watching. */
   log: (line: string) => void;
 }
@@ -61,6 +63,7 @@ export async function startInfrastructure(options: InfrastructureOptions): Promi
             port: options.temporalPort,
             uiPort: options.temporalUiPort,
             namespace: options.temporalNamespace,
+            cliPath: options.temporalCliPath,
             log: fileLog(join(logDir, 'temporal.log')),
             progress: options.log,
           }),

@@ -41,6 +41,7 @@ export async function startEverything({ cli, execArgv }: StartOptions): Promise<
     temporalPort: config.temporal.devServerPort,
     temporalUiPort: config.temporal.devServerUiPort,
     temporalNamespace: config.temporal.namespace,
+    temporalCliPath: config.temporal.devServerCliPath,
     log: say,
   }).catch((err: Error) => {
     say(`Could not start: ${err.message}`);

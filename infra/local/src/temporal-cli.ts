@@ -13,14 +13,16 @@ export function temporalCacheDir(): string {
 }
 
 /**
- * Finds the Temporal CLI: TEMPORAL_CLI_PATH, then `temporal` on PATH, then our cache folder;
- * else builds it there with `go install` (about 5 minutes the first time).
+ * Finds the Temporal CLI: `cliPath` (TEMPORAL_CLI_PATH), then `temporal` on PATH, then our cache
+ * folder; else builds it there with `go install` (about 5 minutes the first time).
  */
-export async function findOrBuildTemporalCli(log: (line: string) => void = console.error): Promise<string> {
-  const fromEnv = process.env.TEMPORAL_CLI_PATH;
-  if (fromEnv) {
-    if (await isExecutable(fromEnv)) return fromEnv;
-    throw new Error(`TEMPORAL_CLI_PATH=${fromEnv} is not an executable file.`);
+export async function findOrBuildTemporalCli(
+  log: (line: string) => void = console.error,
+  cliPath: string | undefined = undefined,
+): Promise<string> {
+  if (cliPath) {
+    if (await isExecutable(cliPath)) return cliPath;
+    throw new Error(`TEMPORAL_CLI_PATH=${cliPath} is not an executable file.`);
   }
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (dir && (await isExecutable(join(dir, 'temporal')))) return join(dir, 'temporal');
@@ -61,17 +63,21 @@ interface DevServerOptions {
   port: number;
   uiPort: number;
   namespace?: string;
+  /** TEMPORAL_CLI_PATH: this binary instead of searching for one. */
+  cliPath?: string | undefined;
   /** The server's own output. */
   log?: (line: string) => void;
   /** Progress for a person watching (the first-time build). */
   progress?: (line: string) => void;
+  /** How long the server may take to accept connections (default 60 s). */
+  startTimeoutMs?: number;
 }
 
 /** Runs `temporal server start-dev` with its SQLite database under `dataDir`, and waits until it accepts connections. */
 export async function startTemporalDevServer(options: DevServerOptions): Promise<TemporalDevServerHandle> {
   const { dataDir, port, uiPort } = options;
   const log = options.log ?? (() => {});
-  const cli = await findOrBuildTemporalCli(options.progress);
+  const cli = await findOrBuildTemporalCli(options.progress, options.cliPath);
   await mkdir(dataDir, { recursive: true });
   await stopOrphan(dataDir);
   const args = [
@@ -97,15 +103,22 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (chunk: Buffer) => log(chunk.toString().trimEnd()));
   child.stderr?.on('data', (chunk: Buffer) => log(chunk.toString().trimEnd()));
-  if (child.pid) await writeFile(join(dataDir, 'temporal.pid'), String(child.pid));
+  const pidFile = join(dataDir, 'temporal.pid');
+  if (child.pid) await writeFile(pidFile, String(child.pid));
   const exited = new Promise<never>((_, reject) =>
     child.once('exit', (code, signal) => reject(new Error(`Temporal dev server exited early (code ${code}, signal ${signal})`))),
   );
-  await Promise.race([waitForPort(port, 60_000), exited]);
+  try {
+    await Promise.race([waitForPort(port, options.startTimeoutMs ?? 60_000), exited]);
+  } catch (err) {
+    // A server that never opened its port is still running: nobody else would ever stop it.
+    await stopChild(child, pidFile);
+    throw err;
+  }
   return {
     address: `127.0.0.1:${port}`,
     uiUrl: `http://127.0.0.1:${uiPort}`,
-    stop: () => stopChild(child, join(dataDir, 'temporal.pid')),
+    stop: () => stopChild(child, pidFile),
   };
 }
 

@@ -47,7 +47,10 @@ export type CreateEndpointInput = {
   consumerId?: string | null | undefined;
   description?: string | null | undefined;
   eventTypes?: Array<string> | null | undefined;
-  /** Extra headers sent with every request; the gateway's own headers cannot be overridden. */
+  /**
+   * Extra headers sent with every request: at most 20, 8 KiB of names and values in all, values of
+   * visible ASCII. The gateway's own headers, hop-by-hop headers, expect and upgrade cannot be set.
+   */
   headers?: unknown;
   metadata?: unknown;
   rateLimit?: number | null | undefined;

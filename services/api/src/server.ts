@@ -11,13 +11,14 @@ import {
 } from '@acme/core';
 import { portalAssetsDir } from '@acme/portal';
 import { typeDefs } from '@acme/schema/graphql';
-import { checkReadiness, createWorkflowHandoff, handOverDeliveries, TemporalClientProvider } from '@acme/worker';
+import { checkReadiness, createWorkflowHandoff, handOverDeliveries, TemporalClientProvider } from '@acme/worker/handoff';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { GraphQLError } from 'graphql';
 import { graphqlArmor } from './graphql/armor.ts';
 import type { GraphQLContext } from './graphql/context.ts';
+import { costLimitPlugin } from './graphql/cost-limit.ts';
 import { createFormatError } from './graphql/errors.ts';
 import { createLoaders } from './graphql/loaders.ts';
 import { resolvers } from './graphql/resolvers/index.ts';
@@ -80,7 +81,11 @@ export async function startApi(config: Config, logger: Logger, options: { host?:
 
   const handoff = createWorkflowHandoff(temporal, config.temporal.taskQueue);
   const handOver: GraphQLContext['handOver'] = (items, signal) => handOverDeliveries(handoff, database.db, items, logger, signal);
-  const publishing: PublishSettings = { rateLimiter: new PublishRateLimiter(), defaults: config.limits.tenantDefaults };
+  const publishing: PublishSettings = {
+    rateLimiter: new PublishRateLimiter(),
+    defaults: config.limits.tenantDefaults,
+    defaultRetrySchedule: config.retrySchedule,
+  };
   // Known once we listen (PORT may be 0); PUBLIC_URL, when set, says where people reach us.
   const where = { publicUrl: config.publicUrl ?? '' };
   await registerGraphQL(app, config, database, logger, { handOver, publishing, where });
@@ -121,7 +126,11 @@ async function registerGraphQL(
     allowBatchedHttpRequests: false,
     validationRules: armor.validationRules,
     // Armor's types name Apollo's CommonJS build; the plugins are the same objects.
-    plugins: [...(armor.plugins as unknown as ApolloServerPlugin<GraphQLContext>[]), fastifyApolloDrainPlugin(app)],
+    plugins: [
+      ...(armor.plugins as unknown as ApolloServerPlugin<GraphQLContext>[]),
+      costLimitPlugin<GraphQLContext>(),
+      fastifyApolloDrainPlugin(app),
+    ],
   });
   await apollo.start();
   await app.register(fastifyApollo(apollo), {

@@ -33,6 +33,8 @@ const envSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('acme-webhooks'),
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
+  /** The Temporal CLI that runs the dev server (when TEMPORAL_ADDRESS is unset); unset = PATH, the user cache, or built with Go. */
+  TEMPORAL_CLI_PATH: z.string().min(1).optional(),
   /** TLS to Temporal: on when any TEMPORAL_TLS_* file is given or with an API key (Temporal Cloud); false forces it off. */
   TEMPORAL_TLS: flag.optional(),
   TEMPORAL_TLS_CERT: z.string().min(1).optional(),
@@ -172,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       apiKey: e.TEMPORAL_API_KEY,
       devServerPort: e.TEMPORAL_PORT,
       devServerUiPort: e.TEMPORAL_UI_PORT,
+      devServerCliPath: e.TEMPORAL_CLI_PATH,
     },
     adminApiKey,
     /** Where the generated admin key lives, or null when ADMIN_API_KEY was given. */

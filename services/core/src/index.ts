@@ -14,6 +14,7 @@ export {
   API_KEY_SCOPES,
   type ApiKeyScope,
   callerOf,
+  mayAccess,
   operatorCaller,
   type Principal,
   requireOperator,
@@ -48,7 +49,7 @@ export { planRetries } from './delivery/plan-retries.ts';
 export { takeDeliveryTokens } from './delivery/rate-limit.ts';
 export { type AttemptOutcomeRecord, recordAttempts, type SentAttempt } from './delivery/record-attempts.ts';
 export { sendDueRetries } from './delivery/send-due-retries.ts';
-export { webhookBody } from './delivery/webhook-request.ts';
+export { loggedRequestHeaders, webhookBody } from './delivery/webhook-request.ts';
 export { createEndpoint } from './endpoints/create-endpoint.ts';
 export { deleteEndpoint } from './endpoints/delete-endpoint.ts';
 export { getEndpoint, getEndpoints } from './endpoints/get-endpoint.ts';
@@ -57,6 +58,7 @@ export { type ReencryptProgress, reencryptEndpointSecrets } from './endpoints/re
 export { getEndpointSecret, rotateEndpointSecret } from './endpoints/rotate-endpoint-secret.ts';
 export { sendTestEvent } from './endpoints/send-test-event.ts';
 export { type UpdateEndpointInput, updateEndpoint } from './endpoints/update-endpoint.ts';
+export { visibleEndpointHeaders } from './endpoints/visible-endpoint-headers.ts';
 export * from './errors.ts';
 export { archiveEventType, unarchiveEventType } from './event-types/archive-event-type.ts';
 export { createEventType } from './event-types/create-event-type.ts';

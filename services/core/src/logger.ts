@@ -1,12 +1,14 @@
 import { pino } from 'pino';
+import { serializeError } from './log-error.ts';
 
 export type Logger = pino.Logger;
 
-/** Structured JSON logs; credentials and signatures never reach them. */
-export function createLogger(level: string, name: string): Logger {
-  return pino({
+/** Structured JSON logs; credentials, signatures and query parameters never reach them. */
+export function createLogger(level: string, name: string, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     name,
     level,
+    serializers: { err: serializeError, error: serializeError },
     redact: {
       paths: [
         'authorization',
@@ -21,5 +23,6 @@ export function createLogger(level: string, name: string): Logger {
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

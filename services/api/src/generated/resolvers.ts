@@ -131,7 +131,10 @@ export type CreateEndpointInput = {
   consumerId?: InputMaybe<Scalars['String']['input']>;
   description?: InputMaybe<Scalars['String']['input']>;
   eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
-  /** Extra headers sent with every request; the gateway's own headers cannot be overridden. */
+  /**
+   * Extra headers sent with every request: at most 20, 8 KiB of names and values in all, values of
+   * visible ASCII. The gateway's own headers, hop-by-hop headers, expect and upgrade cannot be set.
+   */
   headers?: InputMaybe<Scalars['JSON']['input']>;
   metadata?: InputMaybe<Scalars['JSON']['input']>;
   rateLimit?: InputMaybe<Scalars['Int']['input']>;
@@ -192,9 +195,12 @@ export type DeliveryAttempt = {
   path: DeliveryPath;
   /** The body that was sent; null once the event's payload was expunged. */
   requestBody: Maybe<Scalars['String']['output']>;
-  /** What was sent, but the signature. */
+  /** What was sent: every header's name; values but the signature's and the endpoint's custom headers'. */
   requestHeaders: Scalars['JSON']['output'];
-  /** The response body, truncated to 4 KiB. */
+  /**
+   * The response body, truncated to 4 KiB. A body that is not UTF-8 text (binary, compressed, or with NUL bytes)
+   * is shown as a placeholder saying what it was, e.g. "[binary body, 812 bytes, content-type application/octet-stream]".
+   */
   responseBody: Maybe<Scalars['String']['output']>;
   responseHeaders: Maybe<Scalars['JSON']['output']>;
   responseStatus: Maybe<Scalars['Int']['output']>;
@@ -293,6 +299,7 @@ export type Endpoint = {
   eventTypes: Array<Scalars['String']['output']>;
   /** Since when every delivery has failed, if the endpoint is failing. */
   failingSince: Maybe<Scalars['DateTime']['output']>;
+  /** Custom headers; their values read as "[redacted]" for a key that may not change the endpoint. */
   headers: Scalars['JSON']['output'];
   health: EndpointHealth;
   id: Scalars['ID']['output'];
@@ -434,9 +441,9 @@ export type Mutation = {
   publishEvents: PublishEventsPayload;
   /** Operator only: undoes suspendTenant. */
   reactivateTenant: Tenant;
-  /** Replays dead letters in bulk: all of the tenant's, or one endpoint's, optionally only those dead-lettered in a time range. */
+  /** Replays dead letters in bulk: all of the tenant's, or one endpoint's, optionally only those dead-lettered in a time range; not those whose payload was expunged. */
   replayDeadLetters: ReplayDeadLettersPayload;
-  /** Sends a finished delivery again (same webhook-id, fresh retry schedule) through its endpoint's workflow. */
+  /** Sends a finished delivery again (same webhook-id, fresh retry schedule) through its endpoint's workflow; CONFLICT once its event's payload is expunged. */
   replayDelivery: Delivery;
   /** Sends what a pause held, and re-enables a disabled endpoint. */
   resumeEndpoint: Endpoint;

@@ -10,7 +10,6 @@ export const GRAPHQL_LIMITS = {
   maxAliases: 15,
   maxDirectives: 10,
   maxTokens: 2000,
-  maxCost: 5000,
 } as const;
 
 export function graphqlArmor(production: boolean) {
@@ -19,7 +18,8 @@ export function graphqlArmor(production: boolean) {
     maxAliases: { n: GRAPHQL_LIMITS.maxAliases },
     maxDirectives: { n: GRAPHQL_LIMITS.maxDirectives },
     maxTokens: { n: GRAPHQL_LIMITS.maxTokens },
-    costLimit: { maxCost: GRAPHQL_LIMITS.maxCost },
+    // Ours (cost-limit.ts) counts variables and lists without arguments; armor's counts neither.
+    costLimit: { enabled: false },
     // "Did you mean ...?" hints map the schema for a stranger when introspection is off.
     blockFieldSuggestion: { enabled: production },
   }).protect();

@@ -61,7 +61,11 @@ describe('the per-request loaders', () => {
       ids.push(
         (await createEndpoint(database.db, config, caller, { url: `http://127.0.0.1:9/${i}`, consumerId: `c${i}` })).endpoint.id,
       );
-    const publishing = { rateLimiter: new PublishRateLimiter(), defaults: config.limits.tenantDefaults };
+    const publishing = {
+      rateLimiter: new PublishRateLimiter(),
+      defaults: config.limits.tenantDefaults,
+      defaultRetrySchedule: config.retrySchedule,
+    };
     for (const consumerId of ['c0', 'c0', 'c1'])
       await publishEvent(database.db, publishing, caller, { eventType: 'invoice.paid', payload: {}, consumerId });
 

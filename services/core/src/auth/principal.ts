@@ -62,6 +62,11 @@ export function requireOperator(principal: Principal | null): void {
     throw new ForbiddenError('This operation needs the operator (admin) API key.');
 }
 
+/** Whether a tenant key may do `access`, for what a read shows (not whether it may run at all). */
+export function mayAccess(principal: Principal | null, access: Access): boolean {
+  return principal?.kind === 'tenant' && principal.scopes.some((s) => ALLOWED[access].includes(s));
+}
+
 /** The calling tenant, after checking its key may do `access`. */
 export function requireTenant(principal: Principal | null, access: Access): TenantCaller {
   const p = requirePrincipal(principal);

@@ -17,7 +17,7 @@ export function getDeliveries(db: Db, caller: TenantCaller, ids: readonly string
     tx
       .select()
       .from(deliveries)
-      .where(and(deliveryVisibleTo(tx, caller), inArray(deliveries.id, [...ids]))),
+      .where(and(deliveryVisibleTo(caller), inArray(deliveries.id, [...ids]))),
   );
 }
 
@@ -28,7 +28,7 @@ export function deliveriesOfEvents(db: Db, caller: TenantCaller, eventIds: reado
     tx
       .select()
       .from(deliveries)
-      .where(and(deliveryVisibleTo(tx, caller), inArray(deliveries.eventId, [...eventIds])))
+      .where(and(deliveryVisibleTo(caller), inArray(deliveries.eventId, [...eventIds])))
       .orderBy(asc(deliveries.id)),
   );
 }
@@ -63,9 +63,6 @@ function attemptVisibleTo(tx: DbOrTx, caller: TenantCaller) {
     eq(deliveryAttempts.tenantId, caller.tenantId),
     caller.consumerId === null
       ? undefined
-      : inArray(
-          deliveryAttempts.deliveryId,
-          tx.select({ id: deliveries.id }).from(deliveries).where(deliveryVisibleTo(tx, caller)),
-        ),
+      : inArray(deliveryAttempts.deliveryId, tx.select({ id: deliveries.id }).from(deliveries).where(deliveryVisibleTo(caller))),
   );
 }

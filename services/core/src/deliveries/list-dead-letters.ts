@@ -27,7 +27,7 @@ export async function listDeadLetters(
   const { limit, afterId } = pageWindow(args);
   const matching = (tx: DbOrTx) =>
     and(
-      deliveryVisibleTo(tx, caller),
+      deliveryVisibleTo(caller),
       eq(deliveries.status, 'DEAD_LETTERED'),
       args.endpointId ? eq(deliveries.endpointId, args.endpointId) : undefined,
       args.since ? gte(deliveries.completedAt, args.since) : undefined,

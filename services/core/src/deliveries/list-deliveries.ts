@@ -35,7 +35,7 @@ export async function listDeliveries(
     throw new InvalidInputError(`filter.ids takes at most ${MAX_FILTER_IDS} ids.`, { field: 'filter.ids' });
   const matching = (tx: DbOrTx) =>
     and(
-      deliveryVisibleTo(tx, caller),
+      deliveryVisibleTo(caller),
       f.status ? eq(deliveries.status, f.status) : undefined,
       f.endpointId ? eq(deliveries.endpointId, f.endpointId) : undefined,
       f.eventId ? eq(deliveries.eventId, f.eventId) : undefined,

@@ -2,6 +2,7 @@ import { auditLog, deliveries } from '@acme/schema/db';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEndpoint } from '../endpoints/create-endpoint.ts';
+import { expungeEventPayload } from '../events/expunge-event-payload.ts';
 import { publishEvent } from '../events/publish-event.ts';
 import {
   portalSession,
@@ -78,6 +79,20 @@ describe('replayDelivery, replayDeadLetters, retryDeliveryNow, retryEndpointNow'
     const halfHourAgo = new Date(Date.now() - 1_800_000);
     expect((await replayDeadLetters(database.db, caller, { until: halfHourAgo })).deliveries.map((d) => d.id)).toEqual([old]);
     expect((await replayDeadLetters(database.db, caller, {})).deliveries.map((d) => d.id)).toEqual([newest, recent]);
+  });
+
+  it('refuses to replay a delivery whose payload was expunged, and leaves it out of a bulk replay', async () => {
+    const { tenant, caller, endpoints } = await tenantWithEndpoints(database, 1);
+    const [gone, kept] = await publishMany(database, tenant.id, 2);
+    await deadLetter(gone!.deliveries[0]!.id);
+    await deadLetter(kept!.deliveries[0]!.id);
+    await expungeEventPayload(database.db, caller, gone!.event.id);
+
+    await expect(replayDelivery(database.db, caller, gone!.deliveries[0]!.id)).rejects.toMatchObject({ code: 'CONFLICT' });
+    const bulk = await replayDeadLetters(database.db, caller, { endpointId: endpoints[0]!.id, since: new Date(0) });
+    expect(bulk.deliveries.map((d) => d.id)).toEqual([kept!.deliveries[0]!.id]);
+    const [still] = await database.db.select().from(deliveries).where(eq(deliveries.id, gone!.deliveries[0]!.id));
+    expect(still).toMatchObject({ status: 'DEAD_LETTERED' });
   });
 
   it("answers NOT_FOUND for another tenant's delivery and endpoint", async () => {

@@ -1,5 +1,5 @@
-import { deliveries, endpoints } from '@acme/schema/db';
-import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { deliveries, endpoints, events } from '@acme/schema/db';
+import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit/record-audit.ts';
 import type { TenantCaller } from '../auth/principal.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
@@ -11,17 +11,26 @@ import type { DeadLetterFilter } from './list-dead-letters.ts';
 
 /**
  * Sends a finished delivery again, through its endpoint's workflow (paced like any retry), with
- * the same webhook-id and a fresh retry schedule. The caller then hands the endpoint over.
+ * the same webhook-id and a fresh retry schedule. The caller then hands the endpoint over. Not once
+ * its event's payload is expunged: there is nothing left to send (it would go out as data: null).
  */
 export async function replayDelivery(db: Db, caller: TenantCaller, id: string) {
   return inTenant(db, caller.tenantId, async (tx) => {
     const [delivery] = await tx
-      .select({ status: deliveries.status, endpointId: deliveries.endpointId })
+      .select({ status: deliveries.status, endpointId: deliveries.endpointId, eventId: deliveries.eventId })
       .from(deliveries)
-      .where(and(deliveryVisibleTo(tx, caller), eq(deliveries.id, id)))
+      .where(and(deliveryVisibleTo(caller), eq(deliveries.id, id)))
       .for('update');
     if (!delivery) throw new NotFoundError(`No delivery ${id}.`);
     if (delivery.status === 'PENDING') throw new ConflictError('This delivery is still pending; use retryNow to skip its wait.');
+    // Shared lock: an expunge (manual or retention) waits for this replay, or this replay sees it.
+    const [event] = await tx
+      .select({ expungedAt: events.payloadExpungedAt })
+      .from(events)
+      .where(eq(events.id, delivery.eventId))
+      .for('share');
+    if (!event || event.expungedAt)
+      throw new ConflictError("This delivery's event payload was expunged; there is nothing left to send.");
     await assertEndpointAcceptsReplays(tx, caller, delivery.endpointId);
     const [replayed] = await requeue(tx, eq(deliveries.id, id));
     await recordAudit(tx, caller, 'replayDelivery', id);
@@ -30,8 +39,9 @@ export async function replayDelivery(db: Db, caller: TenantCaller, id: string) {
 }
 
 /**
- * Replays the caller's dead letters (of one endpoint, dead-lettered in a time range), in bulk.
- * Returns the deliveries queued again, newest first, so that a client can follow each of them.
+ * Replays the caller's dead letters (of one endpoint, dead-lettered in a time range), in bulk; those
+ * whose event payload was expunged stay dead letters. Returns the deliveries queued again, newest
+ * first, so that a client can follow each of them.
  */
 export async function replayDeadLetters(db: Db, caller: TenantCaller, filter: DeadLetterFilter) {
   return inTenant(db, caller.tenantId, async (tx) => {
@@ -40,23 +50,24 @@ export async function replayDeadLetters(db: Db, caller: TenantCaller, filter: De
       .select({ id: endpoints.id })
       .from(endpoints)
       .where(and(endpointVisibleTo(caller), inArray(endpoints.status, ['ACTIVE', 'PAUSED'])));
+    // Each event locked for share (see replayDelivery); one expunged meanwhile is re-read and left out.
     const rows = await requeue(
       tx,
-      and(
-        eq(deliveries.tenantId, caller.tenantId),
-        eq(deliveries.status, 'DEAD_LETTERED'),
-        filter.endpointId ? eq(deliveries.endpointId, filter.endpointId) : undefined,
-        filter.since ? gte(deliveries.completedAt, filter.since) : undefined,
-        filter.until ? lt(deliveries.completedAt, filter.until) : undefined,
-        inArray(deliveries.endpointId, replayable),
-      ),
+      sql`${deliveries.id} in (
+        select d.id from deliveries d join events e on e.id = d.event_id
+         where d.tenant_id = ${caller.tenantId} and d.status = 'DEAD_LETTERED' and e.payload_expunged_at is null
+           ${filter.endpointId ? sql`and d.endpoint_id = ${filter.endpointId}` : sql``}
+           ${filter.since ? sql`and d.completed_at >= ${filter.since.toISOString()}::timestamptz` : sql``}
+           ${filter.until ? sql`and d.completed_at < ${filter.until.toISOString()}::timestamptz` : sql``}
+           and ${inArray(sql`d.endpoint_id`, replayable)}
+         for update of d for share of e)`,
     );
     await recordAudit(tx, caller, 'replayDeadLetters', filter.endpointId ?? null, { ...filter, replayedCount: rows.length });
     return { deliveries: rows.sort((a, b) => (a.id < b.id ? 1 : -1)) };
   });
 }
 
-function requeue(tx: DbOrTx, where: ReturnType<typeof and>) {
+function requeue(tx: DbOrTx, where: SQL | undefined) {
   return tx
     .update(deliveries)
     .set({

@@ -16,7 +16,7 @@ export async function retryDeliveryNow(db: Db, caller: TenantCaller, id: string)
       .set({ nextAttemptAt: sql`now()` })
       .where(
         and(
-          deliveryVisibleTo(tx, caller),
+          deliveryVisibleTo(caller),
           eq(deliveries.id, id),
           eq(deliveries.status, 'PENDING'),
           eq(deliveries.handler, 'WORKFLOW'),
@@ -30,7 +30,7 @@ export async function retryDeliveryNow(db: Db, caller: TenantCaller, id: string)
     const [exists] = await tx
       .select({ status: deliveries.status })
       .from(deliveries)
-      .where(and(deliveryVisibleTo(tx, caller), eq(deliveries.id, id)));
+      .where(and(deliveryVisibleTo(caller), eq(deliveries.id, id)));
     if (!exists) throw new NotFoundError(`No delivery ${id}.`);
     throw new ConflictError(
       exists.status === 'PENDING'

@@ -3,7 +3,7 @@ import { lookup as dnsLookup } from 'node:dns';
 import { isIP } from 'node:net';
 import { Agent } from 'undici';
 import type { Cidr } from './cidr.ts';
-import { blockedAddressReason } from './url-guard.ts';
+import { blockedAddressReason, blockedDestinationMessage } from './url-guard.ts';
 
 export const BLOCKED_DESTINATION_CODE = 'ACME_BLOCKED_DESTINATION';
 
@@ -28,7 +28,7 @@ export function createDeliveryClient(options: DeliveryClientOptions): Agent {
       const allowed = addresses.filter((a) => blockedAddressReason(a.address, options.privateDestinationsAllowed) === null);
       if (allowed.length === 0) {
         const reason = blockedAddressReason(addresses[0]?.address ?? '', options.privateDestinationsAllowed);
-        const error: NodeJS.ErrnoException = new Error(`Destination blocked: ${reason}`);
+        const error: NodeJS.ErrnoException = new Error(blockedDestinationMessage(reason ?? 'not an IP address'));
         error.code = BLOCKED_DESTINATION_CODE;
         return callback(error, []);
       }

@@ -7,6 +7,7 @@ import type { DueDelivery } from './due-delivery.ts';
 import { type AppliedAttempt, applyEndpointOutcomes } from './endpoint-outcomes.ts';
 import { delayBeforeNextAttempt, parseRetrySchedule } from './retry-schedule.ts';
 import type { AttemptResult } from './send-attempt.ts';
+import { loggedRequestHeaders } from './webhook-request.ts';
 
 export interface SentAttempt {
   delivery: DueDelivery;
@@ -48,7 +49,7 @@ export async function recordAttempts(
           startedAt: result.startedAt,
           durationMs: result.durationMs,
           url: delivery.endpoint.url,
-          requestHeaders: redactSignature(headers),
+          requestHeaders: loggedRequestHeaders(headers),
           responseStatus: result.responseStatus,
           responseHeaders: result.responseHeaders,
           responseBody: result.responseBody,
@@ -120,11 +121,6 @@ function decide(engine: DeliveryEngine, delivery: DueDelivery, result: AttemptRe
   // Counted from the end of the failed attempt, not from when its result was written.
   const endedAt = result.startedAt.getTime() + result.durationMs;
   return { status: 'RETRY_SCHEDULED' as const, nextAttemptAt: new Date(endedAt + (result.retryAfterMs ?? delay)) };
-}
-
-/** The attempt log keeps every request header but the signature, which is as good as a credential for replay. */
-function redactSignature(headers: Record<string, string>): Record<string, string> {
-  return { ...headers, 'webhook-signature': '[redacted]' };
 }
 
 function observe(

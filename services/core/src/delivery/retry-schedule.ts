@@ -32,10 +32,6 @@ export function parseDuration(text: string, details?: { field: string }): number
   return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
 }
 
-export function formatRetrySchedule(schedule: RetrySchedule): string {
-  return schedule.map((ms) => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`)).join(',');
-}
-
 /**
  * After `attemptsMade` attempts have failed: the delay before the next one, or null when the
  * schedule is spent and the delivery is dead-lettered.

@@ -1,5 +1,6 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCidrList } from './cidr.ts';
 import { createDeliveryClient } from './delivery-client.ts';
@@ -40,6 +41,34 @@ describe('sendAttempt', () => {
     const result = await send(`http://127.0.0.1:${port}/`);
     expect(result).toMatchObject({ outcome: 'SUCCESS', responseStatus: 201, responseBody: 'a response longe', hint: null });
     expect(result.responseHeaders?.['x-receiver']).toBe('yes');
+  });
+
+  it('logs a gzip body as a placeholder saying what it was, never as raw bytes', async () => {
+    const gzipped = gzipSync(Buffer.from('{"ok":true,"padding":"..........................."}'));
+    const port = await serve((_, res) =>
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gzipped),
+    );
+    const result = await send(`http://127.0.0.1:${port}/`);
+    expect(result.outcome).toBe('SUCCESS');
+    expect(result.responseBody).toBe('[binary body, 16+ bytes, content-type application/json, content-encoding gzip]');
+  });
+
+  it('logs a body with NUL bytes or invalid UTF-8 as a placeholder (Postgres text refuses them)', async () => {
+    const bodies = [Buffer.from([0x7b, 0x00, 0x7d]), Buffer.from([0xff, 0xfe, 0x41])];
+    const port = await serve((req, res) =>
+      res.writeHead(500, { 'content-type': 'application/octet-stream' }).end(bodies[Number(req.url?.slice(1))]),
+    );
+    for (const [index, bytes] of bodies.entries()) {
+      const result = await send(`http://127.0.0.1:${port}/${index}`);
+      expect(result.outcome).toBe('HTTP_ERROR');
+      expect(result.responseBody).toBe(`[binary body, ${bytes.length} bytes, content-type application/octet-stream]`);
+    }
+  });
+
+  it('keeps UTF-8 text cut at the size limit in the middle of a character, without the cut character', async () => {
+    const port = await serve((_, res) => res.end(`${'a'.repeat(15)}é and more`));
+    const result = await send(`http://127.0.0.1:${port}/`);
+    expect(result.responseBody).toBe('a'.repeat(15));
   });
 
   it('does not follow a redirect, and says where it pointed', async () => {
@@ -83,6 +112,9 @@ describe('sendAttempt', () => {
     const result = await send(`http://localhost:${port}/`, { strict: true });
     expect(result.outcome).toBe('BLOCKED_DESTINATION');
     expect(reached).toBe(false);
+    // The attempt log says why, never what the name resolved to.
+    expect(result.error).toMatch(/private or reserved address \(loopback\)/);
+    expect(result.error).not.toMatch(/127\.0\.0\.1|::1/);
   });
 });
 

@@ -2,6 +2,8 @@ import type { Agent } from 'undici';
 import { request } from 'undici';
 import type { Cidr } from './cidr.ts';
 import { BLOCKED_DESTINATION_CODE, blockedLiteralReason } from './delivery-client.ts';
+import { describeResponseBody, storableHeaders, storableText } from './storable-text.ts';
+import { blockedDestinationMessage } from './url-guard.ts';
 
 export type AttemptOutcome =
   | 'SUCCESS'
@@ -42,26 +44,34 @@ export interface SendOptions {
 
 const MAX_RETRY_AFTER_MS = 3_600_000;
 
-/** One HTTP try: guard → POST → outcome class and hint. Never throws; every failure is an outcome. */
+/**
+ * One HTTP try: guard → POST → outcome class and hint. Never throws; every failure is an outcome.
+ * Everything in the result that the receiver controls is storable as Postgres text/jsonb (storable-text.ts).
+ */
 export async function sendAttempt(req: AttemptRequest, options: SendOptions): Promise<AttemptResult> {
   const startedAt = new Date();
   const started = performance.now();
-  const done = (fields: Partial<AttemptResult> & Pick<AttemptResult, 'outcome'>): AttemptResult => ({
-    startedAt,
-    durationMs: Math.round(performance.now() - started),
-    responseStatus: null,
-    responseHeaders: null,
-    responseBody: null,
-    error: null,
-    hint: null,
-    retryAfterMs: null,
-    ...fields,
-  });
+  const done = (fields: Partial<AttemptResult> & Pick<AttemptResult, 'outcome'>): AttemptResult => {
+    const result: AttemptResult = {
+      startedAt,
+      durationMs: Math.round(performance.now() - started),
+      responseStatus: null,
+      responseHeaders: null,
+      responseBody: null,
+      error: null,
+      hint: null,
+      retryAfterMs: null,
+      ...fields,
+    };
+    if (result.error !== null) result.error = storableText(result.error);
+    if (result.hint !== null) result.hint = storableText(result.hint);
+    return result;
+  };
 
   const url = new URL(req.url);
   const blocked = blockedLiteralReason(url, options.privateDestinationsAllowed);
   if (blocked)
-    return done({ outcome: 'BLOCKED_DESTINATION', error: `Destination blocked: ${blocked}`, hint: HINTS.BLOCKED_DESTINATION });
+    return done({ outcome: 'BLOCKED_DESTINATION', error: blockedDestinationMessage(blocked), hint: HINTS.BLOCKED_DESTINATION });
 
   try {
     const response = await request(url, {
@@ -73,8 +83,12 @@ export async function sendAttempt(req: AttemptRequest, options: SendOptions): Pr
       bodyTimeout: req.timeoutMs,
       signal: AbortSignal.timeout(req.timeoutMs),
     });
-    const responseBody = await readTruncated(response.body, options.responseBodyBytes);
-    const responseHeaders = flattenHeaders(response.headers);
+    const responseHeaders = storableHeaders(flattenHeaders(response.headers));
+    const responseBody = describeResponseBody({
+      ...(await readTruncated(response.body, options.responseBodyBytes)),
+      contentType: responseHeaders['content-type'],
+      contentEncoding: responseHeaders['content-encoding'],
+    });
     const status = response.statusCode;
     const outcome: AttemptOutcome =
       status >= 200 && status < 300 ? 'SUCCESS' : status >= 300 && status < 400 ? 'REDIRECT' : 'HTTP_ERROR';
@@ -92,17 +106,20 @@ export async function sendAttempt(req: AttemptRequest, options: SendOptions): Pr
   }
 }
 
-async function readTruncated(body: AsyncIterable<Buffer> & { dump(opts?: { limit: number }): Promise<void> }, limit: number) {
+async function readTruncated(
+  body: AsyncIterable<Buffer> & { dump(opts?: { limit: number }): Promise<void> },
+  limit: number,
+): Promise<{ bytes: Buffer; truncated: boolean }> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
     chunks.push(chunk);
     size += chunk.length;
-    if (size >= limit) break;
+    if (size > limit) break;
   }
   // Drain a little more so the connection can be reused; a huge body closes it instead.
   await body.dump({ limit: 64 * 1024 }).catch(() => {});
-  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+  return { bytes: Buffer.concat(chunks).subarray(0, limit), truncated: size > limit };
 }
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {

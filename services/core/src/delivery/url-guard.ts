@@ -5,17 +5,51 @@ import type { Cidr } from './cidr.ts';
 
 const MAX_URL_LENGTH = 2048;
 
-/** Why a destination address may not be dialled, or null when it may. */
+/**
+ * Why a destination address may not be dialled, as the kind of range (`private`, `loopback`...), or
+ * null when it may. Never the address itself: messages built on it must not turn the guard into an
+ * oracle for what a tenant's host names resolve to inside our network.
+ */
 export function blockedAddressReason(address: string, allowed: readonly Cidr[]): string | null {
-  if (!ipaddr.isValid(address)) return `"${address}" is not an IP address`;
-  let ip = ipaddr.parse(address);
-  // ::ffff:10.0.0.1 reaches 10.0.0.1: judge the IPv4 address it carries.
-  if (ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress()) ip = (ip as ipaddr.IPv6).toIPv4Address();
+  if (!ipaddr.isValid(address)) return 'not an IP address';
+  return verdict(ipaddr.parse(canonicalIPv6(address)), allowed);
+}
+
+/** ipaddr.js reads every `::a.b.c.d` as IPv4-mapped; the WHATWG serialisation (`::808:808`) keeps what it is. */
+function canonicalIPv6(address: string): string {
+  if (!address.includes(':') || !address.includes('.')) return address;
+  try {
+    return new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  } catch {
+    return address;
+  }
+}
+
+function verdict(ip: ipaddr.IPv4 | ipaddr.IPv6, allowed: readonly Cidr[]): string | null {
   for (const [range, bits] of allowed) {
     if (range.kind() === ip.kind() && ip.match(range, bits)) return null;
   }
+  if (ip.kind() === 'ipv6') {
+    const v6 = ip as ipaddr.IPv6;
+    const [p0 = 0, p1 = 0, p2 = 0, p3 = 0, p4 = 0, p5 = 0, p6 = 0, p7 = 0] = v6.parts;
+    const v4 = (high: number, low: number) => ipaddr.IPv4.parse(`${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`);
+    // Forms that carry an IPv4 address reach (or are routed by) it: judge that address.
+    // ::ffff:a.b.c.d, IPv4-mapped.
+    if (v6.isIPv4MappedAddress()) return verdict(v6.toIPv4Address(), allowed);
+    // ::a.b.c.d, IPv4-compatible (deprecated, RFC 4291 §2.5.5.1; some stacks still route it to IPv4):
+    // refused whatever it carries. :: and ::1 are judged below as themselves.
+    if (p0 === 0 && p1 === 0 && p2 === 0 && p3 === 0 && p4 === 0 && p5 === 0 && (p6 !== 0 || p7 > 1)) {
+      return 'ipv4Compatible';
+    }
+    // 64:ff9b::a.b.c.d, NAT64 well-known prefix (RFC 6052): the translator dials a.b.c.d.
+    if (p0 === 0x64 && p1 === 0xff9b && p2 === 0 && p3 === 0 && p4 === 0 && p5 === 0) return verdict(v4(p6, p7), allowed);
+    // 2002:AABB:CCDD::/48, 6to4 (RFC 3056): a relay forwards to the IPv4 address AABB:CCDD.
+    if (p0 === 0x2002) return verdict(v4(p1, p2), allowed);
+    // 2001:0:SSSS:SSSS:flags:port:CCCC:CCCC, Teredo (RFC 4380): server, and client with its bits inverted.
+    if (p0 === 0x2001 && p1 === 0) return verdict(v4(p2, p3), allowed) ?? verdict(v4(p6 ^ 0xffff, p7 ^ 0xffff), allowed);
+  }
   const range = ip.range();
-  return range === 'unicast' ? null : `${address} is a ${range} address`;
+  return range === 'unicast' ? null : range;
 }
 
 /**
@@ -42,9 +76,14 @@ export async function assertDestinationAllowed(rawUrl: string, allowed: readonly
   const addresses = ipaddr.isValid(host) ? [host] : await resolveAll(host);
   for (const address of addresses) {
     const reason = blockedAddressReason(address, allowed);
-    if (reason) throw new InvalidInputError(`The URL points to a private or reserved address: ${reason}.`, { field: 'url' });
+    if (reason) throw new InvalidInputError(blockedDestinationMessage(reason), { field: 'url' });
   }
   return url;
+}
+
+/** The one sentence for a refused destination, at create time and in attempt errors. */
+export function blockedDestinationMessage(reason: string): string {
+  return `The URL's host resolves to a private or reserved address (${reason}); webhooks may not be sent there.`;
 }
 
 async function resolveAll(host: string): Promise<string[]> {

@@ -1,6 +1,8 @@
+import corePackage from '../../package.json' with { type: 'json' };
 import { signWebhook } from './signature.ts';
 
-export const USER_AGENT = 'AcmeWebhooks/0.1.0';
+/** DESIGN §3: `AcmeWebhooks/<version>`, the version released, not one typed twice. */
+export const USER_AGENT = `AcmeWebhooks/${corePackage.version}`;
 
 export interface WebhookMessage {
   /** The event id: the same across retries, replays and endpoints, so receivers can deduplicate. */
@@ -32,4 +34,18 @@ export function webhookHeaders(
     'webhook-timestamp': String(timestamp),
     'webhook-signature': signWebhook(secrets, message.eventId, timestamp, body),
   };
+}
+
+/** Headers whose values the attempt log keeps: the gateway's own, but not the signature. */
+const LOGGED_VALUES = new Set(['content-type', 'user-agent', 'webhook-id', 'webhook-timestamp']);
+
+/**
+ * The attempt log keeps every request header's name but not the signature (as good as a credential
+ * for replay) nor the endpoint's custom values (often the receiver's credentials, and read-only keys
+ * and portal sessions read this log). Also applied when reading rows logged before this rule.
+ */
+export function loggedRequestHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name, LOGGED_VALUES.has(name) ? value : '[redacted]']),
+  );
 }

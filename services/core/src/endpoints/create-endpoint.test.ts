@@ -60,12 +60,31 @@ describe('createEndpoint', () => {
     await expect(createEndpoint(database.db, strict, caller, { url: bad })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
   });
 
+  it('accepts up to 20 custom headers of visible ASCII with inner spaces', async () => {
+    const { caller } = await tenantWithEndpoints(database, 0);
+    const headers = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`X-H${i}`, `v ${i}\t"q";=/`]));
+    const { endpoint } = await createEndpoint(database.db, testSettings, caller, { url, headers });
+    expect(Object.keys(endpoint.headers)).toHaveLength(20);
+    expect(endpoint.headers['x-h3']).toBe('v 3\t"q";=/');
+  });
+
   it('refuses unknown event types, reserved headers and bad numbers', async () => {
     const { caller } = await tenantWithEndpoints(database, 0);
     for (const input of [
       { url, eventTypes: ['no.such'] },
       { url, headers: { 'webhook-signature': 'v1,x' } },
       { url, headers: { 'x-a': 'line\nbreak' } },
+      { url, headers: { 'x-a': 'nul\u0000byte' } },
+      { url, headers: { 'x-a': 'bell\u0007' } },
+      { url, headers: { 'x-a': 'caf\u00e9' } },
+      { url, headers: { 'x-a': 'snow \u2603' } },
+      { url, headers: { 'x-a': ' padded' } },
+      { url, headers: { Expect: '100-continue' } },
+      { url, headers: { Upgrade: 'websocket' } },
+      { url, headers: { 'Keep-Alive': 'timeout=5' } },
+      { url, headers: { TE: 'trailers' } },
+      { url, headers: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`x-h${i}`, 'v'])) },
+      { url, headers: { 'x-a': 'a'.repeat(4096), 'x-b': 'b'.repeat(4096), 'x-c': 'c'.repeat(10) } },
       { url, timeoutMs: 10 },
       { url, rateLimit: 0 },
       { url, retrySchedule: 'later' },

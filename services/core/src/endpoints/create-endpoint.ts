@@ -15,20 +15,37 @@ import { newId } from '../ids.ts';
 import { parseInput } from '../validation.ts';
 import { secretAssociatedData } from './signing-secrets.ts';
 
-/** Headers the gateway sets itself; an endpoint may not override them. */
+/**
+ * Headers an endpoint may not set: the gateway's own, the hop-by-hop ones (RFC 9110 §7.6.1) and those
+ * that change how the request is framed or answered (undici refuses several at send time).
+ */
 const RESERVED_HEADERS = new Set([
   'content-type',
   'content-length',
+  'content-encoding',
   'host',
   'user-agent',
   'webhook-id',
   'webhook-timestamp',
   'webhook-signature',
   'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
   'transfer-encoding',
+  'upgrade',
+  'expect',
 ]);
 
 const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
+/** Visible ASCII with inner spaces and tabs: a field-value every receiver and proxy reads the same way. */
+const headerValue = /^(?:[\x21-\x7e](?:[\x20-\x7e\t]*[\x21-\x7e])?)?$/;
+/** Every attempt carries them (and the attempt log keeps their names): bounded like any other input. */
+export const MAX_CUSTOM_HEADERS = 20;
+export const MAX_CUSTOM_HEADER_BYTES = 8192;
 
 /** The settable fields, shared with updateEndpoint. */
 export const endpointFields = z.object({
@@ -100,15 +117,26 @@ export async function createEndpoint(db: Db, settings: EndpointSettings, caller:
 
 export function normaliseHeaders(headers: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [rawName, value] of Object.entries(headers)) {
+  const entries = Object.entries(headers);
+  if (entries.length > MAX_CUSTOM_HEADERS)
+    throw new InvalidInputError(`At most ${MAX_CUSTOM_HEADERS} custom headers are allowed.`, { field: 'headers' });
+  const size = entries.reduce((sum, [name, value]) => sum + name.length + value.length, 0);
+  if (size > MAX_CUSTOM_HEADER_BYTES)
+    throw new InvalidInputError(`Custom headers may total at most ${MAX_CUSTOM_HEADER_BYTES} bytes of names and values.`, {
+      field: 'headers',
+    });
+  for (const [rawName, value] of entries) {
     const name = rawName.toLowerCase();
     if (!headerName.test(name)) throw new InvalidInputError(`"${rawName}" is not a valid header name.`, { field: 'headers' });
     if (RESERVED_HEADERS.has(name))
       throw new InvalidInputError(`The header "${rawName}" is set by the gateway and cannot be overridden.`, {
         field: 'headers',
       });
-    if (/[\r\n]/.test(value))
-      throw new InvalidInputError(`The header "${rawName}" has a line break in its value.`, { field: 'headers' });
+    if (!headerValue.test(value))
+      throw new InvalidInputError(
+        `The header "${rawName}" must be visible ASCII (spaces and tabs inside only): no line breaks, control or non-ASCII characters.`,
+        { field: 'headers' },
+      );
     out[name] = value;
   }
   return out;

@@ -1,9 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEventType } from '../event-types/create-event-type.ts';
 import { getEvent } from '../events/get-event.ts';
+import { publishEvent } from '../events/publish-event.ts';
+import { PublishRateLimiter } from '../events/publish-rate-limiter.ts';
 import { portalSession, tenantWithEndpoints, testDatabase, testPublishSettings, testSettings } from '../testing/fixtures.ts';
 import { createEndpoint } from './create-endpoint.ts';
-import { sendTestEvent } from './send-test-event.ts';
+import { sendTestEvent, TEST_EVENT_LIMITS } from './send-test-event.ts';
 import { updateEndpoint } from './update-endpoint.ts';
 
 const database = testDatabase();
@@ -64,5 +66,22 @@ describe('sendTestEvent', () => {
     await expect(sendTestEvent(database.db, publishing, other.caller, ep!.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await updateEndpoint(database.db, testSettings, caller, ep!.id, { status: 'DISABLED' });
     await expect(sendTestEvent(database.db, publishing, caller, ep!.id)).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it("draws from a bucket of each key's own, never from its tenant's publish rate", async () => {
+    const { tenant, caller } = await tenantWithEndpoints(database, 0);
+    const { endpoint } = await createEndpoint(database.db, testSettings, caller, { url, consumerId: 'acme' });
+    const tight: typeof publishing = {
+      ...publishing,
+      rateLimiter: new PublishRateLimiter(() => 0),
+      defaults: { publishRatePerSecond: 1, publishBurst: 5, maxPayloadBytes: 256 * 1024 },
+    };
+    const portal = portalSession(tenant.id, 'acme', 'key_portal_a');
+    for (let i = 0; i < TEST_EVENT_LIMITS.publishBurst; i++) await sendTestEvent(database.db, tight, portal, endpoint.id);
+    await expect(sendTestEvent(database.db, tight, portal, endpoint.id)).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+
+    await sendTestEvent(database.db, tight, portalSession(tenant.id, 'acme', 'key_portal_b'), endpoint.id);
+    for (let i = 0; i < 5; i++)
+      await publishEvent(database.db, tight, caller, { eventType: 'invoice.paid', payload: { i }, consumerId: 'acme' });
   });
 });

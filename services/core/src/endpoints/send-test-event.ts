@@ -9,15 +9,17 @@ import { eventTypeName } from '../event-types/create-event-type.ts';
 import { examplePayload, FIXED_TEST_PAYLOAD, TEST_EVENT_TYPE } from '../event-types/example-payload.ts';
 import { DELIVERIES_CHANNEL, type PublishSettings } from '../events/publish-event.ts';
 import { newId } from '../ids.ts';
-import { effectiveLimits } from '../tenants/tenant-limits.ts';
 import { endpointVisibleTo } from './endpoint-scope.ts';
 
 /**
  * A real event (in the event log, signed and delivered like any other) sent to this endpoint only.
  * Its type is the one asked for, else the endpoint's first subscribed type, else `webhook.test`; its
- * payload is the type's example, else one made from the type's schema, else a small fixed one. It
- * counts against the publish rate limit like any event.
+ * payload is the type's example, else one made from the type's schema, else a small fixed one.
+ * Test events have a rate bucket of their own per key (TEST_EVENT_LIMITS): a portal session clicking
+ * "Send test event" cannot spend the publish rate its tenant's production traffic needs.
  */
+export const TEST_EVENT_LIMITS = { publishRatePerSecond: 1, publishBurst: 10 } as const;
+
 export async function sendTestEvent(
   db: Db,
   settings: PublishSettings,
@@ -27,7 +29,7 @@ export async function sendTestEvent(
 ) {
   if (requestedType != null && !eventTypeName.safeParse(requestedType).success)
     throw new InvalidInputError(`"${requestedType}" is not an event type name.`, { field: 'eventType' });
-  settings.rateLimiter.take(caller.tenantId, effectiveLimits(settings.defaults, caller.limits), 1);
+  settings.rateLimiter.take(`test-event:${caller.tenantId}:${caller.actor.apiKeyId ?? 'operator'}`, TEST_EVENT_LIMITS, 1);
   return inTenant(db, caller.tenantId, async (tx) => {
     const [endpoint] = await tx
       .select({ status: endpoints.status, eventTypes: endpoints.eventTypes, consumerId: endpoints.consumerId })

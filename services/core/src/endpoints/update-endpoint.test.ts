@@ -54,6 +54,21 @@ describe('updateEndpoint', () => {
     expect(endpoint).toMatchObject({ status: 'ACTIVE', disabledReason: null, failingSince: null, health: 'HEALTHY' });
   });
 
+  it('re-enables a DISABLED endpoint with a clean record when it goes through PAUSED first', async () => {
+    const {
+      caller,
+      endpoints: [ep],
+    } = await tenantWithEndpoints(database, 1);
+    await database.db
+      .update(endpoints)
+      .set({ status: 'DISABLED', disabledReason: 'Failing since long ago.', failingSince: new Date(0), health: 'RECOVERING' })
+      .where(eq(endpoints.id, ep!.id));
+    const paused = await updateEndpoint(database.db, testSettings, caller, ep!.id, { status: 'PAUSED' });
+    expect(paused.endpoint).toMatchObject({ status: 'PAUSED', failingSince: null, health: 'HEALTHY' });
+    const { endpoint } = await updateEndpoint(database.db, testSettings, caller, ep!.id, { status: 'ACTIVE' });
+    expect(endpoint).toMatchObject({ status: 'ACTIVE', disabledReason: null, failingSince: null, health: 'HEALTHY' });
+  });
+
   it("answers NOT_FOUND for another tenant's endpoint and for another consumer's, and a portal cannot move an endpoint", async () => {
     const a = await tenantWithEndpoints(database, 1);
     const b = await tenantWithEndpoints(database, 1);

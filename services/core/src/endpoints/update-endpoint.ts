@@ -49,7 +49,8 @@ export async function updateEndpoint(
       .for('update');
     if (!current) throw new NotFoundError(`No endpoint ${id}.`);
     if (data.eventTypes) await assertEventTypesExist(tx, caller.tenantId, data.eventTypes);
-    const reenabled = data.status === 'ACTIVE' && current.status === 'DISABLED';
+    // Any way out of DISABLED (to ACTIVE, or to PAUSED and later ACTIVE) counts as re-enabling.
+    const reenabled = data.status !== undefined && data.status !== 'DISABLED' && current.status === 'DISABLED';
     const [endpoint] = await tx
       .update(endpoints)
       .set({

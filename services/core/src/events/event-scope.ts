@@ -1,6 +1,7 @@
 import { events } from '@acme/schema/db';
 import { and, eq, or, sql } from 'drizzle-orm';
 import type { TenantCaller } from '../auth/principal.ts';
+import { endpointOfCallersConsumer } from '../endpoints/endpoint-scope.ts';
 
 /**
  * The events a caller may read: its tenant's; for a portal session only those meant for its
@@ -13,8 +14,8 @@ export function eventVisibleTo(caller: TenantCaller) {
       ? undefined
       : or(
           eq(events.consumerId, caller.consumerId),
-          sql`exists (select 1 from deliveries d join endpoints ep on ep.id = d.endpoint_id
-                       where d.event_id = ${events.id} and ep.consumer_id = ${caller.consumerId})`,
+          sql`exists (select 1 from deliveries d
+                       where d.event_id = ${events.id} and ${endpointOfCallersConsumer(sql`d.endpoint_id`, caller)})`,
         ),
   );
 }

@@ -71,6 +71,51 @@ describe('publishEvent', () => {
     ).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
   });
 
+  it.each([
+    ['a NUL character in a string', { note: 'a\u0000b' }],
+    ['a NUL character in a key', { 'a\u0000': 1 }],
+    ['an unpaired surrogate', ['\ud800']],
+    ['nesting deeper than 64 levels', JSON.parse(`${'['.repeat(65)}${']'.repeat(65)}`)],
+    ['nesting deep enough to overflow JSON.stringify', JSON.parse(`${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`)],
+  ])('refuses a payload with %s as BAD_USER_INPUT on payload', async (_, payload) => {
+    const { caller } = await tenantWithEndpoints(database, 0);
+    await expect(publishEvent(database.db, settings, caller, { eventType: 'invoice.paid', payload })).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+      details: { field: 'payload' },
+    });
+  });
+
+  it('stores a payload nested 64 levels deep, with non-ASCII text and paired surrogates', async () => {
+    const { caller } = await tenantWithEndpoints(database, 0);
+    const payload = { deep: JSON.parse(`${'['.repeat(63)}"caf\u00e9 \ud83d\ude00"${']'.repeat(63)}`) };
+    const { event } = await publishEvent(database.db, settings, caller, { eventType: 'invoice.paid', payload });
+    expect(event.payload).toEqual(payload);
+  });
+
+  it("waits the schedule's first delay before the first attempt: the endpoint's, else the tenant's, else the default", async () => {
+    const { tenant, caller } = await tenantWithEndpoints(database, 0);
+    const url = 'http://127.0.0.1:9/x';
+    const own = (await createEndpoint(database.db, testSettings, caller, { url, retrySchedule: '30s,1s' })).endpoint;
+    const plain = (await createEndpoint(database.db, testSettings, caller, { url })).endpoint;
+    const { deliveries: made } = await publishEvent(database.db, settings, caller, { eventType: 'invoice.paid', payload: {} });
+    const waitOf = async (endpointId: string) => {
+      const [row] = await database.sql<{ wait_ms: number }[]>`
+        select extract(epoch from (next_attempt_at - created_at)) * 1000 as wait_ms
+          from deliveries where event_id = ${made[0]!.eventId} and endpoint_id = ${endpointId}`;
+      return Number(row!.wait_ms);
+    };
+    expect(await waitOf(own.id)).toBeGreaterThanOrEqual(29_000);
+    expect(await waitOf(own.id)).toBeLessThanOrEqual(31_000);
+    expect(await waitOf(plain.id)).toBeLessThan(1_000);
+
+    await database.sql`update tenants set retry_schedule = '1h,1s' where id = ${tenant.id}`;
+    const { deliveries: later } = await publishEvent(database.db, settings, caller, { eventType: 'invoice.paid', payload: {} });
+    const [row] = await database.sql<{ wait_ms: number }[]>`
+      select extract(epoch from (next_attempt_at - created_at)) * 1000 as wait_ms
+        from deliveries where event_id = ${later[0]!.eventId} and endpoint_id = ${plain.id}`;
+    expect(Number(row!.wait_ms)).toBeGreaterThanOrEqual(3_599_000);
+  });
+
   it("applies the tenant's own payload limit over the gateway default", async () => {
     const { tenant } = await tenantWithEndpoints(database, 0);
     const small = { ...fullAccess(tenant.id), limits: { publishRatePerSecond: null, publishBurst: null, maxPayloadBytes: 1024 } };
@@ -113,6 +158,7 @@ describe('publishEvent', () => {
   it('answers RATE_LIMITED with retryAfterSeconds once the tenant’s bucket is empty', async () => {
     const { caller } = await tenantWithEndpoints(database, 0);
     const tight = {
+      ...settings,
       rateLimiter: new PublishRateLimiter(),
       defaults: { ...settings.defaults, publishRatePerSecond: 1, publishBurst: 2 },
     };

@@ -4,12 +4,13 @@ import { z } from 'zod';
 import type { TenantCaller } from '../auth/principal.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { inTenant } from '../db/tenant-scope.ts';
+import { parseRetrySchedule, type RetrySchedule } from '../delivery/retry-schedule.ts';
 import { AcmeError, ConflictError, InvalidInputError, PayloadTooLargeError } from '../errors.ts';
 import { eventTypeName } from '../event-types/create-event-type.ts';
 import { assertPayloadMatches } from '../event-types/payload-schema.ts';
 import { newId } from '../ids.ts';
 import { effectiveLimits, type TenantLimits } from '../tenants/tenant-limits.ts';
-import { parseInput } from '../validation.ts';
+import { parseInput, storableJson } from '../validation.ts';
 import type { PublishRateLimiter } from './publish-rate-limiter.ts';
 import { wakeDispatchers } from './wake-dispatchers.ts';
 
@@ -19,7 +20,7 @@ export const MAX_BATCH = 100;
 
 const input = z.object({
   eventType: eventTypeName,
-  payload: z.unknown(),
+  payload: storableJson,
   consumerId: z.string().min(1).max(255).nullish(),
   idempotencyKey: z.string().min(1).max(255).nullish(),
 });
@@ -31,6 +32,8 @@ export interface PublishSettings {
   rateLimiter: PublishRateLimiter;
   /** The gateway's limits (config.limits.tenantDefaults); the caller's tenant may override them. */
   defaults: TenantLimits;
+  /** DELIVERY_RETRY_SCHEDULE: its first delay is the wait before a first attempt, unless overridden. */
+  defaultRetrySchedule: RetrySchedule;
 }
 
 export type EventRow = typeof events.$inferSelect;
@@ -100,7 +103,13 @@ async function publish(
       inserted.has(row.id)
         ? targets
             .filter((t) => receives(t, row.eventType, row.consumerId))
-            .map((t) => ({ id: newId('dlv'), tenantId: caller.tenantId, eventId: row.id, endpointId: t.id }))
+            .map((t) => ({
+              id: newId('dlv'),
+              tenantId: caller.tenantId,
+              eventId: row.id,
+              endpointId: t.id,
+              ...firstAttemptAt(t.retrySchedule, settings.defaultRetrySchedule),
+            }))
         : [],
     );
     const created = planned.length === 0 ? [] : await tx.insert(deliveries).values(planned).returning();
@@ -157,6 +166,17 @@ interface Target {
   id: string;
   eventTypes: string[];
   consumerId: string | null;
+  /** The endpoint's override, else its tenant's; null = the gateway default. */
+  retrySchedule: string | null;
+}
+
+/**
+ * DESIGN §4: a schedule lists the delays before each attempt, the first one included (`0s` by
+ * default). Postgres's clock, like every due check; absent for no delay (the column's default, now()).
+ */
+function firstAttemptAt(endpointSchedule: string | null, defaultSchedule: RetrySchedule) {
+  const delayMs = (endpointSchedule ? parseRetrySchedule(endpointSchedule) : defaultSchedule)[0] ?? 0;
+  return delayMs > 0 ? { nextAttemptAt: sql`now() + ${delayMs} * interval '1 millisecond'` } : {};
 }
 
 function receives(target: Target, eventType: string, consumerId: string | null): boolean {
@@ -177,8 +197,9 @@ async function lookUp(tx: DbOrTx, tenantId: string, items: readonly Parsed[]) {
           'version', (extract(epoch from t.updated_at) * 1000000)::bigint)), '[]'::json)
          from event_types t
         where t.tenant_id = ${tenantId} and t.name = any(${pgTextArray(names)}::text[])) as types,
-      (select coalesce(json_agg(json_build_object('id', e.id, 'eventTypes', e.event_types, 'consumerId', e.consumer_id)), '[]'::json)
-         from endpoints e
+      (select coalesce(json_agg(json_build_object('id', e.id, 'eventTypes', e.event_types, 'consumerId', e.consumer_id,
+                'retrySchedule', coalesce(e.retry_schedule, tn.retry_schedule))), '[]'::json)
+         from endpoints e join tenants tn on tn.id = e.tenant_id
         where e.tenant_id = ${tenantId} and e.status in ('ACTIVE', 'PAUSED') and e.deleted_at is null
           and (cardinality(e.event_types) = 0 or e.event_types && ${pgTextArray(names)}::text[])
           and (e.consumer_id is null or e.consumer_id = any(${pgTextArray(consumers)}::text[]))) as targets`);

@@ -1,8 +1,9 @@
-import { endpoints, operationalEvents } from '@acme/schema/db';
-import { and, desc, eq, gte, inArray, lt } from 'drizzle-orm';
+import { operationalEvents } from '@acme/schema/db';
+import { and, desc, eq, gte, lt } from 'drizzle-orm';
 import type { TenantCaller } from '../auth/principal.ts';
 import type { Db } from '../db/client.ts';
 import { inTenant } from '../db/tenant-scope.ts';
+import { endpointOfCallersConsumer } from '../endpoints/endpoint-scope.ts';
 import { type PageArgs, pageWindow, toPage } from '../pagination/cursor.ts';
 
 export interface OperationalEventFilter {
@@ -26,15 +27,7 @@ export async function listOperationalEvents(
       .where(
         and(
           eq(operationalEvents.tenantId, caller.tenantId),
-          caller.consumerId === null
-            ? undefined
-            : inArray(
-                operationalEvents.endpointId,
-                tx
-                  .select({ id: endpoints.id })
-                  .from(endpoints)
-                  .where(and(eq(endpoints.tenantId, caller.tenantId), eq(endpoints.consumerId, caller.consumerId))),
-              ),
+          endpointOfCallersConsumer(operationalEvents.endpointId, caller),
           f.type ? eq(operationalEvents.type, f.type) : undefined,
           f.endpointId ? eq(operationalEvents.endpointId, f.endpointId) : undefined,
           f.since ? gte(operationalEvents.createdAt, f.since) : undefined,

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { TenantCaller } from '../auth/principal.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { inTenant } from '../db/tenant-scope.ts';
+import { endpointOfCallersConsumer } from '../endpoints/endpoint-scope.ts';
 import { InvalidInputError } from '../errors.ts';
 import { pgTextArray } from '../events/publish-event.ts';
 
@@ -83,11 +84,7 @@ async function statsBy(tx: DbOrTx, caller: TenantCaller, w: Window, endpointIds:
   const key = endpointIds ? sql`d.endpoint_id` : sql`''`;
   const scope = sql`d.tenant_id = ${caller.tenantId}
     ${endpointIds ? sql`and d.endpoint_id = any(${pgTextArray(endpointIds)}::text[])` : sql``}
-    ${
-      caller.consumerId !== null
-        ? sql`and d.endpoint_id in (select id from endpoints where tenant_id = ${caller.tenantId} and consumer_id = ${caller.consumerId})`
-        : sql``
-    }`;
+    and ${endpointOfCallersConsumer(sql`d.endpoint_id`, caller) ?? sql`true`}`;
   const counts = await tx.execute<{ key: string; start_ms: number; status: string; n: number }>(sql`
     select ${key} as key, (extract(epoch from date_bin(${step}, d.created_at, 'epoch'::timestamptz)) * 1000)::float8 as start_ms,
            d.status, count(*)::int as n

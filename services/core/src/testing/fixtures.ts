@@ -22,10 +22,13 @@ export const testSettings = {
 };
 
 /** Publishing with the gateway defaults and a bucket of its own, so tests never wait on the rate limit. */
+const TEST_RETRY_SCHEDULE = parseRetrySchedule('0s,1s,1s');
+
 export function testPublishSettings(): PublishSettings {
   return {
     rateLimiter: new PublishRateLimiter(),
     defaults: { publishRatePerSecond: 1_000_000, publishBurst: 1_000_000, maxPayloadBytes: 256 * 1024 },
+    defaultRetrySchedule: TEST_RETRY_SCHEDULE,
   };
 }
 
@@ -40,7 +43,7 @@ export function testEngine(database: Database, overrides: Partial<DeliveryEngine
     client: createDeliveryClient({ privateDestinationsAllowed: testSettings.privateDestinationsAllowed, connectTimeoutMs: 1000 }),
     secretsMasterKey: testSettings.secretsMasterKey,
     privateDestinationsAllowed: testSettings.privateDestinationsAllowed,
-    defaultRetrySchedule: parseRetrySchedule('0s,1s,1s'),
+    defaultRetrySchedule: TEST_RETRY_SCHEDULE,
     timeoutMs: 2000,
     responseBodyBytes: 4096,
     perEndpointConcurrency: 20,

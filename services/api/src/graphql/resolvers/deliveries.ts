@@ -3,6 +3,7 @@ import {
   getDelivery,
   listDeadLetters,
   listDeliveries,
+  loggedRequestHeaders,
   NotFoundError,
   replayDeadLetters,
   replayDelivery,
@@ -52,6 +53,8 @@ export const deliveryFields: DeliveryResolvers = {
 };
 
 export const deliveryAttemptFields: DeliveryAttemptResolvers = {
+  // Rows logged before custom values were redacted at write time still hold them.
+  requestHeaders: (a) => loggedRequestHeaders(a.requestHeaders),
   // Attempts made before the url column existed have '' there: the endpoint's URL is the best answer then.
   url: async (a, _, { loaders }) => {
     if (a.url) return a.url;

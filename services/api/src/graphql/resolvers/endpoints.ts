@@ -4,12 +4,14 @@ import {
   getEndpoint,
   getEndpointSecret,
   listEndpoints,
+  mayAccess,
   requireTenant,
   retryEndpointNow,
   rotateEndpointSecret,
   sendTestEvent,
   type UpdateEndpointInput,
   updateEndpoint,
+  visibleEndpointHeaders,
 } from '@acme/core';
 import type { EndpointResolvers, MutationResolvers, QueryResolvers } from '../../generated/resolvers.ts';
 import type { GraphQLContext } from '../context.ts';
@@ -73,5 +75,6 @@ export const endpointMutations: Pick<
 };
 
 export const endpointFields: EndpointResolvers = {
+  headers: (endpoint, _, { principal }) => visibleEndpointHeaders(endpoint.headers, mayAccess(principal, 'write')),
   stats: (endpoint, args, { loaders }) => loaders.endpointStats.load({ endpointId: endpoint.id, ...args }),
 };
