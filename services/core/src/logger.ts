@@ -1,12 +1,17 @@
 import { pino } from 'pino';
+import { activeTraceIds } from './tracing.ts';
 
 export type Logger = pino.Logger;
 
-/** Structured JSON logs; credentials and signatures never reach them. */
+/**
+ * Structured JSON logs; credentials and signatures never reach them. A line written while a span is
+ * active carries its `trace_id` and `span_id`, so logs and traces meet (nothing is added while tracing is off).
+ */
 export function createLogger(level: string, name: string): Logger {
   return pino({
     name,
     level,
+    mixin: activeTraceIds,
     redact: {
       paths: [
         'authorization',
