@@ -32,3 +32,30 @@ export function spawnCli(args: string[], env: Record<string, string | undefined>
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   return { child, exited, output: () => output };
 }
+
+/** The exit code (or signal) of `p`, failing with its output when it is still running after `timeoutMs`. */
+export async function exitWithin(p: { exited: Promise<unknown>; output(): string }, timeoutMs: number): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`still running after ${timeoutMs} ms:\n${p.output()}`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([p.exited, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The JSON log lines (pino) of a process's output whose `msg` is `message`. */
+export function logLines(output: string, message: string): Record<string, any>[] {
+  return output
+    .split('\n')
+    .filter((line) => line.startsWith('{') && line.includes(message))
+    .map((line) => JSON.parse(line) as Record<string, any>)
+    .filter((entry) => entry.msg === message);
+}
+
+/** The pid in a dispatcher's lease owner or Temporal worker identity (`host:pid:suffix`). */
+export function ownerPattern(pid: number): string {
+  return `%:${pid}:%`;
+}

@@ -29,6 +29,7 @@ export class TemporalWorkerRunner {
     private readonly config: Config,
     private readonly activities: Activities,
     private readonly logger: Logger,
+    private readonly identity?: string,
   ) {}
 
   start(): void {
@@ -51,6 +52,7 @@ export class TemporalWorkerRunner {
           taskQueue: this.config.temporal.taskQueue,
           workflowBundle: this.bundle,
           activities: this.activities,
+          ...(this.identity ? { identity: this.identity } : {}),
           // A workflow's next task goes to the sticky queue of the worker that ran its last one. When
           // that worker was killed, the task waits this long before any other worker may take it
           // (default 10 s); our histories are short, so losing the cache costs less than waiting.

@@ -63,7 +63,13 @@ export async function startWorker(
   // The fast path first: first attempts flow while the workflow bundle is built, and while Temporal is down.
   await dispatcher.start();
   const draining = new AbortController();
-  const temporalWorker = new TemporalWorkerRunner(config, createActivities(engine, draining.signal), logger);
+  const temporalWorker = new TemporalWorkerRunner(
+    config,
+    createActivities(engine, { stopping: draining.signal, logger: logger.child({ component: 'activities' }) }),
+    logger,
+    // One name for this process in Postgres leases and in Temporal's history (the worker identity).
+    dispatcher.owner,
+  );
   temporalWorker.start();
   const retention = registerRetentionSchedule(
     temporal,

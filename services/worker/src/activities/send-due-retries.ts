@@ -1,4 +1,4 @@
-import { type DeliveryEngine, endSpan, sendDueRetries as sendDue, tracer } from '@acme/core';
+import { type DeliveryEngine, endSpan, type Logger, sendDueRetries as sendDue, tracer } from '@acme/core';
 import { Context } from '@temporalio/activity';
 
 const HEARTBEAT_MS = 1000;
@@ -9,7 +9,12 @@ const HEARTBEAT_MS = 1000;
  * When the worker stops (`stopping`) or Temporal cancels it, it finishes the chunk it is sending and
  * hands the plan back, so the workflow's next round goes to another worker at once.
  */
-export async function sendDueRetries(engine: DeliveryEngine, endpointId: string, stopping: AbortSignal): Promise<number | null> {
+export async function sendDueRetries(
+  engine: DeliveryEngine,
+  endpointId: string,
+  stopping: AbortSignal,
+  logger?: Logger,
+): Promise<number | null> {
   const context = Context.current();
   // Also while an attempt is slow (up to the endpoint's timeout): it must not look like a dead worker.
   const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_MS);
@@ -34,6 +39,7 @@ export async function sendDueRetries(engine: DeliveryEngine, endpointId: string,
           signal: AbortSignal.any([stopping, context.cancellationSignal]),
         });
         endSpan(span);
+        if (stopping.aborted) logger?.info({ endpointId, next }, 'retry round handed back: this worker is stopping');
         return next;
       } catch (err) {
         endSpan(span, err);
