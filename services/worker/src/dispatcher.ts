@@ -74,6 +74,7 @@ export class Dispatcher {
   private readonly writing = new Set<string>();
   /** Past the stop deadline: results still coming back are not written (their rows were released). */
   private abandoned = false;
+  private stopDeadline = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly engine: DeliveryEngine,
@@ -104,9 +105,10 @@ export class Dispatcher {
    */
   async stop(options: { deadline?: number; onTimeout?: () => Promise<void> } = {}): Promise<StopResult> {
     this.stopped = true;
+    this.stopDeadline = options.deadline ?? Number.POSITIVE_INFINITY;
     for (const timer of this.timers) clearInterval(timer);
     await this.unlisten?.().catch(() => {});
-    const drained = await settledBy(this.drain(), options.deadline ?? Number.POSITIVE_INFINITY);
+    const drained = await settledBy(this.drain(), this.stopDeadline);
     const inFlight = this.inFlight;
     if (!drained) {
       this.abandoned = true;
@@ -208,12 +210,18 @@ export class Dispatcher {
     this.results.push(sent);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    setImmediate(() => {
-      this.flushScheduled = false;
-      const items = this.results.splice(0);
-      this.writes = this.writes.then(() => this.record(items));
-      this.track(this.writes);
-    });
+    // Tracked from now, not from the flush: a stop that sees nothing pending must not miss results queued for it.
+    this.track(
+      new Promise<void>((resolve) =>
+        setImmediate(() => {
+          this.flushScheduled = false;
+          const items = this.results.splice(0);
+          this.writes = this.writes.then(() => this.record(items));
+          this.track(this.writes);
+          resolve();
+        }),
+      ),
+    );
   }
 
   /**
@@ -232,8 +240,10 @@ export class Dispatcher {
           return;
         } catch (err) {
           const backoffMs = Math.min(200 * 2 ** failures, 2000);
-          if (this.stopped || Date.now() + backoffMs > giveUpAt) {
-            // The rows stay leased: when the lease runs out they are claimed and sent again (same webhook-id).
+          // Stopping, keep trying until the stop's deadline: what is not recorded by then is released and sent again.
+          if (Date.now() + backoffMs > Math.min(giveUpAt, this.stopDeadline)) {
+            // The rows stay leased: when the lease runs out (or at once, if this dispatcher is stopping and
+            // releases them) they are claimed and sent again (same webhook-id).
             this.logger.error({ err, count: items.length }, 'could not record attempts; they will be sent again after the lease');
             return;
           }
