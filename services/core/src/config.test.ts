@@ -264,7 +264,9 @@ describe('tracing (OpenTelemetry variables)', () => {
     expect(loadConfig({ ...dev(), OTEL_SERVICE_NAME: 'hooks' }).tracing).toBeNull();
     // The specification: empty is unset (compose's `${OTEL_EXPORTER_OTLP_ENDPOINT:-}`).
     expect(loadConfig({ ...dev(), OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_TRACES_SAMPLER: '' }).tracing).toBeNull();
-    expect(loadConfig({ ...dev(), OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' }).tracing).toBeNull();
+    expect(
+      loadConfig({ ...dev(), OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' }).tracing,
+    ).toBeNull();
     expect(loadConfig({ ...dev(), OTEL_SDK_DISABLED: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' }).tracing).toBeNull();
   });
 
@@ -282,7 +284,12 @@ describe('tracing (OpenTelemetry variables)', () => {
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       OTEL_SERVICE_NAME: 'hooks',
     }).tracing;
-    expect(tracing).toEqual({ exporter: 'otlp', url: 'https://otlp.example.com/api/traces', protocol: 'http/json', serviceName: 'hooks' });
+    expect(tracing).toEqual({
+      exporter: 'otlp',
+      url: 'https://otlp.example.com/api/traces',
+      protocol: 'http/json',
+      serviceName: 'hooks',
+    });
     expect(loadConfig({ ...dev(), OTEL_TRACES_EXPORTER: 'otlp' }).tracing?.url).toBe('http://localhost:4318/v1/traces');
     expect(loadConfig({ ...dev(), OTEL_TRACES_EXPORTER: 'console' }).tracing?.exporter).toBe('console');
   });

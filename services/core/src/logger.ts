@@ -7,8 +7,8 @@ export type Logger = pino.Logger;
  * Structured JSON logs; credentials and signatures never reach them. A line written while a span is
  * active carries its `trace_id` and `span_id`, so logs and traces meet (nothing is added while tracing is off).
  */
-export function createLogger(level: string, name: string): Logger {
-  return pino({
+export function createLogger(level: string, name: string, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     name,
     level,
     mixin: activeTraceIds,
@@ -26,5 +26,6 @@ export function createLogger(level: string, name: string): Logger {
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
