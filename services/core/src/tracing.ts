@@ -17,8 +17,12 @@ import {
 
 export const TRACER_NAME = 'acme-webhooks';
 
+let cached: Tracer | undefined;
+
+/** The gateway's tracer: a proxy that starts recording once a provider is registered, a no-op until then. */
 export function tracer(): Tracer {
-  return trace.getTracer(TRACER_NAME);
+  cached ??= trace.getTracer(TRACER_NAME);
+  return cached;
 }
 
 /** The W3C `traceparent` of a span, to carry its trace across a queue (the outbox row); null without one. */

@@ -17,7 +17,7 @@ export function signingSecretsFor(engine: DeliveryEngine, batch: readonly DueDel
 /**
  * One attempt of one delivery: sign with the endpoint's secrets, send, classify. Never throws.
  * Traced as a `deliver` span, child of the publish span (through the event's stored traceparent),
- * around the HTTP client span of the request; with tracing off both are the API's no-op spans.
+ * around the HTTP client span of the request; with tracing off, one no-op span and nothing more.
  */
 export async function sendDelivery(
   engine: DeliveryEngine,
@@ -30,8 +30,11 @@ export async function sendDelivery(
   const active = trace.getActiveSpan()?.spanContext();
   const links: Link[] = active && trace.isSpanContextValid(active) ? [{ context: active }] : [];
   const attempt = tracer().startSpan('deliver', { kind: SpanKind.CONSUMER, links }, parent);
-  const request = tracer().startSpan('POST', { kind: SpanKind.CLIENT }, trace.setSpan(parent, attempt));
-  if (attempt.isRecording()) describeAttempt(attempt, request, delivery, path);
+  // Not recording (tracing off, or this trace not sampled): nothing more to build.
+  const request = attempt.isRecording()
+    ? tracer().startSpan('POST', { kind: SpanKind.CLIENT }, trace.setSpan(parent, attempt))
+    : null;
+  if (request) describeAttempt(attempt, request, delivery, path);
 
   const body = webhookBody(delivery.message);
   const headers = webhookHeaders(delivery.message, body, secrets, delivery.endpoint.headers, new Date());
@@ -43,7 +46,7 @@ export async function sendDelivery(
       responseBodyBytes: engine.responseBodyBytes,
     },
   );
-  if (attempt.isRecording()) {
+  if (request) {
     const failed = result.outcome !== 'SUCCESS';
     for (const span of [request, attempt]) {
       span.setAttribute('acme.attempt.outcome', result.outcome);
@@ -51,8 +54,8 @@ export async function sendDelivery(
     }
     if (result.responseStatus !== null) request.setAttribute('http.response.status_code', result.responseStatus);
     if (result.error) request.setAttribute('error.type', result.outcome);
+    request.end();
   }
-  request.end();
   attempt.end();
   return { delivery, headers, result };
 }

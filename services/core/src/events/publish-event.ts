@@ -64,9 +64,10 @@ export async function publishEvents(db: Db, settings: PublishSettings, caller: T
 }
 
 /**
- * The publish span (OpenTelemetry messaging: a producer span) is the parent of every attempt of
- * these events: its traceparent is stored on each event row, which the dispatcher and the retry
- * activity read back. With tracing off the span is the API's no-op one and nothing is stored.
+ * The publish span (OpenTelemetry messaging: a producer span, child of the request's) is the parent
+ * of every attempt of these events: its traceparent is stored on each event row, which the
+ * dispatcher and the retry activity read back. With tracing off it is the API's no-op span, whose
+ * traceparent is null: nothing is stored, and nothing else is built.
  */
 function publish(
   db: Db,
@@ -75,26 +76,29 @@ function publish(
   raws: readonly PublishEventInput[],
   batch: boolean,
 ): Promise<{ results: Published[]; rate: { limit: number; remaining: number } }> {
-  const attributes = { 'acme.tenant.id': caller.tenantId, 'messaging.batch.message_count': raws.length };
-  return tracer().startActiveSpan(batch ? 'publish batch' : 'publish', { kind: SpanKind.PRODUCER, attributes }, (span) =>
-    commit(db, settings, caller, raws, batch, traceparentOf(span)).then(
-      (published) => {
-        const first = published.results[0];
-        if (!batch && first) {
-          span.setAttributes({ 'messaging.message.id': first.event.id, 'acme.event.type': first.event.eventType });
-        }
-        span.setAttribute(
-          'acme.deliveries.created',
-          published.results.reduce((n, r) => n + (r.duplicate ? 0 : r.deliveries.length), 0),
-        );
-        endSpan(span);
-        return published;
-      },
-      (err) => {
-        endSpan(span, err);
-        throw err;
-      },
-    ),
+  const span = tracer().startSpan(batch ? 'publish batch' : 'publish', { kind: SpanKind.PRODUCER });
+  const work = commit(db, settings, caller, raws, batch, traceparentOf(span));
+  if (!span.isRecording()) {
+    span.end();
+    return work;
+  }
+  span.setAttributes({ 'acme.tenant.id': caller.tenantId, 'messaging.batch.message_count': raws.length });
+  return work.then(
+    (published) => {
+      const first = published.results[0];
+      if (!batch && first)
+        span.setAttributes({ 'messaging.message.id': first.event.id, 'acme.event.type': first.event.eventType });
+      span.setAttribute(
+        'acme.deliveries.created',
+        published.results.reduce((n, r) => n + (r.duplicate ? 0 : r.deliveries.length), 0),
+      );
+      endSpan(span);
+      return published;
+    },
+    (err) => {
+      endSpan(span, err);
+      throw err;
+    },
   );
 }
 
