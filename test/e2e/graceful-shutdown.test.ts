@@ -1,9 +1,8 @@
 import { request } from 'node:http';
-import { freePort } from '@acme/infra-local/ports';
 import { Client, Connection } from '@temporalio/client';
 import type postgres from 'postgres';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { type CliProcess, exitWithin, logLines, ownerPattern, spawnCli } from '../support/cli-process.ts';
+import { type CliProcess, exitWithin, logLines, ownerPattern, spawnApi } from '../support/cli-process.ts';
 import { connectTestDatabase } from '../support/database.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 import { type Receiver, startReceiver } from '../support/receiver.ts';
@@ -199,9 +198,9 @@ describe('a worker stopped with SIGTERM', () => {
 describe('an API stopped with SIGTERM', () => {
   it('under a stream of publishes: every request it took is answered and stored, later ones are refused, none half done', async () => {
     const { tenant } = await setUp({});
-    const port = await freePort();
-    const api = spawnCli(['api'], { ...gateway!.env, PORT: String(port), LOG_LEVEL: 'info' });
+    const api = spawnApi({ ...gateway!.env, LOG_LEVEL: 'info' });
     others.push(api);
+    const port = Number(new URL(await api.url).port);
     await waitUntil(
       () =>
         fetch(`http://127.0.0.1:${port}/healthz`)

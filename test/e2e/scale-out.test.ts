@@ -1,9 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { freePort } from '@acme/infra-local/ports';
 import { Client, Connection } from '@temporalio/client';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type CliProcess, exitWithin, logLines, ownerPattern, spawnCli } from '../support/cli-process.ts';
+import { type CliProcess, exitWithin, logLines, ownerPattern, spawnApi } from '../support/cli-process.ts';
 import { createTestDatabase } from '../support/gateway.ts';
 import { type Receiver, startReceiver } from '../support/receiver.ts';
 import { spawnWorker, type WorkerProcess } from '../support/worker-process.ts';
@@ -64,10 +63,9 @@ beforeAll(async () => {
     MIGRATE_ON_START: 'false',
     WORKER_METRICS_PORT: '0',
   };
-  for (let i = 0; i < 2; i++) {
-    const port = await freePort();
-    apis.push({ process: spawnCli(['api'], { ...env, PORT: String(port) }), url: `http://127.0.0.1:${port}` });
-  }
+  // PORT=0: each API binds a port the system picks, and says which (no port chosen then taken).
+  const spawned = [spawnApi(env), spawnApi(env)];
+  for (const api of spawned) apis.push({ process: api, url: await api.url });
   for (let i = 0; i < 3; i++) workers.push(spawnWorker(env));
   await Promise.all([...workers.map((w) => w.ready), ...apis.map((a) => waitForReady(a))]);
 }, 180_000);

@@ -1,7 +1,6 @@
-import { freePort } from '@acme/infra-local/ports';
 import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliProcess, logLines, spawnCli } from '../support/cli-process.ts';
+import { type ApiProcess, logLines, spawnApi } from '../support/cli-process.ts';
 import { connectTestDatabase } from '../support/database.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 import { type CollectedSpan, type OtlpCollector, startOtlpCollector } from '../support/otlp-collector.ts';
@@ -24,7 +23,7 @@ let sql: postgres.Sql;
 let collector: OtlpCollector;
 let receiver: Receiver;
 let tenant: TestTenant;
-let api: CliProcess;
+let api: ApiProcess;
 let worker: WorkerProcess;
 let apiUrl: string;
 
@@ -39,11 +38,10 @@ beforeAll(async () => {
     OTEL_BSP_SCHEDULE_DELAY: '200',
     LOG_LEVEL: 'info',
   };
-  const port = await freePort();
-  apiUrl = `http://127.0.0.1:${port}`;
-  api = spawnCli(['api'], { ...gateway.env, ...tracing, PORT: String(port) });
+  api = spawnApi({ ...gateway.env, ...tracing });
   worker = spawnWorker({ ...gateway.env, ...tracing });
   await worker.ready;
+  apiUrl = await api.url;
   for (let ok = false; !ok; await new Promise((r) => setTimeout(r, 200))) {
     if (api.child.exitCode !== null) throw new Error(api.output());
     ok = await fetch(`${apiUrl}/healthz`)

@@ -9,6 +9,8 @@ export async function runApi(): Promise<void> {
   await prepareDatabase(config, logger);
   const api = await startApi(config, logger, { host: config.host });
   logger.info({ url: api.url }, 'API listening');
+  // Tells a parent process (over IPC) where we listen: with PORT=0 the system chose the port.
+  process.send?.({ listening: api.url });
   stopOnSignals(config, logger, async () => {
     await api.stop();
     await tracing?.shutdown();
