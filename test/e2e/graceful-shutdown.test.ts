@@ -86,7 +86,9 @@ const leasedBy = async (pid: number) =>
 const received = () => receivers.reduce((n, r) => n + r.requests.length, 0);
 const idsAt = (r: Receiver) => r.requests.map((q) => String(q.headers['webhook-id']));
 
-describe('a worker stopped with SIGTERM', () => {
+// Each test starts its own gateway and worker processes (a tsx start and a workflow bundle each):
+// minutes, not seconds, on a busy machine. The waits inside have their own deadlines.
+describe('a worker stopped with SIGTERM', { timeout: 180_000 }, () => {
   it('mid-backlog: its attempts in flight finish and are recorded, no claim is left, the other worker finishes; nothing lost or sent twice', async () => {
     const { tenant } = await setUp({});
     for (let i = 0; i < 3; i++) {
@@ -195,7 +197,7 @@ describe('a worker stopped with SIGTERM', () => {
   });
 });
 
-describe('an API stopped with SIGTERM', () => {
+describe('an API stopped with SIGTERM', { timeout: 180_000 }, () => {
   it('under a stream of publishes: every request it took is answered and stored, later ones are refused, none half done', async () => {
     const { tenant } = await setUp({});
     const api = spawnApi({ ...gateway!.env, LOG_LEVEL: 'info' });
