@@ -5,8 +5,10 @@ import { isClosedSocketWriteError } from './services/core/src/db/closed-socket-w
 // Temporal dev server started by the global setup.
 export default defineConfig({
   // Workspace packages that publish a build (the SDK) point this condition at their sources,
-  // so tests run the code as it is, without a build first. The rest are Vite's defaults.
-  ssr: { resolve: { conditions: ['@acme/source', 'module', 'node', 'development|production'] } },
+  // so tests run the code as it is, without a build first. The rest are Vite's defaults but
+  // `module`: Vitest hands these conditions to Node itself (--conditions), and `module` names
+  // bundler-only builds in some packages (@opentelemetry/api's imports files without extensions).
+  ssr: { resolve: { conditions: ['@acme/source', 'node', 'development|production'] } },
   test: {
     include: [
       'services/*/src/**/*.test.ts',

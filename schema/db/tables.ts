@@ -182,6 +182,8 @@ export const events = pgTable(
     payload: jsonb('payload'),
     payloadExpungedAt: ts('payload_expunged_at'),
     idempotencyKey: text('idempotency_key'),
+    /** W3C traceparent of the publishing span, so every attempt joins the publisher's trace; null while tracing is off. */
+    traceParent: text('trace_parent'),
     createdAt: createdAt(),
   },
   (t) => [

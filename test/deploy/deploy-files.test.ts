@@ -158,6 +158,42 @@ describe.skipIf(!tools)('Helm chart infra/helm/acme-webhooks', () => {
     expect(job.spec.template.spec.containers[0].envFrom).toEqual([{ secretRef: { name: 'acme-webhooks-secrets' } }]);
   });
 
+  it.each([
+    ['the defaults', MINIMAL, 30_000],
+    ['every option on', FULL, 20_000],
+    ['a long shutdown timeout', [...MINIMAL, '--set', 'config.shutdownTimeoutMs=90500'], 90_500],
+  ])(
+    'gives pods time to stop gracefully with %s: grace period > preStop pause + SHUTDOWN_TIMEOUT_MS',
+    async (_n, values, timeoutMs) => {
+      const { docs } = await render(values as string[]);
+      for (const deployment of byKind(docs, 'Deployment')) {
+        const pod = deployment.spec.template.spec;
+        const container = pod.containers[0];
+        const env = Object.fromEntries(container.env.map((e: any) => [e.name, e.value]));
+        expect(Number(env.SHUTDOWN_TIMEOUT_MS)).toBe(timeoutMs);
+        const preStopSeconds = Number(container.lifecycle?.preStop?.exec?.command?.[1] ?? 0);
+        // The process exits by itself at most 5 s past its timeout; the pod's grace must cover that.
+        expect(pod.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(preStopSeconds + timeoutMs / 1000 + 5);
+      }
+      const [api] = byKind(docs, 'Deployment').filter((d) => d.spec.template.spec.containers[0].args[0] === 'api');
+      expect(api.spec.template.spec.containers[0].lifecycle.preStop.exec.command).toEqual(['sleep', '5']);
+    },
+  );
+
+  it('turns tracing on with an OTLP endpoint, and leaves it off by default', async () => {
+    const names = (docs: any[]) => byKind(docs, 'Deployment')[0].spec.template.spec.containers[0].env.map((e: any) => e.name);
+    expect(names((await render(MINIMAL)).docs).filter((n: string) => n.startsWith('OTEL_'))).toEqual([]);
+    const env = Object.fromEntries(
+      byKind((await render(FULL)).docs, 'Deployment')[1].spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]),
+    );
+    expect(env).toMatchObject({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector.observability:4318',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.25',
+    });
+  });
+
   it('creates its own Secret only when none is given, before the migration hook needs it', async () => {
     const { docs } = await render([
       '--set',
@@ -209,6 +245,11 @@ describe.skipIf(!tools)('Compose file infra/compose/compose.yaml', () => {
       expect(services[role].healthcheck.test.join(' ')).toContain('/readyz');
     }
     expect(services.temporal.environment.DB).toBe('postgres12');
+    // Docker's 10 s default would SIGKILL a worker still finishing its attempts.
+    for (const role of ['api', 'worker']) {
+      const timeoutMs = Number(/:-(\d+)\}/.exec(services[role].environment.SHUTDOWN_TIMEOUT_MS)![1]);
+      expect(Number.parseInt(services[role].stop_grace_period, 10) * 1000).toBeGreaterThan(timeoutMs + 5000);
+    }
     for (const name of Object.keys(services.api.environment)) expect(SETTING_NAMES).toContain(name);
   });
 });

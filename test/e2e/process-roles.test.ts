@@ -3,10 +3,17 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { pendingMigrations } from '@acme/core';
-import { freePort } from '@acme/infra-local/ports';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CLI_SOURCE, type CliEntry, type CliProcess, spawnCli } from '../support/cli-process.ts';
+import {
+  type ApiProcess,
+  CLI_SOURCE,
+  type CliEntry,
+  type CliProcess,
+  onFreePort,
+  spawnApi,
+  spawnCli,
+} from '../support/cli-process.ts';
 import { createEmptyDatabase } from '../support/gateway.ts';
 import { type Receiver, startReceiver } from '../support/receiver.ts';
 
@@ -96,7 +103,7 @@ describe.each([
 ])('api and worker as separate processes, %s', (_name, cli) => {
   let receiver: Receiver;
   let env: Record<string, string>;
-  let api: CliProcess;
+  let api: ApiProcess;
   let worker: CliProcess;
   let base: string;
   let workerOps: string;
@@ -110,21 +117,20 @@ describe.each([
     }
     // The receiver fails the first request, so the delivery goes through its endpoint's workflow.
     receiver = await startReceiver((_, i) => (i === 0 ? { status: 503 } : { status: 200 }));
-    const port = await freePort();
-    const opsPort = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    workerOps = `http://127.0.0.1:${opsPort}`;
-    env = roleEnv(await createEmptyDatabase(), {
-      PORT: String(port),
-      WORKER_METRICS_PORT: String(opsPort),
-      MIGRATE_ON_START: 'false',
-      DELIVERY_RETRY_SCHEDULE: '0s,1s,1s',
-    });
+    env = roleEnv(await createEmptyDatabase(), { MIGRATE_ON_START: 'false', DELIVERY_RETRY_SCHEDULE: '0s,1s,1s' });
     const migrate = spawnCli(['migrate'], env, cli);
     expect(await exitOf(migrate), migrate.output()).toBe(0);
-    api = spawnCli(['api'], env, cli);
-    worker = spawnCli(['worker'], env, cli);
-    await Promise.all([waitFor200(`${base}/readyz`, api), waitFor200(`${workerOps}/readyz`, worker)]);
+    // Ports are chosen race-free: the API binds port 0 and reports it; the worker's ops port (where
+    // 0 means off) is chosen again should another process take it first.
+    api = spawnApi(env, cli);
+    const started = await onFreePort(
+      (opsPort) => spawnCli(['worker'], { ...env, WORKER_METRICS_PORT: String(opsPort) }, cli),
+      (p, opsPort) => waitFor200(`http://127.0.0.1:${opsPort}/readyz`, p),
+    );
+    worker = started.process;
+    workerOps = `http://127.0.0.1:${started.port}`;
+    base = await api.url;
+    await waitFor200(`${base}/readyz`, api);
   }, 180_000);
 
   afterAll(async () => {

@@ -71,7 +71,12 @@ async function npmStart(): Promise<ChildProcess> {
 }
 
 function killGroup(child: ChildProcess): void {
-  process.kill(-(child.pid as number), 'SIGKILL');
+  try {
+    process.kill(-(child.pid as number), 'SIGKILL');
+  } catch (err) {
+    // ESRCH: the group is gone already (npm start exited); there is nothing left to kill.
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+  }
 }
 
 function alive(pid: number): boolean {

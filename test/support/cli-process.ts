@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { freePort } from '@acme/infra-local/ports';
 
 /** The CLI from source, as in development (`node --import tsx services/cli/src/cli.ts`). */
 export const CLI_SOURCE = {
@@ -31,4 +32,82 @@ export function spawnCli(args: string[], env: Record<string, string | undefined>
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   return { child, exited, output: () => output };
+}
+
+/** The exit code (or signal) of `p`, failing with its output when it is still running after `timeoutMs`. */
+export async function exitWithin(p: { exited: Promise<unknown>; output(): string }, timeoutMs: number): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`still running after ${timeoutMs} ms:\n${p.output()}`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([p.exited, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The JSON log lines (pino) of a process's output whose `msg` is `message`. */
+export function logLines(output: string, message: string): Record<string, any>[] {
+  return output
+    .split('\n')
+    .filter((line) => line.startsWith('{') && line.includes(message))
+    .map((line) => JSON.parse(line) as Record<string, any>)
+    .filter((entry) => entry.msg === message);
+}
+
+/** The pid in a dispatcher's lease owner or Temporal worker identity (`host:pid:suffix`). */
+export function ownerPattern(pid: number): string {
+  return `%:${pid}:%`;
+}
+
+export interface ApiProcess extends CliProcess {
+  /** Resolves with the URL the API listens on, once it does. */
+  url: Promise<string>;
+}
+
+/**
+ * `acme-webhooks api` on PORT=0: the system picks a free port as it binds, and the API tells us
+ * which over IPC. A port chosen beforehand (freePort) could be taken by another process before the
+ * child binds it (EADDRINUSE).
+ */
+export function spawnApi(env: Record<string, string | undefined>, cli: CliEntry = CLI_SOURCE): ApiProcess {
+  const api = spawnCli(['api'], { ...env, PORT: '0' }, cli);
+  const url = new Promise<string>((resolve, reject) => {
+    api.child.on(
+      'message',
+      (m: { listening?: string }) => m.listening && resolve(m.listening.replace(/\/\/(0\.0\.0\.0|\[::\]):/, '//127.0.0.1:')),
+    );
+    void api.exited.then((code) => reject(new Error(`api exited (${code}) before it listened:\n${api.output()}`)));
+  });
+  // Not every caller awaits it (a test may expect the process to fail).
+  url.catch(() => {});
+  return { ...api, url };
+}
+
+/**
+ * Spawns a process that must bind a port we choose (e.g. WORKER_METRICS_PORT, where 0 means off):
+ * `start(port)` until one of them is up (`up` resolves), choosing another free port each time one
+ * fails with EADDRINUSE because another process took the port between choosing and binding.
+ */
+export async function onFreePort<P extends CliProcess>(
+  start: (port: number) => P,
+  up: (p: P, port: number) => Promise<unknown>,
+  attempts = 5,
+): Promise<{ process: P; port: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const p = start(port);
+    const outcome = await Promise.race([
+      up(p, port).then(
+        () => 'up' as const,
+        (err: unknown) => err,
+      ),
+      p.exited.then(() => 'exited' as const),
+    ]);
+    if (outcome === 'up') return { process: p, port };
+    // `up` gave up while the process still runs: that is not a port clash.
+    if (p.child.exitCode === null && p.child.signalCode === null) throw outcome;
+    if (!p.output().includes('EADDRINUSE') || attempt >= attempts) throw new Error(`exited before it was up:\n${p.output()}`);
+  }
 }

@@ -97,7 +97,8 @@ export async function startEverything({ cli, execArgv }: StartOptions): Promise<
       [...children.values()].map(
         (child) =>
           new Promise<void>((resolve) => {
-            const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+            // Each role stops within SHUTDOWN_TIMEOUT_MS (and exits by itself a little after, at worst).
+            const timer = setTimeout(() => child.kill('SIGKILL'), config.shutdownTimeoutMs + 10_000);
             child.once('exit', () => {
               clearTimeout(timer);
               resolve();

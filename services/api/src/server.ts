@@ -8,6 +8,7 @@ import {
   PublishRateLimiter,
   type PublishSettings,
   parseBearer,
+  settledBy,
 } from '@acme/core';
 import { portalAssetsDir } from '@acme/portal';
 import { typeDefs } from '@acme/schema/graphql';
@@ -25,6 +26,7 @@ import { resolvers } from './graphql/resolvers/index.ts';
 import { registerMetricsRoute } from './http/metrics.ts';
 import { registerOpenApiDocument } from './http/openapi-document.ts';
 import { registerPortal } from './http/portal.ts';
+import { registerTracing } from './http/tracing.ts';
 import { registerEventsApi } from './rest/events-api.ts';
 import { problem } from './rest/problem.ts';
 
@@ -32,6 +34,11 @@ export interface ApiServer {
   app: FastifyInstance;
   /** Where it listens, e.g. http://127.0.0.1:4000. */
   url: string;
+  /**
+   * Stops accepting connections, lets requests in flight finish (a request arriving on a kept-alive
+   * connection meanwhile gets 503 and `connection: close`), then closes the pools; connections still
+   * busy after SHUTDOWN_TIMEOUT_MS are cut.
+   */
   stop(): Promise<void>;
 }
 
@@ -72,6 +79,7 @@ export async function startApi(config: Config, logger: Logger, options: { host?:
     },
   );
 
+  registerTracing(app);
   app.get('/healthz', async () => ({ status: 'ok' }));
   registerMetricsRoute(app, createRegistry('api'), config.metrics.workerUrl);
   app.get('/readyz', async (_, reply) => {
@@ -99,7 +107,12 @@ export async function startApi(config: Config, logger: Logger, options: { host?:
     app,
     url: address,
     async stop() {
-      await app.close();
+      const closed = app.close();
+      if (!(await settledBy(closed, Date.now() + config.shutdownTimeoutMs))) {
+        logger.warn('requests still in flight at the shutdown timeout; closing their connections');
+        app.server.closeAllConnections();
+        await closed;
+      }
       await temporal.close();
       await database.close();
     },

@@ -40,22 +40,37 @@ export async function prepareDatabase(config: Config, logger: Logger): Promise<v
   logger.debug('database schema is current');
 }
 
+/** How long past SHUTDOWN_TIMEOUT_MS a stop may still take (closing pools, flushing spans) before the process exits anyway. */
+const EXIT_MARGIN_MS = 5000;
+
 /**
  * Stops the role on SIGINT/SIGTERM, or when the `npm start` launcher that started it (over IPC)
- * goes away; exits 0 when it stopped cleanly.
+ * goes away; exits 0 when it stopped cleanly. The role's own stop keeps within SHUTDOWN_TIMEOUT_MS;
+ * should it hang anyway, the process exits 1 shortly after. A second signal while stopping changes
+ * nothing (Ctrl-C reaches both `npm start` and its children): SIGKILL is the way to cut it short.
  */
-export function stopOnSignals(logger: Logger, stop: () => Promise<void>): void {
-  process.on('disconnect', () => process.emit('SIGTERM'));
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      logger.info({ signal }, 'stopping');
-      stop().then(
-        () => process.exit(0),
-        (err) => {
-          logger.error({ err }, 'did not stop cleanly');
-          process.exit(1);
-        },
-      );
-    });
-  }
+export function stopOnSignals(config: Config, logger: Logger, stop: () => Promise<void>): void {
+  let stopping = false;
+  const onSignal = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'stopping');
+    const started = Date.now();
+    setTimeout(() => {
+      logger.error({ afterMs: Date.now() - started }, 'did not stop in time; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs + EXIT_MARGIN_MS).unref();
+    stop().then(
+      () => {
+        logger.info({ tookMs: Date.now() - started }, 'stopped');
+        process.exit(0);
+      },
+      (err) => {
+        logger.error({ err }, 'did not stop cleanly');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('disconnect', () => onSignal('disconnect'));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => onSignal(signal));
 }

@@ -241,3 +241,72 @@ describe('automatic disabling of failing endpoints', () => {
     ]);
   });
 });
+
+describe('shutdown timeout', () => {
+  const dev = () => ({ NODE_ENV: 'test', DATA_DIR: dataDir, ADMIN_API_KEY: 'a'.repeat(32), SECRETS_MASTER_KEY: masterKey });
+
+  it('defaults to 30 seconds and takes milliseconds', () => {
+    expect(loadConfig(dev()).shutdownTimeoutMs).toBe(30_000);
+    expect(loadConfig({ ...dev(), SHUTDOWN_TIMEOUT_MS: '5000' }).shutdownTimeoutMs).toBe(5000);
+  });
+
+  it.each(['0', '-1', '1.5', 'soon', String(11 * 60_000)])('refuses SHUTDOWN_TIMEOUT_MS=%s by name', (value) => {
+    expect(problemsOf({ ...dev(), SHUTDOWN_TIMEOUT_MS: value })).toEqual([expect.stringMatching(/^SHUTDOWN_TIMEOUT_MS: /)]);
+  });
+});
+
+describe('tracing (OpenTelemetry variables)', () => {
+  const dev = () => ({ NODE_ENV: 'test', DATA_DIR: dataDir, ADMIN_API_KEY: 'a'.repeat(32), SECRETS_MASTER_KEY: masterKey });
+
+  it('is off unless an exporter or an endpoint is configured', () => {
+    expect(loadConfig(dev()).tracing).toBeNull();
+    expect(loadConfig({ ...dev(), OTEL_SERVICE_NAME: 'hooks' }).tracing).toBeNull();
+    // The specification: empty is unset (compose's `${OTEL_EXPORTER_OTLP_ENDPOINT:-}`).
+    expect(loadConfig({ ...dev(), OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_TRACES_SAMPLER: '' }).tracing).toBeNull();
+    expect(
+      loadConfig({ ...dev(), OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' }).tracing,
+    ).toBeNull();
+    expect(loadConfig({ ...dev(), OTEL_SDK_DISABLED: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' }).tracing).toBeNull();
+  });
+
+  it('exports OTLP/HTTP protobuf to <endpoint>/v1/traces, or to the traces endpoint as given', () => {
+    expect(loadConfig({ ...dev(), OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).tracing).toEqual({
+      exporter: 'otlp',
+      url: 'http://collector:4318/v1/traces',
+      protocol: 'http/protobuf',
+      serviceName: undefined,
+    });
+    const tracing = loadConfig({
+      ...dev(),
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://ignored:4318',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://otlp.example.com/api/traces',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_SERVICE_NAME: 'hooks',
+    }).tracing;
+    expect(tracing).toEqual({
+      exporter: 'otlp',
+      url: 'https://otlp.example.com/api/traces',
+      protocol: 'http/json',
+      serviceName: 'hooks',
+    });
+    expect(loadConfig({ ...dev(), OTEL_TRACES_EXPORTER: 'otlp' }).tracing?.url).toBe('http://localhost:4318/v1/traces');
+    expect(loadConfig({ ...dev(), OTEL_TRACES_EXPORTER: 'console' }).tracing?.exporter).toBe('console');
+  });
+
+  it.each([
+    ['OTEL_EXPORTER_OTLP_PROTOCOL', 'grpc', /grpc is not supported/],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'collector:4318', /http\(s\) URL/],
+    ['OTEL_TRACES_EXPORTER', 'otlp,console', /one exporter/],
+    ['OTEL_EXPORTER_OTLP_HEADERS', 'api-key', /key=value pairs/],
+    ['OTEL_TRACES_SAMPLER', 'sometimes', /traceidratio/],
+    ['OTEL_TRACES_SAMPLER_ARG', '2', /OTEL_TRACES_SAMPLER_ARG/],
+  ])('refuses %s=%s with a message that says what to write', (name, value, message) => {
+    const problems = problemsOf({ ...dev(), [name]: value });
+    expect(problems).toEqual([expect.stringMatching(new RegExp(`^${name}: `))]);
+    expect(problems[0]).toMatch(message);
+  });
+
+  it('takes headers with = in their values (base64 keys)', () => {
+    expect(() => loadConfig({ ...dev(), OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=abc==, x-team = ops' })).not.toThrow();
+  });
+});

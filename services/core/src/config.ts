@@ -15,6 +15,24 @@ export const MAX_PAYLOAD_CEILING = 1024 * 1024;
 // 0 = any free port (tests).
 const port = z.coerce.number().int().min(0).max(65535);
 const flag = z.stringbool({ error: 'must be true or false' });
+// OTLP over gRPC would add a second gRPC stack for one exporter; every collector also takes OTLP/HTTP (port 4318).
+const otlpProtocol = z.enum(['http/protobuf', 'http/json'], {
+  error: 'must be http/protobuf or http/json (OTLP over HTTP, port 4318; grpc is not supported)',
+});
+/** OpenTelemetry's rule: a variable set to the empty string is as if unset (compose's `${VAR:-}`, say). */
+const otel = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+/** `key=value` pairs separated by commas, as OTEL_EXPORTER_OTLP_HEADERS and OTEL_RESOURCE_ATTRIBUTES take them. */
+const otlpPairs = z
+  .string()
+  .regex(/^\s*[^=,\s]+\s*=[^,]*(,\s*[^=,\s]+\s*=[^,]*)*$/, 'must be key=value pairs separated by commas');
+const SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** The interface the API and the worker's health/metrics port listen on: 0.0.0.0 in a container. */
@@ -62,6 +80,11 @@ const envSchema = z.object({
     .default('5d')
     .refine((v) => isDuration(v), 'write a number and a unit (ms, s, m, h, d), like 5d'),
   ENDPOINT_AUTO_DISABLE_MIN_FAILURES: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  /**
+   * How long a process may take to stop on SIGTERM: in-flight attempts and requests finish within it;
+   * what is still unfinished then is released (claims) or cut. Keep the orchestrator's grace period above it.
+   */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   /** Days attempt logs and event payloads are kept; 0 keeps them forever (no retention schedule). */
   RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   /** The worker's own /metrics, /healthz and /readyz (0 = none); `npm start` also shows its metrics through the API's /metrics. */
@@ -86,6 +109,20 @@ const envSchema = z.object({
     .min(1024)
     .max(MAX_PAYLOAD_CEILING)
     .default(256 * 1024),
+  // OpenTelemetry tracing, by the specification's own variables; off unless an exporter or an endpoint is set.
+  OTEL_SDK_DISABLED: otel(flag),
+  OTEL_TRACES_EXPORTER: otel(z.enum(['otlp', 'console', 'none'], { error: 'must be otlp, console or none (one exporter)' })),
+  OTEL_EXPORTER_OTLP_ENDPOINT: otel(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, like http://collector:4318' })),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otel(
+    z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, like http://collector:4318/v1/traces' }),
+  ),
+  OTEL_EXPORTER_OTLP_PROTOCOL: otel(otlpProtocol),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otel(otlpProtocol),
+  OTEL_EXPORTER_OTLP_HEADERS: otel(otlpPairs),
+  OTEL_SERVICE_NAME: otel(z.string()),
+  OTEL_RESOURCE_ATTRIBUTES: otel(otlpPairs),
+  OTEL_TRACES_SAMPLER: otel(z.enum(SAMPLERS, { error: `must be one of ${SAMPLERS.join(', ')}` })),
+  OTEL_TRACES_SAMPLER_ARG: otel(z.coerce.number().min(0).max(1)),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -198,6 +235,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       /** Any HTTP request body: room for the largest payload allowed plus its JSON envelope, or a batch of small events. */
       requestBodyBytes: 2 * MAX_PAYLOAD_CEILING,
     },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    /** Null: tracing is off (the OpenTelemetry API's no-op tracer; nothing is recorded or stored). */
+    tracing: tracingOptions(e),
     delivery: {
       dispatcherLeaseMs: e.DISPATCHER_LEASE_MS,
       autoDisable: {
@@ -210,6 +250,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       responseBodyBytes: 4096,
       perEndpointConcurrency: 20,
     },
+  };
+}
+
+export interface TracingOptions {
+  exporter: 'otlp' | 'console';
+  /** Where OTLP/HTTP trace exports go (the collector's /v1/traces). */
+  url: string;
+  protocol: 'http/protobuf' | 'http/json';
+  /** OTEL_SERVICE_NAME; unset: acme-webhooks-<role>. */
+  serviceName: string | undefined;
+}
+
+/**
+ * The specification's rules: OTEL_SDK_DISABLED wins; OTEL_TRACES_EXPORTER names the exporter; a
+ * traces endpoint is taken as is, a base endpoint gets /v1/traces. Unlike the SDK's own default
+ * (otlp to localhost), nothing is exported unless an exporter or an endpoint is configured.
+ */
+function tracingOptions(e: Env): TracingOptions | null {
+  const endpoint = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? e.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const exporter = e.OTEL_TRACES_EXPORTER ?? (endpoint ? 'otlp' : 'none');
+  if (e.OTEL_SDK_DISABLED || exporter === 'none') return null;
+  return {
+    exporter,
+    url:
+      e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+      `${(e.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318').replace(/\/+$/, '')}/v1/traces`,
+    protocol: e.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? e.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf',
+    serviceName: e.OTEL_SERVICE_NAME,
   };
 }
 

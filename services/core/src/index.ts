@@ -22,7 +22,15 @@ export {
   type TenantCaller,
   type TenantPrincipal,
 } from './auth/principal.ts';
-export { type Config, ConfigError, loadConfig, loadDotEnv, MAX_PAYLOAD_CEILING, SETTING_NAMES } from './config.ts';
+export {
+  type Config,
+  ConfigError,
+  loadConfig,
+  loadDotEnv,
+  MAX_PAYLOAD_CEILING,
+  SETTING_NAMES,
+  type TracingOptions,
+} from './config.ts';
 export { connectDatabase, type Database, type Db } from './db/client.ts';
 export { isClosedSocketWriteError, surviveClosedSocketWrites } from './db/closed-socket-write.ts';
 export { migrateDatabase, pendingMigrations } from './db/migrate.ts';
@@ -48,6 +56,7 @@ export { deliveriesAwaitingHandoff, markHandedOff } from './delivery/handoff.ts'
 export { planRetries } from './delivery/plan-retries.ts';
 export { takeDeliveryTokens } from './delivery/rate-limit.ts';
 export { type AttemptOutcomeRecord, recordAttempts, type SentAttempt } from './delivery/record-attempts.ts';
+export { releaseClaims } from './delivery/release-claims.ts';
 export { sendDueRetries } from './delivery/send-due-retries.ts';
 export { loggedRequestHeaders, webhookBody } from './delivery/webhook-request.ts';
 export { createEndpoint } from './endpoints/create-endpoint.ts';
@@ -92,6 +101,7 @@ export {
 export { cursorOf, type Page, type PageArgs } from './pagination/cursor.ts';
 export { COUNT_CAP, type CountedPage, type TotalCount } from './pagination/total-count.ts';
 export { deleteExpiredData, type RetentionProgress } from './retention/delete-expired-data.ts';
+export { settledBy } from './settled-by.ts';
 export {
   type DeliveryStats,
   deliveryStats,
@@ -107,3 +117,12 @@ export { reactivateTenant, suspendTenant } from './tenants/suspend-tenant.ts';
 export { effectiveLimits, type TenantLimits } from './tenants/tenant-limits.ts';
 export { updateTenant } from './tenants/update-tenant.ts';
 export { updateTenantSettings } from './tenants/update-tenant-settings.ts';
+export {
+  activeTraceIds,
+  contextFromTraceparent,
+  endSpan,
+  parseTraceparent,
+  TRACER_NAME,
+  traceparentOf,
+  tracer,
+} from './tracing.ts';

@@ -10,8 +10,10 @@ import {
   type Logger,
   parseEndpointNotice,
   recordAttempts,
+  releaseClaims,
   type SentAttempt,
   sendDelivery,
+  settledBy,
   signingSecretsFor,
 } from '@acme/core';
 import { handOverDeliveries, type WorkflowHandoff } from './workflow-handoff.ts';
@@ -27,6 +29,13 @@ export interface DispatcherOptions {
   /** Fallback when a NOTIFY is missed (listener reconnecting) and for rows whose lease expired. */
   pollIntervalMs: number;
   handoffSweepIntervalMs: number;
+}
+
+export interface StopResult {
+  /** Every attempt in flight finished and was recorded before the deadline. */
+  drained: boolean;
+  /** Claims given back for other dispatchers to take at once. */
+  released: number;
 }
 
 export const defaultDispatcherOptions: DispatcherOptions = {
@@ -59,6 +68,13 @@ export class Dispatcher {
   private readonly pending = new Set<Promise<unknown>>();
   private timers: NodeJS.Timeout[] = [];
   private unlisten: (() => Promise<void>) | null = null;
+  /** Rows this dispatcher claimed whose result is not written yet: what a stop must give back. */
+  private readonly claimed = new Set<string>();
+  /** Of those, the rows being written right now: their write clears the lease itself. */
+  private readonly writing = new Set<string>();
+  /** Past the stop deadline: results still coming back are not written (their rows were released). */
+  private abandoned = false;
+  private stopDeadline = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly engine: DeliveryEngine,
@@ -81,13 +97,41 @@ export class Dispatcher {
     this.wake();
   }
 
-  /** Stops claiming, lets every attempt in flight finish and be recorded, then returns. */
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming at once; attempts in flight finish and are recorded until `deadline`; then every
+   * claim whose result is not written is released, so another dispatcher takes it at once rather
+   * than after the lease. Past the deadline, `onTimeout` runs first (the worker aborts the requests
+   * still in flight) and their results are dropped: those deliveries are sent again, same webhook-id.
+   */
+  async stop(options: { deadline?: number; onTimeout?: () => Promise<void> } = {}): Promise<StopResult> {
     this.stopped = true;
+    this.stopDeadline = options.deadline ?? Number.POSITIVE_INFINITY;
     for (const timer of this.timers) clearInterval(timer);
     await this.unlisten?.().catch(() => {});
+    const drained = await settledBy(this.drain(), this.stopDeadline);
+    const inFlight = this.inFlight;
+    if (!drained) {
+      this.abandoned = true;
+      await options.onTimeout?.().catch((err) => this.logger.warn({ err }, 'could not abort the attempts in flight'));
+    }
+    const released = await this.releaseClaims();
+    this.logger.info({ drained, inFlight: drained ? 0 : inFlight, released }, 'dispatcher stopped');
+    return { drained, released };
+  }
+
+  private async drain(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
     await this.writes;
+  }
+
+  private async releaseClaims(): Promise<number> {
+    const ids = [...this.claimed].filter((id) => !this.writing.has(id));
+    try {
+      return await releaseClaims(this.engine.database.sql, this.owner, ids);
+    } catch (err) {
+      this.logger.warn({ err, count: ids.length }, 'could not release claims; they return when their lease runs out');
+      return 0;
+    }
   }
 
   /** One claim loop at a time; a wake during it asks for one more pass. */
@@ -134,6 +178,7 @@ export class Dispatcher {
 
   private async launch(batch: DueDelivery[]): Promise<void> {
     for (const d of batch) {
+      this.claimed.add(d.id);
       this.inFlight++;
       this.adjustEndpoint(d.endpoint.id, +1);
     }
@@ -161,15 +206,22 @@ export class Dispatcher {
 
   /** Results that come back together are written together, in one transaction. */
   private queueResult(sent: SentAttempt): void {
+    if (this.abandoned) return;
     this.results.push(sent);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    setImmediate(() => {
-      this.flushScheduled = false;
-      const items = this.results.splice(0);
-      this.writes = this.writes.then(() => this.record(items));
-      this.track(this.writes);
-    });
+    // Tracked from now, not from the flush: a stop that sees nothing pending must not miss results queued for it.
+    this.track(
+      new Promise<void>((resolve) =>
+        setImmediate(() => {
+          this.flushScheduled = false;
+          const items = this.results.splice(0);
+          this.writes = this.writes.then(() => this.record(items));
+          this.track(this.writes);
+          resolve();
+        }),
+      ),
+    );
   }
 
   /**
@@ -178,16 +230,20 @@ export class Dispatcher {
    */
   private async record(items: SentAttempt[]): Promise<void> {
     const giveUpAt = Date.now() + this.options.leaseMs / 2;
+    for (const { delivery } of items) this.writing.add(delivery.id);
     try {
       for (let failures = 0; ; failures++) {
         try {
           const outcomes = await recordAttempts(this.engine, items, 'FAST');
+          for (const { delivery } of items) this.claimed.delete(delivery.id);
           this.handOver(outcomes);
           return;
         } catch (err) {
           const backoffMs = Math.min(200 * 2 ** failures, 2000);
-          if (this.stopped || Date.now() + backoffMs > giveUpAt) {
-            // The rows stay leased: when the lease runs out they are claimed and sent again (same webhook-id).
+          // Stopping, keep trying until the stop's deadline: what is not recorded by then is released and sent again.
+          if (Date.now() + backoffMs > Math.min(giveUpAt, this.stopDeadline)) {
+            // The rows stay leased: when the lease runs out (or at once, if this dispatcher is stopping and
+            // releases them) they are claimed and sent again (same webhook-id).
             this.logger.error({ err, count: items.length }, 'could not record attempts; they will be sent again after the lease');
             return;
           }
@@ -197,6 +253,7 @@ export class Dispatcher {
       }
     } finally {
       for (const { delivery, result } of items) {
+        this.writing.delete(delivery.id);
         this.inFlight--;
         if (result.outcome !== 'SUCCESS') this.adjustEndpoint(delivery.endpoint.id, -1);
       }

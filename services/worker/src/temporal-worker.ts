@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Config, Logger } from '@acme/core';
+import { type Config, type Logger, settledBy } from '@acme/core';
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Activities } from './activities/index.ts';
 import { temporalConnectionOptions } from './temporal-connection.ts';
@@ -10,6 +10,8 @@ import { loadWorkflowBundle } from './workflow-bundle.ts';
 // The built CLI (services/cli/build.ts) ships the workflows prebundled beside it: no webpack at start.
 const prebuiltBundlePath = fileURLToPath(new URL('./workflow-bundle.js', import.meta.url));
 const RETRY_MS = 2000;
+/** Of the shutdown timeout, what is left after the SDK cancels activities for them to hand back. */
+const CANCEL_MARGIN_MS = 1000;
 
 /**
  * Runs the Temporal worker (the durable path), connecting in the background and retrying while
@@ -20,13 +22,14 @@ export class TemporalWorkerRunner {
   private worker: Worker | null = null;
   private connection: NativeConnection | null = null;
   private running: Promise<void> | null = null;
-  private retryTimer: NodeJS.Timeout | null = null;
+  private wakeRetry: (() => void) | null = null;
   private bundle: WorkflowBundleOption | null = null;
 
   constructor(
     private readonly config: Config,
     private readonly activities: Activities,
     private readonly logger: Logger,
+    private readonly identity?: string,
   ) {}
 
   start(): void {
@@ -42,16 +45,23 @@ export class TemporalWorkerRunner {
           ? { codePath: prebuiltBundlePath }
           : await loadWorkflowBundle(join(this.config.dataDir, 'cache'), this.logger);
         this.connection = await NativeConnection.connect(temporalConnectionOptions(this.config.temporal));
+        if (this.stopped) return;
         this.worker = await Worker.create({
           connection: this.connection,
           namespace: this.config.temporal.namespace,
           taskQueue: this.config.temporal.taskQueue,
           workflowBundle: this.bundle,
           activities: this.activities,
+          ...(this.identity ? { identity: this.identity } : {}),
           // A workflow's next task goes to the sticky queue of the worker that ran its last one. When
           // that worker was killed, the task waits this long before any other worker may take it
           // (default 10 s); our histories are short, so losing the cache costs less than waiting.
           stickyQueueScheduleToStartTimeout: '2s',
+          // On stop, activities hand back as soon as their current chunk is recorded (the stopping
+          // signal of createActivities); one still busy at the end of the grace time is cancelled, and
+          // past the shutdown timeout the worker gives up on it (Temporal retries it elsewhere).
+          shutdownGraceTime: Math.max(0, this.config.shutdownTimeoutMs - CANCEL_MARGIN_MS),
+          shutdownForceTime: this.config.shutdownTimeoutMs,
         });
         if (this.stopped) return;
         this.logger.info({ taskQueue: this.config.temporal.taskQueue }, 'Temporal worker polling');
@@ -66,17 +76,27 @@ export class TemporalWorkerRunner {
           this.logger.warn({ err, attempt }, 'Temporal worker cannot start yet; first attempts still flow, retries wait');
         }
         await new Promise<void>((resolve) => {
-          this.retryTimer = setTimeout(resolve, RETRY_MS);
+          const timer = setTimeout(resolve, RETRY_MS);
+          this.wakeRetry = () => {
+            clearTimeout(timer);
+            resolve();
+          };
         });
       }
     }
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops polling, lets running workflow tasks and activities finish (activities hand back early),
+   * and closes the connection; true when all of it happened before `deadline`.
+   */
+  async stop(deadline = Number.POSITIVE_INFINITY): Promise<boolean> {
     this.stopped = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.wakeRetry?.();
     if (this.worker?.getState() === 'RUNNING') this.worker.shutdown();
-    await this.running;
+    const drained = await settledBy(this.running ?? Promise.resolve(), deadline);
+    if (!drained) this.logger.warn('Temporal worker did not drain in time; its activities are retried by other workers');
     await this.connection?.close().catch(() => {});
+    return drained;
   }
 }

@@ -21,6 +21,10 @@ export interface RunningWorker {
   dispatcher: Dispatcher;
   /** Where this worker's /metrics is served, if anywhere. */
   metricsUrl: string | null;
+  /**
+   * Stops within SHUTDOWN_TIMEOUT_MS: no new claims or tasks; attempts in flight finish and are
+   * recorded; claims not attempted are released and activities hand back; then pools close.
+   */
   stop(): Promise<void>;
 }
 
@@ -39,12 +43,14 @@ export async function startWorker(
   registerBacklogGauges(registry, database.sql);
   const engine = createDeliveryEngine(config, database, metrics);
   const temporal = new TemporalClientProvider(config.temporal);
+  let stopping = false;
   const opsServer = config.metrics.workerPort
     ? await startOpsServer({
         registry,
         port: config.metrics.workerPort,
         host: config.host,
-        readiness: () => checkReadiness(database, temporal),
+        // A stopping worker takes no new work: say so, so it leaves the load balancer's view at once.
+        readiness: async () => (stopping ? { ready: false, checks: { stopping: true } } : checkReadiness(database, temporal)),
       })
     : null;
   const dispatcher = new Dispatcher(
@@ -56,7 +62,14 @@ export async function startWorker(
 
   // The fast path first: first attempts flow while the workflow bundle is built, and while Temporal is down.
   await dispatcher.start();
-  const temporalWorker = new TemporalWorkerRunner(config, createActivities(engine), logger);
+  const draining = new AbortController();
+  const temporalWorker = new TemporalWorkerRunner(
+    config,
+    createActivities(engine, { stopping: draining.signal, logger: logger.child({ component: 'activities' }) }),
+    logger,
+    // One name for this process in Postgres leases and in Temporal's history (the worker identity).
+    dispatcher.owner,
+  );
   temporalWorker.start();
   const retention = registerRetentionSchedule(
     temporal,
@@ -69,13 +82,25 @@ export async function startWorker(
     dispatcher,
     metricsUrl: opsServer?.url ?? null,
     async stop() {
+      const deadline = Date.now() + config.shutdownTimeoutMs;
+      stopping = true;
       retention.stop();
-      await dispatcher.stop();
-      await temporalWorker.stop();
+      draining.abort();
+      // Past the deadline, requests still in flight are cut (destroying the client) before their claims
+      // are released, so another worker never sends one while this one still is.
+      let cut: Promise<void> | null = null;
+      const cutInFlight = () => (cut ??= engine.client.destroy().catch(() => {}));
+      const [dispatched, drained] = await Promise.all([
+        dispatcher.stop({ deadline, onTimeout: cutInFlight }),
+        temporalWorker.stop(deadline),
+      ]);
+      if (!drained) await cutInFlight();
+      else if (!cut) await engine.client.close();
       await temporal.close();
       opsServer?.server.close();
-      await engine.client.close();
+      opsServer?.server.closeAllConnections();
       await database.close();
+      logger.info({ ...dispatched, temporalDrained: drained }, 'worker stopped');
     },
   };
 }

@@ -82,6 +82,22 @@ pre-install migration hook, which runs before any release resource exists, sees 
   value: {{ .Values.config.privateDestinationsAllowed | quote }}
 - name: DISPATCHER_LEASE_MS
   value: {{ .Values.config.dispatcherLeaseMs | quote }}
+- name: SHUTDOWN_TIMEOUT_MS
+  value: {{ .Values.config.shutdownTimeoutMs | int | quote }}
+{{- if .Values.tracing.otlpEndpoint }}
+- name: OTEL_EXPORTER_OTLP_ENDPOINT
+  value: {{ .Values.tracing.otlpEndpoint | quote }}
+- name: OTEL_EXPORTER_OTLP_PROTOCOL
+  value: {{ .Values.tracing.protocol | quote }}
+{{- with .Values.tracing.sampler }}
+- name: OTEL_TRACES_SAMPLER
+  value: {{ . | quote }}
+{{- end }}
+{{- with .Values.tracing.samplerArg }}
+- name: OTEL_TRACES_SAMPLER_ARG
+  value: {{ . | quote }}
+{{- end }}
+{{- end }}
 {{- with .Values.extraEnv }}
 {{ toYaml . }}
 {{- end }}
@@ -111,4 +127,14 @@ pre-install migration hook, which runs before any release resource exists, sees 
   mountPath: /etc/temporal-tls
   readOnly: true
 {{- end }}
+{{- end -}}
+
+{{/*
+terminationGracePeriodSeconds: the shutdown timeout (rounded up), plus the time before SIGTERM (a
+preStop pause) and 10 s for closing pools and flushing spans; the process exits by itself within 5 s of it.
+*/}}
+{{- define "acme-webhooks.terminationGracePeriodSeconds" -}}
+{{- $timeoutMs := .root.Values.config.shutdownTimeoutMs | int -}}
+{{- if lt $timeoutMs 100 -}}{{- fail "config.shutdownTimeoutMs must be at least 100 (milliseconds)" -}}{{- end -}}
+{{- add (div (add $timeoutMs 999) 1000) (.preStop | default 0 | int) 10 -}}
 {{- end -}}

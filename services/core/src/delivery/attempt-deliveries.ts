@@ -1,4 +1,6 @@
+import { type Link, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { loadSigningSecrets } from '../endpoints/signing-secrets.ts';
+import { contextFromTraceparent, tracer } from '../tracing.ts';
 import type { DeliveryEngine } from './delivery-engine.ts';
 import type { DueDelivery } from './due-delivery.ts';
 import { type AttemptOutcomeRecord, recordAttempts, type SentAttempt } from './record-attempts.ts';
@@ -12,12 +14,28 @@ export function signingSecretsFor(engine: DeliveryEngine, batch: readonly DueDel
   return loadSigningSecrets(engine.database.db, engine.secretsMasterKey, [...new Set(batch.map((d) => d.endpoint.id))]);
 }
 
-/** One attempt of one delivery: sign with the endpoint's secrets, send, classify. Never throws. */
+/**
+ * One attempt of one delivery: sign with the endpoint's secrets, send, classify. Never throws.
+ * Traced as a `deliver` span, child of the publish span (through the event's stored traceparent),
+ * around the HTTP client span of the request; with tracing off, one no-op span and nothing more.
+ */
 export async function sendDelivery(
   engine: DeliveryEngine,
   delivery: DueDelivery,
   secrets: readonly string[],
+  path: DeliveryPath = 'FAST',
 ): Promise<SentAttempt> {
+  const parent = contextFromTraceparent(delivery.traceParent);
+  // The work that sends it (a retry activity's span, say) is linked, not the parent: the trace is the event's.
+  const active = trace.getActiveSpan()?.spanContext();
+  const links: Link[] = active && trace.isSpanContextValid(active) ? [{ context: active }] : [];
+  const attempt = tracer().startSpan('deliver', { kind: SpanKind.CONSUMER, links }, parent);
+  // Not recording (tracing off, or this trace not sampled): nothing more to build.
+  const request = attempt.isRecording()
+    ? tracer().startSpan('POST', { kind: SpanKind.CLIENT }, trace.setSpan(parent, attempt))
+    : null;
+  if (request) describeAttempt(attempt, request, delivery, path);
+
   const body = webhookBody(delivery.message);
   const headers = webhookHeaders(delivery.message, body, secrets, delivery.endpoint.headers, new Date());
   const result = await sendAttempt(
@@ -28,7 +46,39 @@ export async function sendDelivery(
       responseBodyBytes: engine.responseBodyBytes,
     },
   );
+  if (request) {
+    const failed = result.outcome !== 'SUCCESS';
+    for (const span of [request, attempt]) {
+      span.setAttribute('acme.attempt.outcome', result.outcome);
+      if (failed) span.setStatus({ code: SpanStatusCode.ERROR, message: result.error ?? `HTTP ${result.responseStatus}` });
+    }
+    if (result.responseStatus !== null) request.setAttribute('http.response.status_code', result.responseStatus);
+    if (result.error) request.setAttribute('error.type', result.outcome);
+    request.end();
+  }
+  attempt.end();
   return { delivery, headers, result };
+}
+
+/** OpenTelemetry semantic conventions (messaging, HTTP client); the URL without its query, which may hold a token. */
+function describeAttempt(attempt: Span, request: Span, delivery: DueDelivery, path: DeliveryPath) {
+  attempt.setAttributes({
+    'messaging.message.id': delivery.message.eventId,
+    'acme.tenant.id': delivery.tenantId,
+    'acme.event.type': delivery.message.eventType,
+    'acme.delivery.id': delivery.id,
+    'acme.endpoint.id': delivery.endpoint.id,
+    'acme.attempt.number': delivery.attemptCount + 1,
+    'acme.delivery.path': path,
+  });
+  const url = new URL(delivery.endpoint.url);
+  request.setAttributes({
+    'http.request.method': 'POST',
+    'url.full': `${url.protocol}//${url.host}${url.pathname}`,
+    'server.address': url.hostname,
+    'server.port': Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
+    'acme.delivery.id': delivery.id,
+  });
 }
 
 /**
@@ -43,6 +93,6 @@ export async function attemptDeliveries(
 ): Promise<AttemptOutcomeRecord[]> {
   if (batch.length === 0) return [];
   const secrets = signingSecrets ?? (await signingSecretsFor(engine, batch));
-  const sent = await Promise.all(batch.map((d) => sendDelivery(engine, d, secrets.get(d.endpoint.id) ?? [])));
+  const sent = await Promise.all(batch.map((d) => sendDelivery(engine, d, secrets.get(d.endpoint.id) ?? [], path)));
   return recordAttempts(engine, sent, path);
 }

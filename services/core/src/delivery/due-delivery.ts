@@ -11,6 +11,8 @@ export interface DueDelivery {
   /** How long it had been due when it was claimed or loaded (the claim lag, on the fast path). */
   overdueMs: number;
   message: WebhookMessage;
+  /** The publishing span's W3C traceparent: each attempt's span is its child. */
+  traceParent: string | null;
   endpoint: {
     id: string;
     url: string;
@@ -31,6 +33,7 @@ interface DueRow {
   event_type: string;
   event_created_ms: number;
   payload: unknown;
+  trace_parent: string | null;
   endpoint_id: string;
   url: string;
   headers: Record<string, string>;
@@ -43,7 +46,7 @@ export function dueDeliveryColumns(sql: postgres.Sql) {
   return sql`
     d.id, d.tenant_id, d.attempt_count, d.schedule_base,
     greatest(0, extract(epoch from (now() - d.next_attempt_at)) * 1000)::float8 as overdue_ms,
-    e.id as event_id, e.event_type, e.payload,
+    e.id as event_id, e.event_type, e.payload, e.trace_parent,
     -- Epoch ms, not timestamptz: Drizzle's client hands raw timestamps back as strings.
     (extract(epoch from e.created_at) * 1000)::float8 as event_created_ms,
     ep.id as endpoint_id, ep.url, ep.headers, ep.timeout_ms,
@@ -70,6 +73,7 @@ export function toDueDelivery(row: DueRow): DueDelivery {
       eventCreatedAt: new Date(row.event_created_ms),
       payload: row.payload,
     },
+    traceParent: row.trace_parent,
     endpoint: {
       id: row.endpoint_id,
       url: row.url,

@@ -13,6 +13,11 @@ export interface SendDueRetriesOptions {
   budgetMs: number;
   /** Called as work gets done (the activity heartbeats). */
   onProgress?: () => void;
+  /**
+   * Aborted (the worker is stopping): the chunk being sent finishes and is recorded, nothing more is
+   * started, and the plan goes back to the workflow, whose next round another worker runs at once.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -30,10 +35,23 @@ export async function sendDueRetries(
   for (;;) {
     await sendDueBatch(engine, endpointId, options);
     const next = await planRetries(engine.database.sql, endpointId);
-    if (next === null || next > options.waitUpToMs || Date.now() + next > returnBy) return next;
-    if (next > 0) await new Promise((resolve) => setTimeout(resolve, next));
+    if (next === null || next > options.waitUpToMs || Date.now() + next > returnBy || options.signal?.aborted) return next;
+    if (next > 0) await sleep(next, options.signal);
     options.onProgress?.();
   }
+}
+
+/** Resolves after `ms`, or at once when `signal` is aborted. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 /**
@@ -45,7 +63,7 @@ async function sendDueBatch(engine: DeliveryEngine, endpointId: string, options:
   const due = await loadDueRetries(engine.database.sql, endpointId, options.batch);
   if (due.length === 0) return;
   const secrets = await signingSecretsFor(engine, due);
-  for (let attempted = 0; attempted < due.length; ) {
+  for (let attempted = 0; attempted < due.length && !options.signal?.aborted; ) {
     const wanted = Math.min(engine.perEndpointConcurrency, due.length - attempted);
     const { granted, sending } = await takeDeliveryTokens(engine.database.sql, endpointId, wanted);
     if (!sending || granted === 0) return;

@@ -1,4 +1,5 @@
 import { deliveries, events } from '@acme/schema/db';
+import { SpanKind } from '@opentelemetry/api';
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { TenantCaller } from '../auth/principal.ts';
@@ -10,6 +11,7 @@ import { eventTypeName } from '../event-types/create-event-type.ts';
 import { assertPayloadMatches } from '../event-types/payload-schema.ts';
 import { newId } from '../ids.ts';
 import { effectiveLimits, type TenantLimits } from '../tenants/tenant-limits.ts';
+import { endSpan, traceparentOf, tracer } from '../tracing.ts';
 import { parseInput, storableJson } from '../validation.ts';
 import type { PublishRateLimiter } from './publish-rate-limiter.ts';
 import { wakeDispatchers } from './wake-dispatchers.ts';
@@ -64,12 +66,52 @@ export async function publishEvents(db: Db, settings: PublishSettings, caller: T
   return publish(db, settings, caller, raws, true);
 }
 
-async function publish(
+/**
+ * The publish span (OpenTelemetry messaging: a producer span, child of the request's) is the parent
+ * of every attempt of these events: its traceparent is stored on each event row, which the
+ * dispatcher and the retry activity read back. With tracing off it is the API's no-op span, whose
+ * traceparent is null: nothing is stored, and nothing else is built.
+ */
+function publish(
   db: Db,
   settings: PublishSettings,
   caller: TenantCaller,
   raws: readonly PublishEventInput[],
   batch: boolean,
+): Promise<{ results: Published[]; rate: { limit: number; remaining: number } }> {
+  const span = tracer().startSpan(batch ? 'publish batch' : 'publish', { kind: SpanKind.PRODUCER });
+  const work = commit(db, settings, caller, raws, batch, traceparentOf(span));
+  if (!span.isRecording()) {
+    span.end();
+    return work;
+  }
+  span.setAttributes({ 'acme.tenant.id': caller.tenantId, 'messaging.batch.message_count': raws.length });
+  return work.then(
+    (published) => {
+      const first = published.results[0];
+      if (!batch && first)
+        span.setAttributes({ 'messaging.message.id': first.event.id, 'acme.event.type': first.event.eventType });
+      span.setAttribute(
+        'acme.deliveries.created',
+        published.results.reduce((n, r) => n + (r.duplicate ? 0 : r.deliveries.length), 0),
+      );
+      endSpan(span);
+      return published;
+    },
+    (err) => {
+      endSpan(span, err);
+      throw err;
+    },
+  );
+}
+
+async function commit(
+  db: Db,
+  settings: PublishSettings,
+  caller: TenantCaller,
+  raws: readonly PublishEventInput[],
+  batch: boolean,
+  traceParent: string | null,
 ): Promise<{ results: Published[]; rate: { limit: number; remaining: number } }> {
   const limits = effectiveLimits(settings.defaults, caller.limits);
   const items = raws.map((raw, index) => atIndex(batch, index, () => parseEvent(raw, limits.maxPayloadBytes)));
@@ -95,6 +137,7 @@ async function publish(
       // Re-parsed: what is stored is exactly the JSON that was measured, as plain objects.
       payload: JSON.parse(item.json),
       idempotencyKey: item.idempotencyKey ?? null,
+      traceParent,
     }));
     const inserted = new Map(
       (await tx.insert(events).values(rows).onConflictDoNothing().returning()).map((e) => [e.id, e] as const),

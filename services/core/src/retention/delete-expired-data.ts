@@ -14,6 +14,8 @@ export interface DeleteExpiredDataOptions {
   budgetMs?: number;
   /** Called after every batch (an activity heartbeats here). */
   onBatch?: (progress: RetentionProgress) => void;
+  /** Aborted: stop after the batch at hand (`done: false`), as when the worker is stopping. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -24,14 +26,14 @@ export interface DeleteExpiredDataOptions {
  */
 export async function deleteExpiredData(
   sql: postgres.Sql,
-  { cutoff, batchSize = 1000, budgetMs = Number.POSITIVE_INFINITY, onBatch }: DeleteExpiredDataOptions,
+  { cutoff, batchSize = 1000, budgetMs = Number.POSITIVE_INFINITY, onBatch, signal }: DeleteExpiredDataOptions,
 ): Promise<RetentionProgress & { done: boolean }> {
   const deadline = Date.now() + budgetMs;
   const progress: RetentionProgress = { attemptsDeleted: 0, payloadsExpunged: 0 };
   let attemptsLeft = true;
   let payloadsLeft = true;
   while (attemptsLeft || payloadsLeft) {
-    if (Date.now() >= deadline) return { ...progress, done: false };
+    if (Date.now() >= deadline || signal?.aborted) return { ...progress, done: false };
     if (attemptsLeft) {
       // skip locked: two runs at once (a schedule catching up) share the work instead of queueing.
       const deleted = await sql`

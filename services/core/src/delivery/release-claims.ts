@@ -1,0 +1,15 @@
+import type postgres from 'postgres';
+
+/**
+ * Gives back a stopping dispatcher's claims on deliveries it will not attempt or record: their lease
+ * is cleared, so any other dispatcher claims them at once instead of after the lease runs out. Only
+ * rows this owner still holds are touched; one that another dispatcher reclaimed (an expired lease)
+ * or that was recorded meanwhile is left alone.
+ */
+export async function releaseClaims(sql: postgres.Sql, owner: string, ids: readonly string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const released = await sql`
+    update deliveries set lease_owner = null, lease_expires_at = null
+     where id = any(${sql.array([...ids])}::text[]) and lease_owner = ${owner} and status = 'PENDING'`;
+  return released.count;
+}

@@ -1,0 +1,72 @@
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  connectDatabase,
+  createDeliveryEngine,
+  createDeliveryMetrics,
+  createLogger,
+  createRegistry,
+  type Database,
+  loadConfig,
+} from '@acme/core';
+import { Dispatcher } from '@acme/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, startTestGateway, type TestGateway } from '../support/gateway.ts';
+import { createEndpoint, createTenantWithEventType, publish } from '../support/scenario.ts';
+
+// Dispatcher.stop() in this process, on a database of its own (a dispatcher claims whatever is due):
+// what it waits for before it releases what it holds.
+
+let gateway: TestGateway;
+let database: Database;
+const servers: Server[] = [];
+
+beforeAll(async () => {
+  const databaseUrl = await createTestDatabase();
+  gateway = await startTestGateway({}, { worker: false, databaseUrl });
+  database = connectDatabase(databaseUrl, { max: 4 });
+});
+
+afterAll(async () => {
+  for (const server of servers) {
+    server.closeAllConnections();
+    server.close();
+  }
+  await gateway?.stop();
+  await database?.close();
+});
+
+function dispatcher(): Dispatcher {
+  // The gateway's settings: its master key opens the endpoint secrets.
+  const config = loadConfig(gateway.env);
+  const engine = createDeliveryEngine(config, database, createDeliveryMetrics(createRegistry('worker')));
+  // Nothing here fails, so nothing is handed to a workflow.
+  return new Dispatcher(engine, async () => {}, createLogger('silent', 'test'), { leaseMs: 600_000 });
+}
+
+describe('Dispatcher.stop', () => {
+  it('waits for the results of attempts that finish as it stops to be written, so it has nothing to release', async () => {
+    // The receiver holds every request; once the stop is waiting, it answers all five at the same
+    // moment, so their results come back together while nothing else is being written.
+    const held: ServerResponse[] = [];
+    const server = createServer((req, res) => req.resume().on('end', () => held.push(res)));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server);
+    const tenant = await createTenantWithEventType(gateway);
+    await createEndpoint(gateway, tenant.token, { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook` });
+    for (let i = 0; i < 5; i++) await publish(gateway, tenant.token, { eventType: 'invoice.paid', payload: { i } });
+    const d = dispatcher();
+    await d.start();
+    for (const deadline = Date.now() + 30_000; held.length < 5; await new Promise((r) => setTimeout(r, 20))) {
+      if (Date.now() > deadline) throw new Error(`only ${held.length} of 5 attempts arrived`);
+    }
+
+    const stopping = d.stop({ deadline: Date.now() + 30_000 });
+    await new Promise((r) => setTimeout(r, 100));
+    for (const res of held) res.end('ok');
+    expect(await stopping).toEqual({ drained: true, released: 0 });
+    expect(await database.sql`select status, attempt_count, lease_owner from deliveries`).toEqual(
+      Array(5).fill({ status: 'SUCCEEDED', attempt_count: 1, lease_owner: null }),
+    );
+  });
+});
