@@ -22,11 +22,10 @@ import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { DateTimeField, isoOrUndefined } from '../components/date-time-field.tsx';
-import { ErrorAlert } from '../components/error-alert.tsx';
 import { JsonViewer } from '../components/json-view.tsx';
 import { LoadMore } from '../components/load-more.tsx';
-import { Loading } from '../components/loading.tsx';
 import { PageHeader } from '../components/page-header.tsx';
+import { PagedListBody } from '../components/paged-list-body.tsx';
 import { exactTime, TimeAgo } from '../components/time-ago.tsx';
 import { AUDIT_ACTIONS, actorLabel, detailsSummary, targetPath } from '../lib/audit-target.ts';
 import { PAGE_SIZE, usePaged } from '../lib/use-paged.ts';
@@ -145,12 +144,9 @@ export default function AuditLogPage() {
           </Group>
         )}
       </Card>
-      {entries.isError ? (
-        <ErrorAlert error={entries.error} onRetry={() => entries.refetch()} />
-      ) : entries.isPending ? (
-        <Loading />
-      ) : entries.items.length === 0 ? (
-        <Card withBorder padding="xl">
+      <PagedListBody
+        list={entries}
+        empty={
           <EmptyState
             icon={<IconHistory size={32} />}
             variant="light"
@@ -159,63 +155,67 @@ export default function AuditLogPage() {
               filtered ? 'Widen the time range or clear a filter.' : 'Every change to endpoints, keys and settings shows here.'
             }
           />
-        </Card>
-      ) : phone ? (
-        <Stack gap="xs" role="list" aria-label="Audit log">
-          {entries.items.map((e) => (
-            <Paper key={e.id} withBorder p="sm" role="listitem">
-              <Group justify="space-between" gap="xs" wrap="nowrap">
-                <Code>{e.action}</Code>
-                <TimeAgo value={e.createdAt} size="xs" c="dimmed" />
-              </Group>
-              <Text size="sm" mt={6}>
-                {actorLabel(e, keysById)}
-              </Text>
-              <Target id={e.targetId} />
-              <Details entry={e} onOpen={() => setOpened(e)} />
-            </Paper>
-          ))}
-        </Stack>
-      ) : (
-        <Card withBorder padding={0}>
-          <Table.ScrollContainer minWidth={860}>
-            <Table verticalSpacing="sm" horizontalSpacing="md" aria-label="Audit log">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>When</Table.Th>
-                  <Table.Th>Who</Table.Th>
-                  <Table.Th>What</Table.Th>
-                  <Table.Th>Target</Table.Th>
-                  <Table.Th>Details</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {entries.items.map((e) => (
-                  <Table.Tr key={e.id}>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                      <TimeAgo value={e.createdAt} size="sm" />
-                    </Table.Td>
-                    <Table.Td maw={220}>
-                      <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
-                        {actorLabel(e, keysById)}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Code>{e.action}</Code>
-                    </Table.Td>
-                    <Table.Td maw={220}>
-                      <Target id={e.targetId} />
-                    </Table.Td>
-                    <Table.Td maw={320}>
-                      <Details entry={e} onOpen={() => setOpened(e)} />
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </Card>
-      )}
+        }
+      >
+        {() =>
+          phone ? (
+            <Stack gap="xs" role="list" aria-label="Audit log">
+              {entries.items.map((e) => (
+                <Paper key={e.id} withBorder p="sm" role="listitem">
+                  <Group justify="space-between" gap="xs" wrap="nowrap">
+                    <Code>{e.action}</Code>
+                    <TimeAgo value={e.createdAt} size="xs" c="dimmed" />
+                  </Group>
+                  <Text size="sm" mt={6}>
+                    {actorLabel(e, keysById)}
+                  </Text>
+                  <Target id={e.targetId} />
+                  <Details entry={e} onOpen={() => setOpened(e)} />
+                </Paper>
+              ))}
+            </Stack>
+          ) : (
+            <Card withBorder padding={0}>
+              <Table.ScrollContainer minWidth={860}>
+                <Table verticalSpacing="sm" horizontalSpacing="md" aria-label="Audit log">
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>When</Table.Th>
+                      <Table.Th>Who</Table.Th>
+                      <Table.Th>What</Table.Th>
+                      <Table.Th>Target</Table.Th>
+                      <Table.Th>Details</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {entries.items.map((e) => (
+                      <Table.Tr key={e.id}>
+                        <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                          <TimeAgo value={e.createdAt} size="sm" />
+                        </Table.Td>
+                        <Table.Td maw={220}>
+                          <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+                            {actorLabel(e, keysById)}
+                          </Text>
+                        </Table.Td>
+                        <Table.Td>
+                          <Code>{e.action}</Code>
+                        </Table.Td>
+                        <Table.Td maw={220}>
+                          <Target id={e.targetId} />
+                        </Table.Td>
+                        <Table.Td maw={320}>
+                          <Details entry={e} onOpen={() => setOpened(e)} />
+                        </Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
+            </Card>
+          )
+        }
+      </PagedListBody>
       <LoadMore {...entries} hasNextPage={entries.hasNextPage} count={entries.items.length} noun="entry" plural="entries" />
       <Modal
         opened={opened !== null}

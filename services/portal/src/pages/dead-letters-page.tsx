@@ -7,10 +7,9 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createElement, useState } from 'react';
 import { DateTimeField, isoOrUndefined } from '../components/date-time-field.tsx';
 import { DeliveriesTable } from '../components/deliveries-table.tsx';
-import { ErrorAlert } from '../components/error-alert.tsx';
 import { LoadMore } from '../components/load-more.tsx';
-import { Loading } from '../components/loading.tsx';
 import { PageHeader } from '../components/page-header.tsx';
+import { PagedListBody } from '../components/paged-list-body.tsx';
 import { ReplayProgress } from '../components/replay-progress.tsx';
 import { describeError } from '../lib/describe-error.ts';
 import { formatCount } from '../lib/format.ts';
@@ -117,12 +116,9 @@ export default function DeadLettersPage() {
           <DateTimeField label="Dead-lettered before" placeholder="Now" value={until} onChange={setUntil} />
         </SimpleGrid>
       </Card>
-      {dead.isError ? (
-        <ErrorAlert error={dead.error} onRetry={() => dead.refetch()} />
-      ) : dead.isPending ? (
-        <Loading />
-      ) : dead.items.length === 0 ? (
-        <Card withBorder padding="xl">
+      <PagedListBody
+        list={dead}
+        empty={
           <EmptyState
             icon={<IconMailboxOff size={32} />}
             variant="light"
@@ -130,37 +126,39 @@ export default function DeadLettersPage() {
             title={filtered ? 'No dead letters match' : 'No dead letters'}
             description="Every delivery either succeeded or is still being retried."
           />
-        </Card>
-      ) : (
-        <Card withBorder padding={0}>
-          <Stack gap={0}>
-            <Text size="sm" px="md" pt="sm" c="dimmed" data-testid="dead-letter-count">
-              {formatCount(total)} {total === 1 ? 'dead letter' : 'dead letters'}
-              {filtered ? ' match' : ''}, newest first
-            </Text>
-            <DeliveriesTable
-              deliveries={dead.items}
-              label="Dead letters"
-              actions={
-                can.write
-                  ? (d) => (
-                      <Button
-                        size="xs"
-                        variant="light"
-                        leftSection={<IconRepeat size={14} />}
-                        loading={replayOne.isPending && replayOne.variables?.id === d.id}
-                        onClick={() => replayOne.mutate(d)}
-                        aria-label={`Replay delivery ${d.id}`}
-                      >
-                        Replay
-                      </Button>
-                    )
-                  : undefined
-              }
-            />
-          </Stack>
-        </Card>
-      )}
+        }
+      >
+        {() => (
+          <Card withBorder padding={0}>
+            <Stack gap={0}>
+              <Text size="sm" px="md" pt="sm" c="dimmed" data-testid="dead-letter-count">
+                {formatCount(total)} {total === 1 ? 'dead letter' : 'dead letters'}
+                {filtered ? ' match' : ''}, newest first
+              </Text>
+              <DeliveriesTable
+                deliveries={dead.items}
+                label="Dead letters"
+                actions={
+                  can.write
+                    ? (d) => (
+                        <Button
+                          size="xs"
+                          variant="light"
+                          leftSection={<IconRepeat size={14} />}
+                          loading={replayOne.isPending && replayOne.variables?.id === d.id}
+                          onClick={() => replayOne.mutate(d)}
+                          aria-label={`Replay delivery ${d.id}`}
+                        >
+                          Replay
+                        </Button>
+                      )
+                    : undefined
+                }
+              />
+            </Stack>
+          </Card>
+        )}
+      </PagedListBody>
       <LoadMore {...dead} hasNextPage={dead.hasNextPage} count={dead.items.length} total={dead.total} noun="dead letter" />
       {dead.items.length > 0 && (
         <Group justify="center">

@@ -29,10 +29,9 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useEndpointActions } from '../components/endpoint-actions.ts';
 import { EndpointFormModal } from '../components/endpoint-form.tsx';
 import { NewSecretModal } from '../components/endpoint-secret.tsx';
-import { ErrorAlert } from '../components/error-alert.tsx';
 import { LoadMore } from '../components/load-more.tsx';
-import { Loading } from '../components/loading.tsx';
 import { PageHeader } from '../components/page-header.tsx';
+import { PagedListBody } from '../components/paged-list-body.tsx';
 import { EndpointStatusBadge, HealthBadge } from '../components/status-badge.tsx';
 import { formatRate } from '../lib/format.ts';
 import { PAGE_SIZE, usePaged } from '../lib/use-paged.ts';
@@ -129,12 +128,9 @@ export default function EndpointsPage() {
           w={160}
         />
       </Group>
-      {list.isError ? (
-        <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
-      ) : list.isPending ? (
-        <Loading />
-      ) : list.items.length === 0 ? (
-        <Card withBorder padding="xl">
+      <PagedListBody
+        list={list}
+        empty={
           <EmptyState
             icon={<IconPlugConnected size={32} />}
             variant="light"
@@ -153,53 +149,16 @@ export default function EndpointsPage() {
               </EmptyState.Actions>
             )}
           </EmptyState>
-        </Card>
-      ) : phone ? (
-        <Stack gap="sm" role="list" aria-label="Endpoints">
-          {list.items.map((e) => (
-            <Card key={e.id} withBorder padding="sm" role="listitem">
-              <Group justify="space-between" wrap="nowrap" align="flex-start" gap="xs">
-                <Stack gap={2} style={{ minWidth: 0 }}>
-                  <Anchor component={Link} to={`/endpoints/${e.id}`} fw={500} size="sm" style={{ overflowWrap: 'anywhere' }}>
-                    {e.url}
-                  </Anchor>
-                  {subtitle(e) && (
-                    <Text size="xs" c="dimmed" lineClamp={1}>
-                      {subtitle(e)}
-                    </Text>
-                  )}
-                </Stack>
-                {can.write && rowMenu(e)}
-              </Group>
-              <Group gap="xs" mt="xs">
-                <EndpointStatusBadge status={e.status} />
-                <HealthBadge health={e.health} />
-                <Text size="xs" c="dimmed">
-                  {formatRate(e.stats.successRate)} of {e.stats.counts.total} in 24 h
-                </Text>
-              </Group>
-            </Card>
-          ))}
-        </Stack>
-      ) : (
-        <Card withBorder padding={0}>
-          <Table.ScrollContainer minWidth={720}>
-            <Table highlightOnHover verticalSpacing="sm" horizontalSpacing="md" aria-label="Endpoints">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>URL</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th>Health</Table.Th>
-                  <Table.Th>Success (24 h)</Table.Th>
-                  <Table.Th>Event types</Table.Th>
-                  {can.write && <Table.Th aria-label="Actions" />}
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {list.items.map((e) => (
-                  <Table.Tr key={e.id}>
-                    <Table.Td maw={360}>
-                      <Anchor component={Link} to={`/endpoints/${e.id}`} fw={500} size="sm" style={{ wordBreak: 'break-all' }}>
+        }
+      >
+        {() =>
+          phone ? (
+            <Stack gap="sm" role="list" aria-label="Endpoints">
+              {list.items.map((e) => (
+                <Card key={e.id} withBorder padding="sm" role="listitem">
+                  <Group justify="space-between" wrap="nowrap" align="flex-start" gap="xs">
+                    <Stack gap={2} style={{ minWidth: 0 }}>
+                      <Anchor component={Link} to={`/endpoints/${e.id}`} fw={500} size="sm" style={{ overflowWrap: 'anywhere' }}>
                         {e.url}
                       </Anchor>
                       {subtitle(e) && (
@@ -207,49 +166,96 @@ export default function EndpointsPage() {
                           {subtitle(e)}
                         </Text>
                       )}
-                    </Table.Td>
-                    <Table.Td>
-                      <EndpointStatusBadge status={e.status} />
-                    </Table.Td>
-                    <Table.Td>
-                      <HealthBadge health={e.health} />
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm" c={e.stats.successRate !== null && e.stats.successRate < 0.9 ? 'red' : undefined}>
-                        {formatRate(e.stats.successRate)}
-                      </Text>
-                      <Text size="xs" c="dimmed">
-                        {e.stats.counts.total} deliveries
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      {e.eventTypes.length === 0 ? (
-                        <Text size="sm" c="dimmed">
-                          All
-                        </Text>
-                      ) : (
-                        <Group gap={4}>
-                          {e.eventTypes.slice(0, 2).map((t) => (
-                            <Badge key={t} variant="outline" color="gray" tt="none">
-                              {t}
-                            </Badge>
-                          ))}
-                          {e.eventTypes.length > 2 && (
-                            <Text size="xs" c="dimmed">
-                              +{e.eventTypes.length - 2}
+                    </Stack>
+                    {can.write && rowMenu(e)}
+                  </Group>
+                  <Group gap="xs" mt="xs">
+                    <EndpointStatusBadge status={e.status} />
+                    <HealthBadge health={e.health} />
+                    <Text size="xs" c="dimmed">
+                      {formatRate(e.stats.successRate)} of {e.stats.counts.total} in 24 h
+                    </Text>
+                  </Group>
+                </Card>
+              ))}
+            </Stack>
+          ) : (
+            <Card withBorder padding={0}>
+              <Table.ScrollContainer minWidth={720}>
+                <Table highlightOnHover verticalSpacing="sm" horizontalSpacing="md" aria-label="Endpoints">
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>URL</Table.Th>
+                      <Table.Th>Status</Table.Th>
+                      <Table.Th>Health</Table.Th>
+                      <Table.Th>Success (24 h)</Table.Th>
+                      <Table.Th>Event types</Table.Th>
+                      {can.write && <Table.Th aria-label="Actions" />}
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {list.items.map((e) => (
+                      <Table.Tr key={e.id}>
+                        <Table.Td maw={360}>
+                          <Anchor
+                            component={Link}
+                            to={`/endpoints/${e.id}`}
+                            fw={500}
+                            size="sm"
+                            style={{ wordBreak: 'break-all' }}
+                          >
+                            {e.url}
+                          </Anchor>
+                          {subtitle(e) && (
+                            <Text size="xs" c="dimmed" lineClamp={1}>
+                              {subtitle(e)}
                             </Text>
                           )}
-                        </Group>
-                      )}
-                    </Table.Td>
-                    {can.write && <Table.Td ta="right">{rowMenu(e)}</Table.Td>}
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </Card>
-      )}
+                        </Table.Td>
+                        <Table.Td>
+                          <EndpointStatusBadge status={e.status} />
+                        </Table.Td>
+                        <Table.Td>
+                          <HealthBadge health={e.health} />
+                        </Table.Td>
+                        <Table.Td>
+                          <Text size="sm" c={e.stats.successRate !== null && e.stats.successRate < 0.9 ? 'red' : undefined}>
+                            {formatRate(e.stats.successRate)}
+                          </Text>
+                          <Text size="xs" c="dimmed">
+                            {e.stats.counts.total} deliveries
+                          </Text>
+                        </Table.Td>
+                        <Table.Td>
+                          {e.eventTypes.length === 0 ? (
+                            <Text size="sm" c="dimmed">
+                              All
+                            </Text>
+                          ) : (
+                            <Group gap={4}>
+                              {e.eventTypes.slice(0, 2).map((t) => (
+                                <Badge key={t} variant="outline" color="gray" tt="none">
+                                  {t}
+                                </Badge>
+                              ))}
+                              {e.eventTypes.length > 2 && (
+                                <Text size="xs" c="dimmed">
+                                  +{e.eventTypes.length - 2}
+                                </Text>
+                              )}
+                            </Group>
+                          )}
+                        </Table.Td>
+                        {can.write && <Table.Td ta="right">{rowMenu(e)}</Table.Td>}
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
+            </Card>
+          )
+        }
+      </PagedListBody>
       <Stack>
         <LoadMore {...list} hasNextPage={list.hasNextPage} count={list.items.length} total={list.total} noun="endpoint" />
       </Stack>

@@ -6,10 +6,9 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { DateTimeField, isoOrUndefined } from '../components/date-time-field.tsx';
-import { ErrorAlert } from '../components/error-alert.tsx';
 import { LoadMore } from '../components/load-more.tsx';
-import { Loading } from '../components/loading.tsx';
 import { PageHeader } from '../components/page-header.tsx';
+import { PagedListBody } from '../components/paged-list-body.tsx';
 import { PublishEventButton } from '../components/publish-event.tsx';
 import { TimeAgo } from '../components/time-ago.tsx';
 import { PAGE_SIZE, usePaged } from '../lib/use-paged.ts';
@@ -94,12 +93,9 @@ export default function EventsPage() {
           </Group>
         )}
       </Card>
-      {events.isError ? (
-        <ErrorAlert error={events.error} onRetry={() => events.refetch()} />
-      ) : events.isPending ? (
-        <Loading />
-      ) : events.items.length === 0 ? (
-        <Card withBorder padding="xl">
+      <PagedListBody
+        list={events}
+        empty={
           <EmptyState
             icon={<IconInbox size={32} />}
             variant="light"
@@ -110,52 +106,54 @@ export default function EventsPage() {
                 : 'Events appear here as soon as they are published (GraphQL publishEvent, REST POST /v1/events, or a test event from an endpoint).'
             }
           />
-        </Card>
-      ) : (
-        <Card withBorder padding={0}>
-          <Table.ScrollContainer minWidth={560}>
-            <Table highlightOnHover verticalSpacing="sm" horizontalSpacing="md" aria-label="Events">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Event type</Table.Th>
-                  <Table.Th>Id</Table.Th>
-                  {!can.consumerId && <Table.Th>Consumer</Table.Th>}
-                  <Table.Th>Published</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {events.items.map((event) => (
-                  <Table.Tr key={event.id}>
-                    <Table.Td>
-                      <Anchor component={Link} to={`/events/${event.id}`} fw={500} size="sm">
-                        {event.eventType}
-                      </Anchor>
-                      {event.payloadExpungedAt && (
-                        <Badge ml="xs" size="xs" color="gray" variant="light">
-                          payload expunged
-                        </Badge>
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="xs" ff="monospace" c="dimmed">
-                        {event.id}
-                      </Text>
-                    </Table.Td>
-                    {!can.consumerId && (
-                      <Table.Td>
-                        <Text size="sm">{event.consumerId ?? '–'}</Text>
-                      </Table.Td>
-                    )}
-                    <Table.Td>
-                      <TimeAgo value={event.createdAt} size="sm" c="dimmed" />
-                    </Table.Td>
+        }
+      >
+        {() => (
+          <Card withBorder padding={0}>
+            <Table.ScrollContainer minWidth={560}>
+              <Table highlightOnHover verticalSpacing="sm" horizontalSpacing="md" aria-label="Events">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Event type</Table.Th>
+                    <Table.Th>Id</Table.Th>
+                    {!can.consumerId && <Table.Th>Consumer</Table.Th>}
+                    <Table.Th>Published</Table.Th>
                   </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </Card>
-      )}
+                </Table.Thead>
+                <Table.Tbody>
+                  {events.items.map((event) => (
+                    <Table.Tr key={event.id}>
+                      <Table.Td>
+                        <Anchor component={Link} to={`/events/${event.id}`} fw={500} size="sm">
+                          {event.eventType}
+                        </Anchor>
+                        {event.payloadExpungedAt && (
+                          <Badge ml="xs" size="xs" color="gray" variant="light">
+                            payload expunged
+                          </Badge>
+                        )}
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="xs" ff="monospace" c="dimmed">
+                          {event.id}
+                        </Text>
+                      </Table.Td>
+                      {!can.consumerId && (
+                        <Table.Td>
+                          <Text size="sm">{event.consumerId ?? '–'}</Text>
+                        </Table.Td>
+                      )}
+                      <Table.Td>
+                        <TimeAgo value={event.createdAt} size="sm" c="dimmed" />
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          </Card>
+        )}
+      </PagedListBody>
       <LoadMore {...events} hasNextPage={events.hasNextPage} count={events.items.length} total={events.total} noun="event" />
     </>
   );

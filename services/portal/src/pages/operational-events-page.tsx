@@ -5,10 +5,9 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { DateTimeField, isoOrUndefined } from '../components/date-time-field.tsx';
-import { ErrorAlert } from '../components/error-alert.tsx';
 import { LoadMore } from '../components/load-more.tsx';
-import { Loading } from '../components/loading.tsx';
 import { PageHeader } from '../components/page-header.tsx';
+import { PagedListBody } from '../components/paged-list-body.tsx';
 import { TimeAgo } from '../components/time-ago.tsx';
 import { PAGE_SIZE, usePaged } from '../lib/use-paged.ts';
 import { usePhone } from '../lib/use-phone.ts';
@@ -108,12 +107,9 @@ export default function OperationalEventsPage() {
           <DateTimeField label="Since" placeholder="Any time" value={since} onChange={setSince} />
         </SimpleGrid>
       </Card>
-      {events.isError ? (
-        <ErrorAlert error={events.error} onRetry={() => events.refetch()} />
-      ) : events.isPending ? (
-        <Loading />
-      ) : events.items.length === 0 ? (
-        <Card withBorder padding="xl">
+      <PagedListBody
+        list={events}
+        empty={
           <EmptyState
             icon={<IconActivity size={32} />}
             variant="light"
@@ -125,56 +121,60 @@ export default function OperationalEventsPage() {
                 : 'No endpoint was disabled, no delivery dead-lettered and none recovered so far.'
             }
           />
-        </Card>
-      ) : phone ? (
-        <Stack gap="xs" role="list" aria-label="Operational events">
-          {events.items.map((e) => (
-            <Paper key={e.id} withBorder p="sm" role="listitem">
-              <Group justify="space-between" gap="xs" wrap="nowrap">
-                <TypeBadge type={e.type} />
-                <TimeAgo value={e.createdAt} size="xs" c="dimmed" />
-              </Group>
-              <Text size="sm" mt={6}>
-                {e.message}
-              </Text>
-              <Links event={e} />
-            </Paper>
-          ))}
-        </Stack>
-      ) : (
-        <Card withBorder padding={0}>
-          <Table.ScrollContainer minWidth={720}>
-            <Table verticalSpacing="sm" horizontalSpacing="md" aria-label="Operational events">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>What</Table.Th>
-                  <Table.Th>Details</Table.Th>
-                  <Table.Th>Where</Table.Th>
-                  <Table.Th>When</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {events.items.map((e) => (
-                  <Table.Tr key={e.id}>
-                    <Table.Td>
-                      <TypeBadge type={e.type} />
-                    </Table.Td>
-                    <Table.Td maw={420}>
-                      <Text size="sm">{e.message}</Text>
-                    </Table.Td>
-                    <Table.Td maw={280}>
-                      <Links event={e} />
-                    </Table.Td>
-                    <Table.Td>
-                      <TimeAgo value={e.createdAt} size="sm" c="dimmed" />
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </Card>
-      )}
+        }
+      >
+        {() =>
+          phone ? (
+            <Stack gap="xs" role="list" aria-label="Operational events">
+              {events.items.map((e) => (
+                <Paper key={e.id} withBorder p="sm" role="listitem">
+                  <Group justify="space-between" gap="xs" wrap="nowrap">
+                    <TypeBadge type={e.type} />
+                    <TimeAgo value={e.createdAt} size="xs" c="dimmed" />
+                  </Group>
+                  <Text size="sm" mt={6}>
+                    {e.message}
+                  </Text>
+                  <Links event={e} />
+                </Paper>
+              ))}
+            </Stack>
+          ) : (
+            <Card withBorder padding={0}>
+              <Table.ScrollContainer minWidth={720}>
+                <Table verticalSpacing="sm" horizontalSpacing="md" aria-label="Operational events">
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>What</Table.Th>
+                      <Table.Th>Details</Table.Th>
+                      <Table.Th>Where</Table.Th>
+                      <Table.Th>When</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {events.items.map((e) => (
+                      <Table.Tr key={e.id}>
+                        <Table.Td>
+                          <TypeBadge type={e.type} />
+                        </Table.Td>
+                        <Table.Td maw={420}>
+                          <Text size="sm">{e.message}</Text>
+                        </Table.Td>
+                        <Table.Td maw={280}>
+                          <Links event={e} />
+                        </Table.Td>
+                        <Table.Td>
+                          <TimeAgo value={e.createdAt} size="sm" c="dimmed" />
+                        </Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
+            </Card>
+          )
+        }
+      </PagedListBody>
       <LoadMore {...events} hasNextPage={events.hasNextPage} count={events.items.length} noun="operational event" />
     </>
   );
