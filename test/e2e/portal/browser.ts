@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { AxeResults, RunOptions } from 'axe-core';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { expect, type TestContext } from 'vitest';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const repoRoot = new URL('../../..', import.meta.url).pathname;
@@ -108,4 +109,20 @@ export async function openPage(browser: Browser, url: string): Promise<WatchedPa
       await page.waitForTimeout(150);
     },
   };
+}
+
+/** Follows a link of the main navigation (page content may have links of the same name). */
+export function nav(page: Page, name: string) {
+  return page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name, exact: true }).click();
+}
+
+export function expectNoProblems(page: WatchedPage) {
+  expect(page.problems, page.problems.join('\n')).toEqual([]);
+}
+
+/** A failing test leaves a picture of the page as it was (for `afterEach`). */
+export async function screenshotIfFailed(context: TestContext, page: Page | undefined) {
+  if (context.task.result?.state !== 'fail' || !page) return;
+  const name = context.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
+  await page.screenshot({ path: join(SCREENSHOTS, `failed-${name}.png`), fullPage: true }).catch(() => {});
 }

@@ -1,10 +1,9 @@
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../../support/gateway.ts';
 import { type Receiver, startReceiver } from '../../support/receiver.ts';
 import { createEndpoint, createTenantWithEventType, publish, type TestTenant, waitForDelivery } from '../../support/scenario.ts';
-import { launchChromium, openPage, SCREENSHOTS, type WatchedPage } from './browser.ts';
+import { expectNoProblems, launchChromium, nav, openPage, screenshotIfFailed, type WatchedPage } from './browser.ts';
 
 // The portal's pages beyond the first-delivery path, in Chromium against the real stack: endpoint
 // metadata, the endpoint list's stats, a bulk replay followed to the end, operational events,
@@ -51,20 +50,7 @@ afterAll(async () => {
   await gateway?.stop();
 });
 
-afterEach(async (context) => {
-  if (context.task.result?.state === 'fail' && portal) {
-    const name = context.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
-    await portal.page.screenshot({ path: join(SCREENSHOTS, `failed-${name}.png`), fullPage: true }).catch(() => {});
-  }
-});
-
-function nav(page: Page, name: string) {
-  return page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name, exact: true }).click();
-}
-
-function expectNoProblems(page: WatchedPage) {
-  expect(page.problems, page.problems.join('\n')).toEqual([]);
-}
+afterEach((context) => screenshotIfFailed(context, portal?.page));
 
 async function api(query: string, variables: Record<string, unknown> = {}) {
   const { body } = await gateway.graphql(query, variables, tenant.token);

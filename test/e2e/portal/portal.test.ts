@@ -1,10 +1,9 @@
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../../support/gateway.ts';
 import { type Receiver, startReceiver } from '../../support/receiver.ts';
 import { createEndpoint, createTenantWithEventType, publish, type TestTenant, waitForDelivery } from '../../support/scenario.ts';
-import { launchChromium, openPage, SCREENSHOTS, type WatchedPage } from './browser.ts';
+import { expectNoProblems, launchChromium, nav, openPage, screenshotIfFailed, type WatchedPage } from './browser.ts';
 
 // The tenant portal in a real browser (Debian's Chromium) against the real stack: a new tenant goes
 // from sign-in to a replayed dead letter without leaving the portal, and a portal-session link
@@ -41,22 +40,7 @@ afterAll(async () => {
   await gateway?.stop();
 });
 
-// A failing step leaves a picture of the page as it was.
-afterEach(async (context) => {
-  if (context.task.result?.state === 'fail' && portal) {
-    const name = context.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
-    await portal.page.screenshot({ path: join(SCREENSHOTS, `failed-${name}.png`), fullPage: true }).catch(() => {});
-  }
-});
-
-/** Follows a link of the main navigation (page content may have links of the same name). */
-function nav(page: Page, name: string) {
-  return page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name, exact: true }).click();
-}
-
-function expectNoProblems(page: WatchedPage) {
-  expect(page.problems, page.problems.join('\n')).toEqual([]);
-}
+afterEach((context) => screenshotIfFailed(context, portal?.page));
 
 describe('the tenant portal', () => {
   it('refuses a wrong API key with a clear error, then signs in with the right one', async () => {
