@@ -1,7 +1,7 @@
 import { deliveries } from '@acme/schema/db';
 import { and, desc, eq, gte, lt } from 'drizzle-orm';
 import type { TenantCaller } from '../auth/principal.ts';
-import type { Db, DbOrTx } from '../db/client.ts';
+import type { Db } from '../db/client.ts';
 import { inTenant } from '../db/tenant-scope.ts';
 import { type PageArgs, pageWindow, toPage } from '../pagination/cursor.ts';
 import { type CountedPage, lazyTotalCount } from '../pagination/total-count.ts';
@@ -25,7 +25,7 @@ export async function listDeadLetters(
   args: PageArgs & DeadLetterFilter,
 ): Promise<CountedPage<typeof deliveries.$inferSelect>> {
   const { limit, afterId } = pageWindow(args);
-  const matching = (tx: DbOrTx) =>
+  const matching = () =>
     and(
       deliveryVisibleTo(caller),
       eq(deliveries.status, 'DEAD_LETTERED'),
@@ -37,7 +37,7 @@ export async function listDeadLetters(
     tx
       .select()
       .from(deliveries)
-      .where(and(matching(tx), afterId ? lt(deliveries.id, afterId) : undefined))
+      .where(and(matching(), afterId ? lt(deliveries.id, afterId) : undefined))
       .orderBy(desc(deliveries.id))
       .limit(limit + 1),
   );

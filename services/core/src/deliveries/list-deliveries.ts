@@ -1,7 +1,7 @@
 import { deliveries } from '@acme/schema/db';
 import { and, desc, eq, gte, inArray, lt } from 'drizzle-orm';
 import type { TenantCaller } from '../auth/principal.ts';
-import type { Db, DbOrTx } from '../db/client.ts';
+import type { Db } from '../db/client.ts';
 import { inTenant } from '../db/tenant-scope.ts';
 import { InvalidInputError } from '../errors.ts';
 import { type PageArgs, pageWindow, toPage } from '../pagination/cursor.ts';
@@ -33,7 +33,7 @@ export async function listDeliveries(
   const f = args.filter ?? {};
   if (f.ids && f.ids.length > MAX_FILTER_IDS)
     throw new InvalidInputError(`filter.ids takes at most ${MAX_FILTER_IDS} ids.`, { field: 'filter.ids' });
-  const matching = (tx: DbOrTx) =>
+  const matching = () =>
     and(
       deliveryVisibleTo(caller),
       f.status ? eq(deliveries.status, f.status) : undefined,
@@ -47,7 +47,7 @@ export async function listDeliveries(
     tx
       .select()
       .from(deliveries)
-      .where(and(matching(tx), afterId ? lt(deliveries.id, afterId) : undefined))
+      .where(and(matching(), afterId ? lt(deliveries.id, afterId) : undefined))
       .orderBy(desc(deliveries.id))
       .limit(limit + 1),
   );
