@@ -128,7 +128,8 @@ export async function startEverything({ cli, execArgv }: StartOptions): Promise<
   const workerReady = run('worker', 'worker');
   // The port the API says it bound: with PORT=0 the system chose it (tests run many stacks at once).
   const { listening } = await apiListening;
-  const base = `http://127.0.0.1:${listening ? new URL(listening).port : config.port}`;
+  // (URL drops a default port: PORT=80 gives port ''.)
+  const base = `http://127.0.0.1:${listening ? new URL(listening).port || 80 : config.port}`;
   await Promise.all([workerReady, waitUntilReady(`${base}/readyz`)]);
   if (!stopping) printWhereThingsAre();
 
