@@ -181,7 +181,7 @@ export async function startGatewayProcesses(
     const listening = waitForMessage(api, (m: { listening?: string }) => m?.listening, 'The API');
     const [url] = await Promise.all([
       listening.then(async (at) => {
-        const url = `http://127.0.0.1:${new URL(at).port}`;
+        const url = `http://127.0.0.1:${new URL(at).port || 80}`;
         await waitUntilReady(`${url}/readyz`, api);
         return url;
       }),
