@@ -1,45 +1,22 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@acme/infra-local/ports';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type NpmStartProcess, spawnNpmStart } from '../support/npm-start.ts';
 import { type Receiver, startReceiver } from '../support/receiver.ts';
 
 // `npm start` as a user runs it: its own embedded Postgres and Temporal dev server in a fresh
 // DATA_DIR, then stopped with SIGTERM and started again on the same data.
 
-const repoRoot = new URL('../..', import.meta.url).pathname;
 let dataDir: string;
-let env: NodeJS.ProcessEnv;
+/** Where the running `npm start` answers (PORT=0: each start gets its own port). */
 let base: string;
 let receiver: Receiver;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'acme-start-'));
   await chmod(dataDir, 0o755);
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  env = {
-    ...process.env,
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    EMBEDDED_POSTGRES_PORT: String(await freePort()),
-    TEMPORAL_PORT: String(await freePort()),
-    TEMPORAL_UI_PORT: String(await freePort()),
-    WORKER_METRICS_PORT: String(await freePort()),
-    LOG_LEVEL: 'warn',
-  };
-  for (const name of [
-    'DATABASE_URL',
-    'TEMPORAL_ADDRESS',
-    'ADMIN_API_KEY',
-    'SECRETS_MASTER_KEY',
-    'NODE_ENV',
-    'WORKER_METRICS_URL',
-  ])
-    delete env[name];
   receiver = await startReceiver();
 });
 
@@ -48,40 +25,16 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  readyMs: number;
-}
-
-async function npmStart(): Promise<Started> {
-  const started = Date.now();
-  const child = spawn('npm', ['start'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setInterval(() => {
-      // The last line it prints: the lines after "Ready in" may arrive in later chunks.
-      if (output.includes('Ready in') && output.includes('Admin API key')) {
-        clearInterval(timer);
-        resolve();
-      } else if (child.exitCode !== null) {
-        clearInterval(timer);
-        reject(new Error(`npm start exited early:\n${output}`));
-      }
-    }, 50);
-  });
-  return { child, output: () => output, readyMs: Date.now() - started };
+async function npmStart(): Promise<NpmStartProcess> {
+  const started = await spawnNpmStart(dataDir, { LOG_LEVEL: 'warn' });
+  base = started.url;
+  return started;
 }
 
 /** SIGTERM, as a process manager sends it; resolves with how npm ended (npm re-raises the signal). */
-async function stop(started: Started): Promise<string> {
-  const exited = new Promise<string>((resolve) =>
-    started.child.once('exit', (code, signal) => resolve(signal ?? `exit ${code}`)),
-  );
+async function stop(started: NpmStartProcess): Promise<string> {
   started.child.kill('SIGTERM');
-  const how = await exited;
+  const how = String(await started.exited);
   expect(started.output()).toContain('[acme] Stopped.');
   return how;
 }
@@ -113,7 +66,8 @@ describe('npm start', () => {
     const first = await npmStart();
     try {
       const output = first.output();
-      expect(output).toContain(`${base}/graphql`);
+      // PORT=0: it printed the port the API got, not the 0 it was given.
+      expect(base).toMatch(/^http:\/\/127\.0\.0\.1:[1-9]\d*$/);
       expect(output).toMatch(/Temporal UI\s+http:\/\/127\.0\.0\.1:\d+/);
       expect(output).toContain(join(dataDir, 'admin-api-key'));
       expect((await fetch(`${base}/healthz`)).status).toBe(200);

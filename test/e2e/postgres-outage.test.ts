@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrateDatabase } from '@acme/core';
 import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from '@acme/infra-local/embedded-postgres';
-import { freePort } from '@acme/infra-local/ports';
 import type postgres from 'postgres';
 import { afterEach, describe, expect, it } from 'vitest';
+import { withFreePorts } from '../support/cli-process.ts';
 import { connectTestDatabase } from '../support/database.ts';
 import { createTestDatabase, startTestGateway, type TestGateway } from '../support/gateway.ts';
 import { type Receiver, startReceiver } from '../support/receiver.ts';
@@ -99,9 +99,14 @@ describe('the database going away', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'acme-pg-restart-'));
     await chmod(dataDir, 0o755);
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    const port = await freePort();
+    let port = 0;
     const start = () => startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), port });
-    let pg: EmbeddedPostgresHandle = await start();
+    // Its port, chosen again should another process take it first. The restart below needs the same
+    // port (the gateway knows only that address): that leaves a window of one restart, not a whole start.
+    let pg: EmbeddedPostgresHandle = await withFreePorts(1, ([chosen]) => {
+      port = chosen!;
+      return start();
+    });
     cleanups.push(() => pg.stop());
     await migrateDatabase(pg.databaseUrl);
     const gateway = await gatewayOn(pg.databaseUrl, {

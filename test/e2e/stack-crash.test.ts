@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@acme/infra-local/ports';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnNpmStart } from '../support/npm-start.ts';
 import { type Receiver, startReceiver } from '../support/receiver.ts';
 
 // kill -9 of the whole stack — `npm start` with its API, worker, Postgres and Temporal dev server,
@@ -12,9 +12,8 @@ import { type Receiver, startReceiver } from '../support/receiver.ts';
 // then `npm start` again on the same data: every delivery completes, none is lost, and a repeat
 // only ever carries the same webhook-id.
 
-const repoRoot = new URL('../..', import.meta.url).pathname;
 let dataDir: string;
-let env: NodeJS.ProcessEnv;
+/** Where the running `npm start` answers, and its database (each start gets its own ports). */
 let base: string;
 let databaseUrl: string;
 let stack: ChildProcess | undefined;
@@ -23,31 +22,6 @@ const receivers: Receiver[] = [];
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'acme-stack-crash-'));
   await chmod(dataDir, 0o755);
-  const port = await freePort();
-  const postgresPort = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  databaseUrl = `postgres://postgres:postgres@127.0.0.1:${postgresPort}/acme_webhooks`;
-  env = {
-    ...process.env,
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    EMBEDDED_POSTGRES_PORT: String(postgresPort),
-    TEMPORAL_PORT: String(await freePort()),
-    TEMPORAL_UI_PORT: String(await freePort()),
-    WORKER_METRICS_PORT: String(await freePort()),
-    // A crashed dispatcher's claims come back after the lease; the default (75 s) outlasts any endpoint timeout.
-    DISPATCHER_LEASE_MS: '5000',
-    LOG_LEVEL: 'warn',
-  };
-  for (const name of [
-    'DATABASE_URL',
-    'TEMPORAL_ADDRESS',
-    'ADMIN_API_KEY',
-    'SECRETS_MASTER_KEY',
-    'NODE_ENV',
-    'WORKER_METRICS_URL',
-  ])
-    delete env[name];
 });
 
 afterAll(async () => {
@@ -58,16 +32,15 @@ afterAll(async () => {
 
 /** `npm start` in a process group of its own, so that one kill reaches every process it starts. */
 async function npmStart(): Promise<ChildProcess> {
-  const child = spawn('npm', ['start'], { cwd: repoRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-  const deadline = Date.now() + 120_000;
-  while (!output.includes('Ready in')) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`npm start did not get ready:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return child;
+  const started = await spawnNpmStart(
+    dataDir,
+    // A crashed dispatcher's claims come back after the lease; the default (75 s) outlasts any endpoint timeout.
+    { DISPATCHER_LEASE_MS: '5000', LOG_LEVEL: 'warn' },
+    { detached: true },
+  );
+  base = started.url;
+  databaseUrl = started.databaseUrl;
+  return started.child;
 }
 
 function killGroup(child: ChildProcess): void {

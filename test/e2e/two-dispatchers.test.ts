@@ -1,6 +1,6 @@
-import { freePort } from '@acme/infra-local/ports';
 import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { onFreePort } from '../support/cli-process.ts';
 import { connectTestDatabase } from '../support/database.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 import { type Receiver, startReceiver } from '../support/receiver.ts';
@@ -18,12 +18,16 @@ const receivers: Receiver[] = [];
 beforeAll(async () => {
   gateway = await startTestGateway({}, { worker: false });
   sql = connectTestDatabase(gateway.databaseUrl);
-  for (let i = 0; i < 2; i++) {
-    const port = await freePort();
-    const process = spawnWorker({ ...gateway.env, WORKER_METRICS_PORT: String(port) });
-    workers.push({ process, metricsUrl: `http://127.0.0.1:${port}/metrics` });
-  }
-  await Promise.all(workers.map((w) => w.process.ready));
+  // Each worker's ops port (0 would turn it off) is chosen again should another process take it first.
+  const started = await Promise.all(
+    [0, 1].map(() =>
+      onFreePort(
+        (port) => spawnWorker({ ...gateway.env, WORKER_METRICS_PORT: String(port) }),
+        (p) => p.ready,
+      ),
+    ),
+  );
+  for (const { process, port } of started) workers.push({ process, metricsUrl: `http://127.0.0.1:${port}/metrics` });
 });
 
 afterAll(async () => {

@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@acme/infra-local/ports';
 import { describe, expect, inject, it } from 'vitest';
 import { createTestDatabase } from '../support/gateway.ts';
 import { SCENARIOS } from './context.ts';
@@ -39,7 +38,8 @@ describe('npm run bench, on a tiny budget', () => {
             env: {
               ...(process.env as Record<string, string>),
               NODE_ENV: 'test',
-              PORT: String(await freePort()),
+              // The API binds a free port and reports it over IPC.
+              PORT: '0',
               DATA_DIR: dataDir,
               DATABASE_URL: await createTestDatabase(),
               MIGRATE_ON_START: 'false',

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@acme/core';
 import { type Infrastructure, startInfrastructure } from '@acme/infra-local/infrastructure';
-import { freePort } from '@acme/infra-local/ports';
+import { withFreePorts } from '../support/cli-process.ts';
 import { spawnTypeScript, stopChild, waitForMessage } from './child-process.ts';
 import { now, sleep } from './clock.ts';
 import { preloadStatementStats } from './pg-stats.ts';
@@ -63,11 +63,8 @@ export async function startOwnGateway(options: OwnGatewayOptions): Promise<Gatew
     ...inheritedEnv(),
     NODE_ENV: 'development',
     DATA_DIR: dataDir,
-    PORT: String(await freePort()),
-    EMBEDDED_POSTGRES_PORT: String(await freePort()),
-    TEMPORAL_PORT: String(await freePort()),
-    TEMPORAL_UI_PORT: String(await freePort()),
-    WORKER_METRICS_PORT: String(await freePort()),
+    // The API binds a free port and reports it; the other ports cannot be 0 (see withFreePorts).
+    PORT: '0',
     ...options.settings,
   };
   // As `npm start` does: read the config once, generating the dev keys into DATA_DIR.
@@ -75,35 +72,41 @@ export async function startOwnGateway(options: OwnGatewayOptions): Promise<Gatew
   let infra: Infrastructure | null = null;
   try {
     options.log(`Data in ${dataDir}`);
-    const infraOptions = {
-      dataDir,
-      postgresPort: config.embeddedPostgresPort,
-      temporalPort: config.temporal.devServerPort,
-      temporalUiPort: config.temporal.devServerUiPort,
-      temporalNamespace: config.temporal.namespace,
-      log: options.log,
-    };
-    infra = await startInfrastructure(infraOptions);
+    const startInfra = () =>
+      withFreePorts(3, ([postgresPort, temporalPort, temporalUiPort]) =>
+        startInfrastructure({
+          dataDir,
+          postgresPort: postgresPort!,
+          temporalPort: temporalPort!,
+          temporalUiPort: temporalUiPort!,
+          temporalNamespace: config.temporal.namespace,
+          log: options.log,
+        }),
+      );
+    infra = await startInfra();
     if (options.pgStatStatements) {
       // infra/local takes no Postgres flags: set the library in postgresql.auto.conf, and start again.
       await preloadStatementStats(infra.databaseUrl);
       await infra.stop();
       infra = null;
-      infra = await startInfrastructure(infraOptions);
+      infra = await startInfra();
     }
     const started = infra;
-    const processes = await startGatewayProcesses({
-      env: {
-        ...env,
-        DATABASE_URL: infra.databaseUrl,
-        TEMPORAL_ADDRESS: infra.temporalAddress,
-        // Migrated by startInfrastructure, once, before either role starts (as npm start does).
-        MIGRATE_ON_START: 'false',
-        WORKER_METRICS_URL: `http://127.0.0.1:${config.metrics.workerPort}/metrics`,
-      },
-      logDir: join(dataDir, 'logs'),
-      nodeArgs: options.nodeArgs,
-    });
+    const processes = await withFreePorts(1, ([workerMetricsPort]) =>
+      startGatewayProcesses({
+        env: {
+          ...env,
+          DATABASE_URL: started.databaseUrl,
+          TEMPORAL_ADDRESS: started.temporalAddress,
+          // Migrated by startInfrastructure, once, before either role starts (as npm start does).
+          MIGRATE_ON_START: 'false',
+          WORKER_METRICS_PORT: String(workerMetricsPort),
+          WORKER_METRICS_URL: `http://127.0.0.1:${workerMetricsPort}/metrics`,
+        },
+        logDir: join(dataDir, 'logs'),
+        nodeArgs: options.nodeArgs,
+      }),
+    );
     return {
       ...processes,
       adminKey: config.adminApiKey,
@@ -174,8 +177,16 @@ export async function startGatewayProcesses(
   };
 
   try {
-    const url = `http://127.0.0.1:${config.port}`;
-    await Promise.all([startWorker(), waitUntilReady(`${url}/readyz`, api)]);
+    // Where the API says it listens: with PORT=0 the system chose the port.
+    const listening = waitForMessage(api, (m: { listening?: string }) => m?.listening, 'The API');
+    const [url] = await Promise.all([
+      listening.then(async (at) => {
+        const url = `http://127.0.0.1:${new URL(at).port || 80}`;
+        await waitUntilReady(`${url}/readyz`, api);
+        return url;
+      }),
+      startWorker(),
+    ]);
     return {
       url,
       databaseUrl: config.databaseUrl ?? null,
@@ -201,7 +212,9 @@ export async function startGatewayProcesses(
     };
   } catch (err) {
     await stop();
-    throw new Error(`${(err as Error).message}; see ${options.logDir}/api.log and worker.log`);
+    // Their last words (e.g. EADDRINUSE on the worker's ops port, which withFreePorts retries).
+    const last = ['api', 'worker'].map((name) => `${name}.log: ${lastLines(join(options.logDir, `${name}.log`))}`);
+    throw new Error(`${(err as Error).message}; see ${options.logDir}/api.log and worker.log\n${last.join('\n')}`);
   }
 }
 
@@ -246,6 +259,14 @@ function inheritedEnv(): Record<string, string> {
 function loadConfigShape(): Record<string, true> {
   const example = readFileSync(fileURLToPath(new URL('../../.env.example', import.meta.url)), 'utf8');
   return Object.fromEntries([...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => [m[1] as string, true]));
+}
+
+function lastLines(path: string, count = 5): string {
+  try {
+    return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-count).join('\n');
+  } catch {
+    return '(none)';
+  }
 }
 
 function livePid(child: ChildProcess): number | null {

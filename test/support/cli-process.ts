@@ -85,29 +85,78 @@ export function spawnApi(env: Record<string, string | undefined>, cli: CliEntry 
   return { ...api, url };
 }
 
+/** How a server says the port it was given is taken (Node, Go and Postgres each word it their own way). */
+const PORT_CLASH = /EADDRINUSE|address already in use/i;
+
 /**
- * Spawns a process that must bind a port we choose (e.g. WORKER_METRICS_PORT, where 0 means off):
- * `start(port)` until one of them is up (`up` resolves), choosing another free port each time one
- * fails with EADDRINUSE because another process took the port between choosing and binding.
+ * Runs `attempt` on `count` ports that were free a moment ago, choosing new ones and running it again
+ * (up to `attempts` times) when it fails because another process took one of them between choosing
+ * and binding. For servers that cannot bind port 0 and report it (Postgres, the Temporal dev server,
+ * the worker's ops port, where 0 means off).
  */
-export async function onFreePort<P extends CliProcess>(
+export async function withFreePorts<T>(count: number, attempt: (ports: number[]) => Promise<T>, attempts = 5): Promise<T> {
+  for (let n = 1; ; n++) {
+    const ports: number[] = [];
+    while (ports.length < count) {
+      const port = await freePort();
+      if (!ports.includes(port)) ports.push(port);
+    }
+    try {
+      return await attempt(ports);
+    } catch (err) {
+      if (n >= attempts || !PORT_CLASH.test(String((err as Error)?.message ?? err))) throw err;
+    }
+  }
+}
+
+/** A process we wait on: a CLI role, or `npm start`. */
+export interface WatchedProcess {
+  child: ChildProcess;
+  exited: Promise<unknown>;
+  output(): string;
+}
+
+/**
+ * Spawns a process that must bind ports we choose: `start(ports)` until one is up (`up` resolves),
+ * on new ports each time one exits because another process took a port first (see withFreePorts).
+ */
+export async function onFreePorts<P extends WatchedProcess>(
+  count: number,
+  start: (ports: number[]) => P,
+  up: (p: P, ports: number[]) => Promise<unknown>,
+  attempts = 5,
+): Promise<{ process: P; ports: number[] }> {
+  return withFreePorts(
+    count,
+    async (ports) => {
+      const p = start(ports);
+      const outcome = await Promise.race([
+        up(p, ports).then(
+          () => 'up' as const,
+          (err: unknown) => err,
+        ),
+        p.exited.then(() => 'exited' as const),
+      ]);
+      if (outcome === 'up') return { process: p, ports };
+      // `up` gave up while the process still runs: that is not a port clash.
+      if (p.child.exitCode === null && p.child.signalCode === null) throw outcome;
+      throw new Error(`exited before it was up:\n${p.output()}`);
+    },
+    attempts,
+  );
+}
+
+/** onFreePorts for a process that needs one port. */
+export async function onFreePort<P extends WatchedProcess>(
   start: (port: number) => P,
   up: (p: P, port: number) => Promise<unknown>,
   attempts = 5,
 ): Promise<{ process: P; port: number }> {
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
-    const p = start(port);
-    const outcome = await Promise.race([
-      up(p, port).then(
-        () => 'up' as const,
-        (err: unknown) => err,
-      ),
-      p.exited.then(() => 'exited' as const),
-    ]);
-    if (outcome === 'up') return { process: p, port };
-    // `up` gave up while the process still runs: that is not a port clash.
-    if (p.child.exitCode === null && p.child.signalCode === null) throw outcome;
-    if (!p.output().includes('EADDRINUSE') || attempt >= attempts) throw new Error(`exited before it was up:\n${p.output()}`);
-  }
+  const { process, ports } = await onFreePorts(
+    1,
+    ([port]) => start(port!),
+    (p, [port]) => up(p, port!),
+    attempts,
+  );
+  return { process, port: ports[0]! };
 }

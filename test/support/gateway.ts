@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { startApi } from '@acme/api';
 import { createLogger, loadConfig, migrateDatabase } from '@acme/core';
-import { freePort } from '@acme/infra-local/ports';
 import { startWorker } from '@acme/worker';
 import postgres from 'postgres';
 import { inject } from 'vitest';
+import { withFreePorts } from './cli-process.ts';
 
 export interface TestGateway {
   url: string;
@@ -61,7 +61,10 @@ export async function startTestGateway(
   const worker =
     options.worker === false
       ? null
-      : await startWorker({ ...workerConfig, metrics: { workerPort: await freePort(), workerUrl: undefined } }, logger);
+      : // Its ops port (0 means off) is chosen again should another process take it first.
+        await withFreePorts(1, ([port]) =>
+          startWorker({ ...workerConfig, metrics: { workerPort: port!, workerUrl: undefined } }, logger),
+        );
   const api = await startApi({ ...config, metrics: { workerPort: 0, workerUrl: worker?.metricsUrl ?? undefined } }, logger);
   return {
     url: api.url,

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@acme/core';
 import { startInfrastructure } from '@acme/infra-local/infrastructure';
-import { freePort } from '@acme/infra-local/ports';
 import { buildPortalIfStale } from '@acme/portal/build';
 import { loadWorkflowBundle } from '@acme/worker';
 import type { TestProject } from 'vitest/node';
+import { withFreePorts } from './cli-process.ts';
 import { keepExitCode } from './keep-exit-code.ts';
 
 /**
@@ -24,16 +24,19 @@ export default async function setup(project: TestProject) {
     () => null,
     (err: Error) => err,
   );
-  const infra = await startInfrastructure({
-    dataDir,
-    postgresPort: await freePort(),
-    temporalPort: await freePort(),
-    temporalUiPort: await freePort(),
-    temporalNamespace: 'default',
-    // The test run honours TEMPORAL_CLI_PATH as `npm start` does (its only setting read from the environment).
-    temporalCliPath: process.env.TEMPORAL_CLI_PATH,
-    log: (line) => process.stderr.write(`[test setup] ${line}\n`),
-  });
+  // Neither server can bind port 0 and report it: their ports are chosen again should another process take one first.
+  const infra = await withFreePorts(3, ([postgresPort, temporalPort, temporalUiPort]) =>
+    startInfrastructure({
+      dataDir,
+      postgresPort: postgresPort!,
+      temporalPort: temporalPort!,
+      temporalUiPort: temporalUiPort!,
+      temporalNamespace: 'default',
+      // The test run honours TEMPORAL_CLI_PATH as `npm start` does (its only setting read from the environment).
+      temporalCliPath: process.env.TEMPORAL_CLI_PATH,
+      log: (line) => process.stderr.write(`[test setup] ${line}\n`),
+    }),
+  );
   process.stderr.write(`[test setup] Postgres and Temporal ready in ${Date.now() - started} ms\n`);
   const portalError = await portalBuilt;
   if (portalError) {

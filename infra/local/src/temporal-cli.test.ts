@@ -1,4 +1,5 @@
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -44,4 +45,20 @@ describe('startTemporalDevServer', () => {
     spawned.push(pid);
     expect(isRunning(pid)).toBe(false);
   });
+
+  it('fails with the reason when another process holds its port, rather than taking that process for the server', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'acme-temporal-cli-'));
+    dirs.push(dir);
+    // Another process on the port: it accepts connections, so the port alone looks like a server that started.
+    const holder = await new Promise<Server>((resolve) => {
+      const server = createServer((socket) => socket.destroy()).listen(0, '127.0.0.1', () => resolve(server));
+    });
+    try {
+      const port = (holder.address() as { port: number }).port;
+      const start = startTemporalDevServer({ dataDir: join(dir, 'data'), port, uiPort: await freePort() });
+      await expect(start).rejects.toThrow(/address already in use/);
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  }, 60_000);
 });

@@ -101,15 +101,28 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   ];
   if (options.namespace && options.namespace !== 'default') args.push('--namespace', options.namespace);
   const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.on('data', (chunk: Buffer) => log(chunk.toString().trimEnd()));
-  child.stderr?.on('data', (chunk: Buffer) => log(chunk.toString().trimEnd()));
+  // What it said last, for the error should it exit early (e.g. "bind: address already in use").
+  let tail = '';
+  let announced = false;
+  const onOutput = (chunk: Buffer) => {
+    const text = chunk.toString();
+    tail = (tail + text).slice(-2000);
+    // It prints where it serves ("Server:  localhost:7233") once it has started. Its port alone is no
+    // proof: when another process holds the port, we would connect to that one.
+    if (/^Server:/m.test(tail)) announced = true;
+    log(text.trimEnd());
+  };
+  child.stdout?.on('data', onOutput);
+  child.stderr?.on('data', onOutput);
   const pidFile = join(dataDir, 'temporal.pid');
   if (child.pid) await writeFile(pidFile, String(child.pid));
   const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code, signal) => reject(new Error(`Temporal dev server exited early (code ${code}, signal ${signal})`))),
+    child.once('exit', (code, signal) =>
+      reject(new Error(`Temporal dev server exited early (code ${code}, signal ${signal}): ${tail.trim().split('\n').at(-1)}`)),
+    ),
   );
   try {
-    await Promise.race([waitForPort(port, options.startTimeoutMs ?? 60_000), exited]);
+    await Promise.race([waitForPort(port, () => announced, options.startTimeoutMs ?? 60_000), exited]);
   } catch (err) {
     // A server that never opened its port is still running: nobody else would ever stop it.
     await stopChild(child, pidFile);
@@ -147,9 +160,14 @@ async function stopOrphan(dataDir: string): Promise<void> {
   process.kill(pid, 'SIGKILL');
 }
 
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+/** Until the server has `announced` that it started and its port accepts connections. */
+async function waitForPort(port: number, announced: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    if (!announced()) {
+      await new Promise((r) => setTimeout(r, 100));
+      continue;
+    }
     const open = await new Promise<boolean>((resolve) => {
       const socket = createConnection({ host: '127.0.0.1', port }, () => {
         socket.end();
