@@ -2,7 +2,8 @@ import * as tables from '@acme/schema/db';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 
-export type Db = PostgresJsDatabase<typeof tables>;
+/** Drizzle over postgres.js; `$client` is the postgres.js pool, for the hot paths' prepared statements. */
+export type Db = PostgresJsDatabase<typeof tables> & { $client: postgres.Sql };
 /** A Drizzle handle for either the pool or a transaction. */
 export type DbOrTx = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
 
