@@ -23,7 +23,7 @@ export interface StoredEvents {
   deliveries: DeliveryRow[];
 }
 
-/** timestamptz as the Drizzle-configured client hands it back: text (Drizzle maps its own). */
+/** timestamptz as the Drizzle-configured client hands it back, and as to_json writes it: text. */
 type Timestamp = string;
 const toDate = (value: Timestamp) => new Date(value);
 const toDateOrNull = (value: Timestamp | null) => (value === null ? null : new Date(value));
@@ -37,6 +37,8 @@ interface EventColumns {
   payload_expunged_at: Timestamp | null;
   idempotency_key: string | null;
   created_at: Timestamp;
+  /** The event's deliveries, as to_json of their rows (null for an event not stored). */
+  deliveries: DeliveryColumns[] | null;
 }
 
 interface DeliveryColumns {
@@ -57,12 +59,12 @@ interface DeliveryColumns {
 }
 
 /**
- * The publish write, as two statements for a tenant pipeline (pipelineInTenant): the first inserts
- * the events and, for each, one delivery per matching endpoint, but only if every event type is
- * still at the version its payloads were validated against, so a type archived or given a new
- * schema a moment ago is never published to under its old rules; the second reads back the
- * deliveries it made. Fixed statement texts (arrays, not value lists) so that they are prepared
- * once per connection whatever the batch size.
+ * The publish write, as one statement for a tenant pipeline (pipelineInTenant): it inserts the
+ * events and, for each, one delivery per matching endpoint, but only if every event type is still
+ * at the version its payloads were validated against, so a type archived or given a new schema a
+ * moment ago is never published to under its old rules; it returns each event with its deliveries
+ * (as JSON: one row per event). A fixed statement text (arrays, not value lists), so that it is
+ * prepared once per connection whatever the batch size.
  *
  * Delivery ids are made here, where the matching endpoints are known: the event's ULID time and
  * 64 bits of md5(event id, endpoint id), a valid ULID that sorts by creation like the others and
@@ -96,29 +98,29 @@ export function storeEvents(sql: postgres.Sql, tenantId: string, items: readonly
         from ev join endpoints e
           on e.tenant_id = ${tenantId} and e.status in ('ACTIVE', 'PAUSED') and e.deleted_at is null
          and (cardinality(e.event_types) = 0 or ev.event_type = any(e.event_types))
-         and e.consumer_id is not distinct from ev.consumer_id)
+         and e.consumer_id is not distinct from ev.consumer_id
+      returning *)
     select (select current from checked) as types_current,
-           ev.id, ev.event_type, ev.consumer_id, ev.payload, ev.payload_expunged_at, ev.idempotency_key, ev.created_at
+           ev.id, ev.event_type, ev.consumer_id, ev.payload, ev.payload_expunged_at, ev.idempotency_key, ev.created_at,
+           (select coalesce(json_agg(dl order by dl.id), '[]') from dl where dl.event_id = ev.id) as deliveries
       from input i left join ev on ev.id = i.id
      order by i.n`;
-  const created = sql<DeliveryColumns[]>`
-    select * from deliveries d where d.event_id = any(${text(ids)}::text[]) order by d.id`;
-  return [insert, created] as const;
+  return [insert] as const;
 }
 
 /** Reads what storeEvents' statements returned. */
-export function storedEvents(
-  tenantId: string,
-  [inserted, created]: readonly [readonly EventColumns[], readonly DeliveryColumns[]],
-): StoredEvents {
+export function storedEvents(tenantId: string, [inserted]: readonly [readonly EventColumns[]]): StoredEvents {
   return {
     typesCurrent: inserted[0]?.types_current ?? false,
     events: inserted.map((r) => (r.id === null ? null : toEventRow(tenantId, { ...r, id: r.id }))),
-    deliveries: created.map(toDeliveryRow),
+    deliveries: inserted.flatMap((r) => (r.deliveries ?? []).map(toDeliveryRow)),
   };
 }
 
-export function toEventRow(tenantId: string, r: Omit<EventColumns, 'types_current' | 'id'> & { id: string }): EventRow {
+export function toEventRow(
+  tenantId: string,
+  r: Omit<EventColumns, 'types_current' | 'id' | 'deliveries'> & { id: string },
+): EventRow {
   return {
     id: r.id,
     tenantId,
@@ -155,7 +157,7 @@ export function toDeliveryRow(d: DeliveryColumns): DeliveryRow {
  * `same`: the payload compared as jsonb, the way it was stored, so key order and spacing do not matter.
  */
 export function selectByIdempotencyKey(sql: postgres.Sql, tenantId: string, item: NewEvent) {
-  const event = sql<(Omit<EventColumns, 'types_current'> & { id: string; same: boolean })[]>`
+  const event = sql<(Omit<EventColumns, 'types_current' | 'deliveries'> & { id: string; same: boolean })[]>`
     select e.id, e.event_type, e.consumer_id, e.payload, e.payload_expunged_at, e.idempotency_key, e.created_at,
            e.payload = ${item.json}::jsonb as same
       from events e
