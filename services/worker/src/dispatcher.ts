@@ -50,6 +50,14 @@ export class Dispatcher {
   private stopped = false;
   private claiming = false;
   private claimAgain = false;
+  /**
+   * Whether a slot freeing up should start a claim: `any` when the last claim found no room at all,
+   * `excluded` when it left out endpoints at their cap (only their slots matter), null when it found
+   * everything that was due.
+   */
+  private claimOnFreeSlot: 'any' | 'excluded' | null = null;
+  /** The endpoints the claim in flight (or the last one) left out for being at their cap. */
+  private excluded = new Set<string>();
   private sweeping = false;
   private inFlight = 0;
   private readonly inFlightByEndpoint = new Map<string, number>();
@@ -111,12 +119,21 @@ export class Dispatcher {
     );
   }
 
+  /**
+   * Claims until a claim says nothing more is due. Wakes come from publishes (NOTIFY), the poll, and
+   * slots freeing up, but only while a claim left work behind for lack of them: a finished attempt
+   * does not cost a claim that would find nothing.
+   */
   private async claimLoop(): Promise<void> {
+    this.claimOnFreeSlot = null;
     while (!this.stopped) {
       const room = Math.min(this.options.batchSize, this.options.maxInFlight - this.inFlight);
-      // Full: a finishing attempt wakes us again.
-      if (room <= 0) return;
+      if (room <= 0) {
+        this.claimOnFreeSlot = 'any';
+        return;
+      }
       const saturated = [...this.inFlightByEndpoint].filter(([, n]) => n >= this.options.perEndpointLimit).map(([id]) => id);
+      this.excluded = new Set(saturated);
       const batch = await claimFirstAttempts(this.engine.database.sql, {
         owner: this.owner,
         limit: room,
@@ -124,12 +141,34 @@ export class Dispatcher {
         perEndpointLimit: this.options.perEndpointLimit,
         excludeEndpoints: saturated,
       });
-      if (batch.length === 0) return;
       for (const d of batch) this.engine.metrics.claimLagSeconds.observe(d.overdueMs / 1000);
-      await this.launch(batch);
-      // Not "fewer than asked, so nothing is left": an endpoint that just reached its cap or spent its
-      // rate limit is left out of the next claim, which then reaches other endpoints' deliveries.
+      if (batch.length > 0) await this.launch(batch);
+      // A full batch may have left more behind. So may one in which an endpoint reached its cap: it is
+      // left out of the next claim, which then reaches other endpoints' deliveries.
+      const capped = this.cappedIn(batch);
+      if (batch.length === room || capped) continue;
+      // Endpoints left out for being at their cap may have more due: claim again when one of theirs frees up.
+      this.claimOnFreeSlot = saturated.length > 0 ? 'excluded' : null;
+      return;
     }
+  }
+
+  /** Whether the batch took as many of one endpoint as one claim may (so that endpoint may have more due). */
+  private cappedIn(batch: readonly DueDelivery[]): boolean {
+    const perEndpoint = new Map<string, number>();
+    for (const d of batch) {
+      const n = (perEndpoint.get(d.endpoint.id) ?? 0) + 1;
+      if (n >= this.options.perEndpointLimit) return true;
+      perEndpoint.set(d.endpoint.id, n);
+    }
+    return false;
+  }
+
+  /** A slot freed up: claim again if the last claim (or the one in flight) left work behind for lack of one. */
+  private slotFreed(endpointId: string): void {
+    const mattered =
+      this.claimOnFreeSlot === 'any' || ((this.claimOnFreeSlot === 'excluded' || this.claiming) && this.excluded.has(endpointId));
+    if (mattered) this.wake();
   }
 
   private async launch(batch: DueDelivery[]): Promise<void> {
@@ -152,7 +191,7 @@ export class Dispatcher {
           this.queueResult(sent);
           if (sent.result.outcome === 'SUCCESS') {
             this.adjustEndpoint(delivery.endpoint.id, -1);
-            this.wake();
+            this.slotFreed(delivery.endpoint.id);
           }
         }),
       );
@@ -199,8 +238,9 @@ export class Dispatcher {
       for (const { delivery, result } of items) {
         this.inFlight--;
         if (result.outcome !== 'SUCCESS') this.adjustEndpoint(delivery.endpoint.id, -1);
+        // Counted against maxInFlight until written.
+        this.slotFreed(delivery.endpoint.id);
       }
-      this.wake();
     }
   }
 

@@ -16,10 +16,11 @@ export interface ClaimOptions {
 
 /**
  * The fast path's claim: due first attempts of active endpoints that are not in recovery, of active
- * tenants, within each endpoint's rate limit, leased to this dispatcher. SKIP LOCKED lets any number
- * of dispatchers claim side by side without waiting. Endpoints that cannot take more right now
- * (rate limit spent, or in `excludeEndpoints`) are filtered before the window is cut, so they
- * never crowd other endpoints' deliveries out of it.
+ * tenants, within each endpoint's rate limit, leased to this dispatcher. Endpoints that cannot take
+ * more right now (rate limit spent, or in `excludeEndpoints`) are filtered before the window is cut,
+ * so they never crowd other endpoints' deliveries out of it. Only the rows chosen are locked (SKIP
+ * LOCKED, their conditions checked again on the row as it is now), so any number of dispatchers
+ * claim side by side without waiting, and a wide window costs no row locks.
  */
 export async function claimFirstAttempts(sql: postgres.Sql, options: ClaimOptions): Promise<DueDelivery[]> {
   const perEndpoint = options.perEndpointLimit ?? options.limit;
@@ -33,10 +34,9 @@ export async function claimFirstAttempts(sql: postgres.Sql, options: ClaimOption
          and (c.lease_expires_at is null or c.lease_expires_at < now())
          and ce.status = 'ACTIVE' and ce.health = 'HEALTHY' and ct.status = 'ACTIVE'
          and ${tokensAvailable(sql, 'ce')} > 0
-         and not (c.endpoint_id = any(${sql.array([...(options.excludeEndpoints ?? [])])}::text[]))
+         and not (c.endpoint_id = any(${sql.array([...(options.excludeEndpoints ?? [])], 25)}::text[]))
        order by c.next_attempt_at
-       limit ${options.limit * 4}
-       for update of c skip locked),
+       limit ${options.limit * 4}),
     -- Rate-limited endpoints of the window, locked so that two dispatchers never spend one token
     -- twice; one that another claim holds right now is left for the next round.
     limited as (
@@ -48,21 +48,29 @@ export async function claimFirstAttempts(sql: postgres.Sql, options: ClaimOption
              row_number() over (partition by c.endpoint_id order by c.next_attempt_at) as n
         from candidates c),
     chosen as (
-      select r.id, r.endpoint_id from ranked r left join limited l on l.id = r.endpoint_id
+      select r.id from ranked r left join limited l on l.id = r.endpoint_id
        where r.n <= ${perEndpoint}
          and (r.rate_limit is null or (l.id is not null and r.n <= ${tokensAvailable(sql, 'l')}))
        order by r.next_attempt_at
        limit ${options.limit}),
+    -- Another dispatcher may have claimed a chosen row since this statement's snapshot: locking
+    -- re-reads it, and its lease then no longer lets it through.
+    locked as (
+      select d.id, d.endpoint_id from deliveries d
+       where d.id in (select id from chosen)
+         and d.status = 'PENDING' and d.handler = 'DISPATCHER'
+         and (d.lease_expires_at is null or d.lease_expires_at < now())
+         for update skip locked),
     spent as (
       update endpoints e set rate_limit_tat = ${tatAfter(sql, 'e', sql`k.n`)}
-        from (select endpoint_id, count(*) as n from chosen group by endpoint_id) k
+        from (select endpoint_id, count(*) as n from locked group by endpoint_id) k
        where e.id = k.endpoint_id and e.rate_limit is not null),
     claimed as (
       update deliveries d
          set lease_owner = ${options.owner},
              lease_expires_at = now() + ${options.leaseMs} * interval '1 millisecond'
-        from chosen
-       where d.id = chosen.id
+        from locked
+       where d.id = locked.id
       returning d.*)
     select ${dueDeliveryColumns(sql)} from claimed d ${dueDeliveryJoins(sql)}`;
   return rows.map(toDueDelivery);
