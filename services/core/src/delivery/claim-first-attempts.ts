@@ -26,27 +26,32 @@ export async function claimFirstAttempts(sql: postgres.Sql, options: ClaimOption
   const perEndpoint = options.perEndpointLimit ?? options.limit;
   const rows = await sql<DueRow[]>`
     with candidates as (
-      select c.id, c.endpoint_id, c.next_attempt_at, ce.rate_limit from deliveries c
-        join endpoints ce on ce.id = c.endpoint_id
-        join tenants ct on ct.id = c.tenant_id
-       where c.status = 'PENDING' and c.handler = 'DISPATCHER'
-         and c.next_attempt_at <= now()
-         and (c.lease_expires_at is null or c.lease_expires_at < now())
-         and ce.status = 'ACTIVE' and ce.health = 'HEALTHY' and ct.status = 'ACTIVE'
-         and ${tokensAvailable(sql, 'ce')} > 0
-         and not (c.endpoint_id = any(${sql.array([...(options.excludeEndpoints ?? [])], 25)}::text[]))
-       order by c.next_attempt_at
+      select c.id, c.endpoint_id, c.next_attempt_at
+        from (select c.id, c.endpoint_id, c.next_attempt_at,
+                     -- Per row, not joined: the plan then walks the dispatch index in due order and
+                     -- stops at the window, however many endpoints there are.
+                     (select ce.status = 'ACTIVE' and ce.health = 'HEALTHY' and ct.status = 'ACTIVE'
+                             and ${tokensAvailable(sql, 'ce')} > 0
+                        from endpoints ce join tenants ct on ct.id = ce.tenant_id
+                       where ce.id = c.endpoint_id) as sendable
+                from deliveries c
+               where c.status = 'PENDING' and c.handler = 'DISPATCHER'
+                 and c.next_attempt_at <= now()
+                 and (c.lease_expires_at is null or c.lease_expires_at < now())
+                 and not (c.endpoint_id = any(${sql.array([...(options.excludeEndpoints ?? [])], 25)}::text[]))
+               order by c.next_attempt_at) c
+       where c.sendable
        limit ${options.limit * 4}),
     -- Rate-limited endpoints of the window, locked so that two dispatchers never spend one token
     -- twice; one that another claim holds right now is left for the next round.
     limited as (
       select e.id, e.rate_limit, e.rate_limit_tat from endpoints e
-       where e.id in (select endpoint_id from candidates where rate_limit is not null)
+       where e.id = any(array(select distinct endpoint_id from candidates)) and e.rate_limit is not null
          for update skip locked),
     ranked as (
-      select c.id, c.endpoint_id, c.next_attempt_at, c.rate_limit,
+      select c.id, c.endpoint_id, c.next_attempt_at, e.rate_limit,
              row_number() over (partition by c.endpoint_id order by c.next_attempt_at) as n
-        from candidates c),
+        from candidates c join endpoints e on e.id = c.endpoint_id),
     chosen as (
       select r.id from ranked r left join limited l on l.id = r.endpoint_id
        where r.n <= ${perEndpoint}
@@ -54,17 +59,17 @@ export async function claimFirstAttempts(sql: postgres.Sql, options: ClaimOption
        order by r.next_attempt_at
        limit ${options.limit}),
     -- Another dispatcher may have claimed a chosen row since this statement's snapshot: locking
-    -- re-reads it, and its lease then no longer lets it through.
+    -- re-reads it, and its lease then no longer lets it through. (= any(array(...)): by primary key.)
     locked as (
       select d.id, d.endpoint_id from deliveries d
-       where d.id in (select id from chosen)
+       where d.id = any(array(select id from chosen))
          and d.status = 'PENDING' and d.handler = 'DISPATCHER'
          and (d.lease_expires_at is null or d.lease_expires_at < now())
          for update skip locked),
     spent as (
       update endpoints e set rate_limit_tat = ${tatAfter(sql, 'e', sql`k.n`)}
         from (select endpoint_id, count(*) as n from locked group by endpoint_id) k
-       where e.id = k.endpoint_id and e.rate_limit is not null),
+       where e.id = k.endpoint_id and e.id = any(array(select id from limited))),
     claimed as (
       update deliveries d
          set lease_owner = ${options.owner},
