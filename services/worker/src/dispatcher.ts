@@ -21,7 +21,7 @@ export interface DispatcherOptions {
   batchSize: number;
   /** Attempts in flight at once in this process, across all endpoints. */
   maxInFlight: number;
-  /** Attempts in flight at once to one endpoint (a claim may add up to this many more to a busy one). */
+  /** Attempts in flight at once to one endpoint: a claim takes no more than makes it up to this. */
   perEndpointLimit: number;
   leaseMs: number;
   /** Fallback when a NOTIFY is missed (listener reconnecting) and for rows whose lease expired. */
@@ -139,29 +139,18 @@ export class Dispatcher {
         limit: room,
         leaseMs: this.options.leaseMs,
         perEndpointLimit: this.options.perEndpointLimit,
-        excludeEndpoints: saturated,
+        inFlight: this.inFlightByEndpoint,
       });
       for (const d of batch) this.engine.metrics.claimLagSeconds.observe(d.overdueMs / 1000);
       if (batch.length > 0) await this.launch(batch);
-      // A full batch may have left more behind. So may one in which an endpoint reached its cap: it is
+      // A full batch may have left more behind. So may one that took an endpoint to its cap: it is
       // left out of the next claim, which then reaches other endpoints' deliveries.
-      const capped = this.cappedIn(batch);
+      const capped = batch.some((d) => (this.inFlightByEndpoint.get(d.endpoint.id) ?? 0) >= this.options.perEndpointLimit);
       if (batch.length === room || capped) continue;
       // Endpoints left out for being at their cap may have more due: claim again when one of theirs frees up.
       this.claimOnFreeSlot = saturated.length > 0 ? 'excluded' : null;
       return;
     }
-  }
-
-  /** Whether the batch took as many of one endpoint as one claim may (so that endpoint may have more due). */
-  private cappedIn(batch: readonly DueDelivery[]): boolean {
-    const perEndpoint = new Map<string, number>();
-    for (const d of batch) {
-      const n = (perEndpoint.get(d.endpoint.id) ?? 0) + 1;
-      if (n >= this.options.perEndpointLimit) return true;
-      perEndpoint.set(d.endpoint.id, n);
-    }
-    return false;
   }
 
   /** A slot freed up: claim again if the last claim (or the one in flight) left work behind for lack of one. */

@@ -78,4 +78,28 @@ describe('claimFirstAttempts', () => {
     const capped = await claimFirstAttempts(database.sql, { owner: 'y', limit: 1000, leaseMs: 60_000, perEndpointLimit: 2 });
     expect(capped.filter((d) => ids2.includes(d.id) && d.endpoint.id === single!.id)).toHaveLength(2);
   });
+
+  it('counts what the dispatcher already has in flight to an endpoint against its cap', async () => {
+    const {
+      tenant,
+      endpoints: [endpoint],
+    } = await tenantWithEndpoints(database, 1);
+    const ids = (await publishMany(database, tenant.id, 5)).flatMap((r) => r.deliveries.map((d) => d.id));
+    const claimed = await claimFirstAttempts(database.sql, {
+      owner: 'z',
+      limit: 1000,
+      leaseMs: 60_000,
+      perEndpointLimit: 4,
+      inFlight: new Map([[endpoint!.id, 3]]),
+    });
+    expect(claimed.filter((d) => ids.includes(d.id))).toHaveLength(1);
+    const full = await claimFirstAttempts(database.sql, {
+      owner: 'z',
+      limit: 1000,
+      leaseMs: 60_000,
+      perEndpointLimit: 4,
+      inFlight: new Map([[endpoint!.id, 4]]),
+    });
+    expect(full.filter((d) => ids.includes(d.id))).toEqual([]);
+  });
 });

@@ -8,9 +8,14 @@ export interface ClaimOptions {
   limit: number;
   /** How long the claim holds; a dispatcher that crashes mid-batch gives its rows back when it expires. */
   leaseMs: number;
-  /** At most this many deliveries of one endpoint per claim, so one busy endpoint cannot fill a batch. */
+  /**
+   * At most this many deliveries of one endpoint in flight at once (counting `inFlight`), so one
+   * busy or hung endpoint cannot fill a batch, nor the dispatcher.
+   */
   perEndpointLimit?: number;
-  /** Endpoints this dispatcher already has enough in flight for. */
+  /** Attempts this dispatcher already has in flight, per endpoint. */
+  inFlight?: ReadonlyMap<string, number>;
+  /** Endpoints to leave out. */
   excludeEndpoints?: readonly string[];
 }
 
@@ -24,6 +29,8 @@ export interface ClaimOptions {
  */
 export async function claimFirstAttempts(sql: postgres.Sql, options: ClaimOptions): Promise<DueDelivery[]> {
   const perEndpoint = options.perEndpointLimit ?? options.limit;
+  const busy = [...(options.inFlight ?? [])];
+  const excluded = [...(options.excludeEndpoints ?? []), ...busy.filter(([, n]) => n >= perEndpoint).map(([id]) => id)];
   const rows = await sql<DueRow[]>`
     with candidates as (
       select c.id, c.endpoint_id, c.next_attempt_at
@@ -38,7 +45,7 @@ export async function claimFirstAttempts(sql: postgres.Sql, options: ClaimOption
                where c.status = 'PENDING' and c.handler = 'DISPATCHER'
                  and c.next_attempt_at <= now()
                  and (c.lease_expires_at is null or c.lease_expires_at < now())
-                 and not (c.endpoint_id = any(${sql.array([...(options.excludeEndpoints ?? [])], 25)}::text[]))
+                 and not (c.endpoint_id = any(${sql.array(excluded, 25)}::text[]))
                order by c.next_attempt_at) c
        where c.sendable
        limit ${options.limit * 4}),
@@ -52,9 +59,17 @@ export async function claimFirstAttempts(sql: postgres.Sql, options: ClaimOption
       select c.id, c.endpoint_id, c.next_attempt_at, e.rate_limit,
              row_number() over (partition by c.endpoint_id order by c.next_attempt_at) as n
         from candidates c join endpoints e on e.id = c.endpoint_id),
+    busy as (
+      select * from unnest(${sql.array(
+        busy.map(([id]) => id),
+        25,
+      )}::text[], ${sql.array(
+        busy.map(([, n]) => String(n)),
+        25,
+      )}::int[]) as b(endpoint_id, n)),
     chosen as (
-      select r.id from ranked r left join limited l on l.id = r.endpoint_id
-       where r.n <= ${perEndpoint}
+      select r.id from ranked r left join limited l on l.id = r.endpoint_id left join busy b on b.endpoint_id = r.endpoint_id
+       where r.n <= ${perEndpoint} - coalesce(b.n, 0)
          and (r.rate_limit is null or (l.id is not null and r.n <= ${tokensAvailable(sql, 'l')}))
        order by r.next_attempt_at
        limit ${options.limit}),
