@@ -14,6 +14,15 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/**
+ * Drizzle inside a postgres.js transaction (sql.begin), so that a hot path's transaction, written
+ * with prepared postgres.js statements, can also run the Drizzle-built ones of its rarer cases.
+ */
+export function drizzleIn(database: Database, tx: postgres.TransactionSql): DbOrTx {
+  // A transaction's sql has no options of its own; Drizzle reads (and has already set) the pool's.
+  return drizzle(Object.assign(tx, { options: database.sql.options }) as unknown as postgres.Sql) as unknown as DbOrTx;
+}
+
 export function connectDatabase(url: string, options: { max?: number } = {}): Database {
   const sql = postgres(url, {
     max: options.max ?? 10,
