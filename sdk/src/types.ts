@@ -14,11 +14,15 @@ export type Endpoint = G.EndpointFieldsFragment;
 export type CreatedEndpoint = G.CreateEndpointMutation['createEndpoint'];
 export type RotatedSecret = G.RotateEndpointSecretMutation['rotateEndpointSecret'];
 export type Event = G.EventFieldsFragment;
+/** An event with every delivery it made, as `events.get` returns it. */
+export type EventWithDeliveries = NonNullable<G.GetEventQuery['event']>;
 export type PublishResult = G.PublishEventMutation['publishEvent'];
 export type Delivery = G.DeliveryFieldsFragment;
 /** A delivery with its whole attempt log, as `deliveries.get` returns it. */
 export type DeliveryWithAttempts = NonNullable<G.GetDeliveryQuery['delivery']>;
 export type DeliveryAttempt = G.DeliveryAttemptFieldsFragment;
+/** A delivery's latest try as lists show it (`Delivery.lastAttempt`): no request or response bodies. */
+export type DeliveryAttemptSummary = G.DeliveryAttemptSummaryFieldsFragment;
 export type DeliveryStats = G.DeliveryStatsFieldsFragment;
 export type OperationalEvent = G.OperationalEventFieldsFragment;
 export type AuditLogEntry = G.AuditLogEntryFieldsFragment;

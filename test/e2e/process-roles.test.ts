@@ -142,7 +142,14 @@ describe.each([
       checks: { postgres: true, temporal: true },
     });
     expect(await (await fetch(`${workerOps}/metrics`)).text()).toContain('acme_delivery_attempts_total');
-    expect(await (await fetch(`${base}/`)).text()).toContain('<html');
+    // The built portal (the bundle copies services/portal/dist beside itself), and its client-side routes.
+    const html = await (await fetch(`${base}/session`, { headers: { accept: 'text/html' } })).text();
+    expect(html).toContain('<div id="root"></div>');
+    const script = html.match(/src="(\/assets\/[^"]+\.js)"/)?.[1];
+    const asset = await fetch(`${base}${script}`);
+    expect(asset.status).toBe(200);
+    // Read to the end: a response left unread keeps its connection busy, and the API could not stop.
+    expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(0);
   });
 
   it('delivers a published event: first attempt by the dispatcher, the retry by the endpoint workflow', async () => {

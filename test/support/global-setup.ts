@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createLogger } from '@acme/core';
 import { startInfrastructure } from '@acme/infra-local/infrastructure';
 import { freePort } from '@acme/infra-local/ports';
+import { buildPortalIfStale } from '@acme/portal/build';
 import { loadWorkflowBundle } from '@acme/worker';
 import type { TestProject } from 'vitest/node';
 import { keepExitCode } from './keep-exit-code.ts';
@@ -18,6 +19,11 @@ export default async function setup(project: TestProject) {
   // Postgres runs as the `postgres` user when we are root: it must be able to reach its folder.
   await chmod(dataDir, 0o755);
   const started = Date.now();
+  // The API serves the built portal (the browser tests need it): built beside the infrastructure's start.
+  const portalBuilt = buildPortalIfStale((line) => process.stderr.write(`[test setup] ${line}\n`)).then(
+    () => null,
+    (err: Error) => err,
+  );
   const infra = await startInfrastructure({
     dataDir,
     postgresPort: await freePort(),
@@ -27,6 +33,11 @@ export default async function setup(project: TestProject) {
     log: (line) => process.stderr.write(`[test setup] ${line}\n`),
   });
   process.stderr.write(`[test setup] Postgres and Temporal ready in ${Date.now() - started} ms\n`);
+  const portalError = await portalBuilt;
+  if (portalError) {
+    await infra.stop();
+    throw portalError;
+  }
   // Every worker of the run (in-process or spawned) loads this instead of bundling on its own.
   await loadWorkflowBundle(join(dataDir, 'cache'), createLogger('silent', 'test-setup'));
   project.provide('databaseUrl', infra.databaseUrl);

@@ -4,6 +4,7 @@
 // SIGTERM stops all of it.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { loadConfig, loadDotEnv } from '@acme/core';
+import { buildPortalIfStale } from '@acme/portal/build';
 import exitHook from 'async-exit-hook';
 import { startInfrastructure } from './infrastructure.ts';
 
@@ -27,6 +28,11 @@ export async function startEverything({ cli, execArgv }: StartOptions): Promise<
   const config = loadConfig();
   say(`Data in ${config.dataDir}`);
 
+  // A fresh clone (or changed portal sources): build the portal while the infrastructure starts.
+  const portalBuilt = buildPortalIfStale(say).then(
+    () => null,
+    (err: Error) => err,
+  );
   const infra = await startInfrastructure({
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
@@ -40,6 +46,13 @@ export async function startEverything({ cli, execArgv }: StartOptions): Promise<
     say(`Could not start: ${err.message}`);
     process.exit(1);
   });
+
+  const portalError = await portalBuilt;
+  if (portalError) {
+    say(`Could not build the portal: ${portalError.message}`);
+    await infra.stop();
+    process.exit(1);
+  }
 
   const env = {
     ...process.env,

@@ -248,7 +248,7 @@ export type ListDeadLettersQueryVariables = Exact<{
 }>;
 
 
-export type ListDeadLettersQuery = { deadLetters: { edges: Array<{ node: { id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, requestHeaders: unknown, requestBody: string | null, responseStatus: number | null, responseHeaders: unknown, responseBody: string | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ListDeadLettersQuery = { deadLetters: { edges: Array<{ node: { id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type ReplayDeadLettersMutationVariables = Exact<{
   endpointId?: string | number | null | undefined;
@@ -263,7 +263,7 @@ export type GetDeliveryQueryVariables = Exact<{
 }>;
 
 
-export type GetDeliveryQuery = { delivery: { id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, attempts: Array<{ attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, requestHeaders: unknown, requestBody: string | null, responseStatus: number | null, responseHeaders: unknown, responseBody: string | null, outcome: AttemptOutcome, error: string | null, hint: string | null }>, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, requestHeaders: unknown, requestBody: string | null, responseStatus: number | null, responseHeaders: unknown, responseBody: string | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } | null };
+export type GetDeliveryQuery = { delivery: { id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, attempts: Array<{ attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, requestHeaders: unknown, requestBody: string | null, responseStatus: number | null, responseHeaders: unknown, responseBody: string | null, outcome: AttemptOutcome, error: string | null, hint: string | null }>, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } | null };
 
 export type ListDeliveriesQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -272,21 +272,21 @@ export type ListDeliveriesQueryVariables = Exact<{
 }>;
 
 
-export type ListDeliveriesQuery = { deliveries: { edges: Array<{ node: { id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, requestHeaders: unknown, requestBody: string | null, responseStatus: number | null, responseHeaders: unknown, responseBody: string | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ListDeliveriesQuery = { deliveries: { edges: Array<{ node: { id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type ReplayDeliveryMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type ReplayDeliveryMutation = { replayDelivery: { id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, requestHeaders: unknown, requestBody: string | null, responseStatus: number | null, responseHeaders: unknown, responseBody: string | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } };
+export type ReplayDeliveryMutation = { replayDelivery: { id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } };
 
 export type RetryDeliveryNowMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type RetryDeliveryNowMutation = { retryDeliveryNow: { id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, requestHeaders: unknown, requestBody: string | null, responseStatus: number | null, responseHeaders: unknown, responseBody: string | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } };
+export type RetryDeliveryNowMutation = { retryDeliveryNow: { id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } };
 
 export type DeliveryStatsQueryVariables = Exact<{
   filter?: DeliveryStatsFilter | null | undefined;
@@ -368,7 +368,7 @@ export type SendTestEventMutationVariables = Exact<{
 }>;
 
 
-export type SendTestEventMutation = { sendTestEvent: { id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, requestHeaders: unknown, requestBody: string | null, responseStatus: number | null, responseHeaders: unknown, responseBody: string | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } };
+export type SendTestEventMutation = { sendTestEvent: { id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } };
 
 export type RetryEndpointNowMutationVariables = Exact<{
   endpointId: string | number;
@@ -425,21 +425,21 @@ export type PublishEventMutationVariables = Exact<{
 }>;
 
 
-export type PublishEventMutation = { publishEvent: { event: { id: string, eventType: string, consumerId: string | null, payload: unknown, idempotencyKey: string | null, createdAt: string, payloadExpungedAt: string | null }, deliveries: Array<{ id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, requestHeaders: unknown, requestBody: string | null, responseStatus: number | null, responseHeaders: unknown, responseBody: string | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null }> } };
+export type PublishEventMutation = { publishEvent: { event: { id: string, eventType: string, consumerId: string | null, payload: unknown, idempotencyKey: string | null, createdAt: string, payloadExpungedAt: string | null }, deliveries: Array<{ id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null }> } };
 
 export type PublishEventsMutationVariables = Exact<{
   input: PublishEventsInput;
 }>;
 
 
-export type PublishEventsMutation = { publishEvents: { results: Array<{ event: { id: string, eventType: string, consumerId: string | null, payload: unknown, idempotencyKey: string | null, createdAt: string, payloadExpungedAt: string | null }, deliveries: Array<{ id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, requestHeaders: unknown, requestBody: string | null, responseStatus: number | null, responseHeaders: unknown, responseBody: string | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null }> }> } };
+export type PublishEventsMutation = { publishEvents: { results: Array<{ event: { id: string, eventType: string, consumerId: string | null, payload: unknown, idempotencyKey: string | null, createdAt: string, payloadExpungedAt: string | null }, deliveries: Array<{ id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null }> }> } };
 
 export type GetEventQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type GetEventQuery = { event: { id: string, eventType: string, consumerId: string | null, payload: unknown, idempotencyKey: string | null, createdAt: string, payloadExpungedAt: string | null } | null };
+export type GetEventQuery = { event: { id: string, eventType: string, consumerId: string | null, payload: unknown, idempotencyKey: string | null, createdAt: string, payloadExpungedAt: string | null, deliveries: Array<{ id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null }> } | null };
 
 export type ListEventsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -471,7 +471,9 @@ export type EventFieldsFragment = { id: string, eventType: string, consumerId: s
 
 export type DeliveryAttemptFieldsFragment = { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, requestHeaders: unknown, requestBody: string | null, responseStatus: number | null, responseHeaders: unknown, responseBody: string | null, outcome: AttemptOutcome, error: string | null, hint: string | null };
 
-export type DeliveryFieldsFragment = { id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, requestHeaders: unknown, requestBody: string | null, responseStatus: number | null, responseHeaders: unknown, responseBody: string | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null };
+export type DeliveryAttemptSummaryFieldsFragment = { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null };
+
+export type DeliveryFieldsFragment = { id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null };
 
 export type DeliveryStatusCountsFieldsFragment = { total: number, pending: number, succeeded: number, deadLettered: number, cancelled: number };
 
@@ -668,6 +670,19 @@ export const DeliveryAttemptFieldsFragmentDoc = new TypedDocumentString(`
   hint
 }
     `, {"fragmentName":"DeliveryAttemptFields"}) as unknown as TypedDocumentString<DeliveryAttemptFieldsFragment, unknown>;
+export const DeliveryAttemptSummaryFieldsFragmentDoc = new TypedDocumentString(`
+    fragment DeliveryAttemptSummaryFields on DeliveryAttempt {
+  attemptNumber
+  path
+  startedAt
+  durationMs
+  url
+  responseStatus
+  outcome
+  error
+  hint
+}
+    `, {"fragmentName":"DeliveryAttemptSummaryFields"}) as unknown as TypedDocumentString<DeliveryAttemptSummaryFieldsFragment, unknown>;
 export const DeliveryFieldsFragmentDoc = new TypedDocumentString(`
     fragment DeliveryFields on Delivery {
   id
@@ -687,20 +702,16 @@ export const DeliveryFieldsFragmentDoc = new TypedDocumentString(`
     url
   }
   lastAttempt {
-    ...DeliveryAttemptFields
+    ...DeliveryAttemptSummaryFields
   }
 }
-    fragment DeliveryAttemptFields on DeliveryAttempt {
+    fragment DeliveryAttemptSummaryFields on DeliveryAttempt {
   attemptNumber
   path
   startedAt
   durationMs
   url
-  requestHeaders
-  requestBody
   responseStatus
-  responseHeaders
-  responseBody
   outcome
   error
   hint
@@ -877,17 +888,13 @@ export const ListDeadLettersDocument = new TypedDocumentString(`
   hasNextPage
   endCursor
 }
-fragment DeliveryAttemptFields on DeliveryAttempt {
+fragment DeliveryAttemptSummaryFields on DeliveryAttempt {
   attemptNumber
   path
   startedAt
   durationMs
   url
-  requestHeaders
-  requestBody
   responseStatus
-  responseHeaders
-  responseBody
   outcome
   error
   hint
@@ -910,7 +917,7 @@ fragment DeliveryFields on Delivery {
     url
   }
   lastAttempt {
-    ...DeliveryAttemptFields
+    ...DeliveryAttemptSummaryFields
   }
 }`) as unknown as TypedDocumentString<ListDeadLettersQuery, ListDeadLettersQueryVariables>;
 export const ReplayDeadLettersDocument = new TypedDocumentString(`
@@ -944,6 +951,17 @@ export const GetDeliveryDocument = new TypedDocumentString(`
   error
   hint
 }
+fragment DeliveryAttemptSummaryFields on DeliveryAttempt {
+  attemptNumber
+  path
+  startedAt
+  durationMs
+  url
+  responseStatus
+  outcome
+  error
+  hint
+}
 fragment DeliveryFields on Delivery {
   id
   status
@@ -962,7 +980,7 @@ fragment DeliveryFields on Delivery {
     url
   }
   lastAttempt {
-    ...DeliveryAttemptFields
+    ...DeliveryAttemptSummaryFields
   }
 }`) as unknown as TypedDocumentString<GetDeliveryQuery, GetDeliveryQueryVariables>;
 export const ListDeliveriesDocument = new TypedDocumentString(`
@@ -982,17 +1000,13 @@ export const ListDeliveriesDocument = new TypedDocumentString(`
   hasNextPage
   endCursor
 }
-fragment DeliveryAttemptFields on DeliveryAttempt {
+fragment DeliveryAttemptSummaryFields on DeliveryAttempt {
   attemptNumber
   path
   startedAt
   durationMs
   url
-  requestHeaders
-  requestBody
   responseStatus
-  responseHeaders
-  responseBody
   outcome
   error
   hint
@@ -1015,7 +1029,7 @@ fragment DeliveryFields on Delivery {
     url
   }
   lastAttempt {
-    ...DeliveryAttemptFields
+    ...DeliveryAttemptSummaryFields
   }
 }`) as unknown as TypedDocumentString<ListDeliveriesQuery, ListDeliveriesQueryVariables>;
 export const ReplayDeliveryDocument = new TypedDocumentString(`
@@ -1024,17 +1038,13 @@ export const ReplayDeliveryDocument = new TypedDocumentString(`
     ...DeliveryFields
   }
 }
-    fragment DeliveryAttemptFields on DeliveryAttempt {
+    fragment DeliveryAttemptSummaryFields on DeliveryAttempt {
   attemptNumber
   path
   startedAt
   durationMs
   url
-  requestHeaders
-  requestBody
   responseStatus
-  responseHeaders
-  responseBody
   outcome
   error
   hint
@@ -1057,7 +1067,7 @@ fragment DeliveryFields on Delivery {
     url
   }
   lastAttempt {
-    ...DeliveryAttemptFields
+    ...DeliveryAttemptSummaryFields
   }
 }`) as unknown as TypedDocumentString<ReplayDeliveryMutation, ReplayDeliveryMutationVariables>;
 export const RetryDeliveryNowDocument = new TypedDocumentString(`
@@ -1066,17 +1076,13 @@ export const RetryDeliveryNowDocument = new TypedDocumentString(`
     ...DeliveryFields
   }
 }
-    fragment DeliveryAttemptFields on DeliveryAttempt {
+    fragment DeliveryAttemptSummaryFields on DeliveryAttempt {
   attemptNumber
   path
   startedAt
   durationMs
   url
-  requestHeaders
-  requestBody
   responseStatus
-  responseHeaders
-  responseBody
   outcome
   error
   hint
@@ -1099,7 +1105,7 @@ fragment DeliveryFields on Delivery {
     url
   }
   lastAttempt {
-    ...DeliveryAttemptFields
+    ...DeliveryAttemptSummaryFields
   }
 }`) as unknown as TypedDocumentString<RetryDeliveryNowMutation, RetryDeliveryNowMutationVariables>;
 export const DeliveryStatsDocument = new TypedDocumentString(`
@@ -1317,17 +1323,13 @@ export const SendTestEventDocument = new TypedDocumentString(`
     ...DeliveryFields
   }
 }
-    fragment DeliveryAttemptFields on DeliveryAttempt {
+    fragment DeliveryAttemptSummaryFields on DeliveryAttempt {
   attemptNumber
   path
   startedAt
   durationMs
   url
-  requestHeaders
-  requestBody
   responseStatus
-  responseHeaders
-  responseBody
   outcome
   error
   hint
@@ -1350,7 +1352,7 @@ fragment DeliveryFields on Delivery {
     url
   }
   lastAttempt {
-    ...DeliveryAttemptFields
+    ...DeliveryAttemptSummaryFields
   }
 }`) as unknown as TypedDocumentString<SendTestEventMutation, SendTestEventMutationVariables>;
 export const RetryEndpointNowDocument = new TypedDocumentString(`
@@ -1474,17 +1476,13 @@ export const PublishEventDocument = new TypedDocumentString(`
   createdAt
   payloadExpungedAt
 }
-fragment DeliveryAttemptFields on DeliveryAttempt {
+fragment DeliveryAttemptSummaryFields on DeliveryAttempt {
   attemptNumber
   path
   startedAt
   durationMs
   url
-  requestHeaders
-  requestBody
   responseStatus
-  responseHeaders
-  responseBody
   outcome
   error
   hint
@@ -1507,7 +1505,7 @@ fragment DeliveryFields on Delivery {
     url
   }
   lastAttempt {
-    ...DeliveryAttemptFields
+    ...DeliveryAttemptSummaryFields
   }
 }`) as unknown as TypedDocumentString<PublishEventMutation, PublishEventMutationVariables>;
 export const PublishEventsDocument = new TypedDocumentString(`
@@ -1532,17 +1530,13 @@ export const PublishEventsDocument = new TypedDocumentString(`
   createdAt
   payloadExpungedAt
 }
-fragment DeliveryAttemptFields on DeliveryAttempt {
+fragment DeliveryAttemptSummaryFields on DeliveryAttempt {
   attemptNumber
   path
   startedAt
   durationMs
   url
-  requestHeaders
-  requestBody
   responseStatus
-  responseHeaders
-  responseBody
   outcome
   error
   hint
@@ -1565,13 +1559,16 @@ fragment DeliveryFields on Delivery {
     url
   }
   lastAttempt {
-    ...DeliveryAttemptFields
+    ...DeliveryAttemptSummaryFields
   }
 }`) as unknown as TypedDocumentString<PublishEventsMutation, PublishEventsMutationVariables>;
 export const GetEventDocument = new TypedDocumentString(`
     query GetEvent($id: ID!) {
   event(id: $id) {
     ...EventFields
+    deliveries {
+      ...DeliveryFields
+    }
   }
 }
     fragment EventFields on Event {
@@ -1582,6 +1579,38 @@ export const GetEventDocument = new TypedDocumentString(`
   idempotencyKey
   createdAt
   payloadExpungedAt
+}
+fragment DeliveryAttemptSummaryFields on DeliveryAttempt {
+  attemptNumber
+  path
+  startedAt
+  durationMs
+  url
+  responseStatus
+  outcome
+  error
+  hint
+}
+fragment DeliveryFields on Delivery {
+  id
+  status
+  attemptCount
+  nextAttemptAt
+  createdAt
+  completedAt
+  event {
+    id
+    eventType
+    consumerId
+    createdAt
+  }
+  endpoint {
+    id
+    url
+  }
+  lastAttempt {
+    ...DeliveryAttemptSummaryFields
+  }
 }`) as unknown as TypedDocumentString<GetEventQuery, GetEventQueryVariables>;
 export const ListEventsDocument = new TypedDocumentString(`
     query ListEvents($first: Int, $after: String, $filter: EventFilter) {

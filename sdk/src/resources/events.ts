@@ -7,7 +7,7 @@ import {
 } from '../generated/graphql.ts';
 import { iteratePages, type Page, type PageParams, toPage } from '../pagination.ts';
 import { orNotFound, type Transport } from '../transport.ts';
-import type { Event, EventFilter, PublishEventInput, PublishResult } from '../types.ts';
+import type { Event, EventFilter, EventWithDeliveries, PublishEventInput, PublishResult } from '../types.ts';
 
 export type ListEventsParams = PageParams & EventFilter;
 
@@ -33,7 +33,8 @@ export class Events {
     return (await this.#transport.mutateIdempotent(PublishEventsDocument, variables)).publishEvents.results;
   }
 
-  async get(id: string): Promise<Event> {
+  /** The event with every delivery it made (one per endpoint it went to). */
+  async get(id: string): Promise<EventWithDeliveries> {
     return orNotFound((await this.#transport.query(GetEventDocument, { id })).event, `No event ${id}.`);
   }
 

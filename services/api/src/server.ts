@@ -14,7 +14,6 @@ import { typeDefs } from '@acme/schema/graphql';
 import { checkReadiness, createWorkflowHandoff, handOverDeliveries, TemporalClientProvider } from '@acme/worker';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
-import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { GraphQLError } from 'graphql';
 import { graphqlArmor } from './graphql/armor.ts';
@@ -24,6 +23,7 @@ import { createLoaders } from './graphql/loaders.ts';
 import { resolvers } from './graphql/resolvers/index.ts';
 import { registerMetricsRoute } from './http/metrics.ts';
 import { registerOpenApiDocument } from './http/openapi-document.ts';
+import { registerPortal } from './http/portal.ts';
 import { registerEventsApi } from './rest/events-api.ts';
 import { problem } from './rest/problem.ts';
 
@@ -86,7 +86,7 @@ export async function startApi(config: Config, logger: Logger, options: { host?:
   await registerGraphQL(app, config, database, logger, { handOver, publishing, where });
   await registerEventsApi(app, config, database, publishing, logger);
   registerOpenApiDocument(app);
-  await app.register(fastifyStatic, { root: portalAssetsDir, prefix: '/' });
+  await registerPortal(app, portalAssetsDir);
 
   const address = await app.listen({ port: config.port, host: options.host ?? config.host });
   if (!config.publicUrl) where.publicUrl = `http://127.0.0.1:${new URL(address).port}`;

@@ -68,6 +68,24 @@ describe('events.publish under retry', () => {
     expect(target.requests.filter((r) => r.headers['webhook-id'] === event.id)).toHaveLength(1);
   });
 
+  it('publishBatch retried after a lost answer returns the first events and stores each once', async () => {
+    const { token, tenantId } = await createTenantWithEventType(gateway);
+    const setup = sdk(gateway, token);
+    await setup.endpoints.create({ url: target.url });
+    const lossy = losingFirstAnswer();
+    const acme = sdk(gateway, token, { fetch: lossy.fetch, retryBackoff: { initialDelayMs: 10 } });
+
+    const results = await acme.events.publishBatch([
+      { eventType: 'invoice.paid', payload: { n: 0 } },
+      { eventType: 'invoice.paid', payload: { n: 1 }, idempotencyKey: 'given-1' },
+    ]);
+    expect(lossy.calls()).toBe(2);
+    expect(results.map((r) => r.event.payload)).toEqual([{ n: 0 }, { n: 1 }]);
+    expect(results[1]!.event.idempotencyKey).toBe('given-1');
+    await expect(countRows(tenantId)).resolves.toEqual({ events: 2, deliveries: 2 });
+    for (const { deliveries } of results) await waitForDelivery(setup, deliveries[0]!.id, (d) => d.status === 'SUCCEEDED');
+  });
+
   it('would have stored the event twice without the idempotency key: the test can tell', async () => {
     const { token, tenantId } = await createTenantWithEventType(gateway);
     const lossy = losingFirstAnswer();

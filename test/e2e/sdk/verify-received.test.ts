@@ -1,6 +1,6 @@
 // verifyWebhook on requests the gateway really sent to a receiver on loopback, as a customer's
 // receiver sees them: raw body and Node's header object.
-import { verifyWebhook, WebhookVerificationError } from '@acme/webhooks-sdk';
+import { signWebhook, verifyWebhook, WebhookVerificationError } from '@acme/webhooks-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../../support/gateway.ts';
 import { type Receiver, startReceiver } from '../../support/receiver.ts';
@@ -43,6 +43,27 @@ describe('verifyWebhook on delivered requests', () => {
     await expect(
       verifyWebhook(secret, Buffer.from(request!.body), new Headers(request!.headers as Record<string, string>)),
     ).resolves.toEqual(payload);
+  });
+
+  it('signWebhook makes the very headers the gateway sent, so receivers can test without a gateway', async () => {
+    const target = await startReceiver();
+    receivers.push(target);
+    const { token } = await createTenantWithEventType(gateway);
+    const acme = sdk(gateway, token);
+    const { secret } = await acme.endpoints.create({ url: target.url });
+    await acme.events.publish({ eventType: 'invoice.paid', payload: { invoiceId: 'inv_8' } });
+
+    const [request] = await target.waitFor(1);
+    const sent = {
+      id: String(request!.headers['webhook-id']),
+      timestamp: Number(request!.headers['webhook-timestamp']),
+      body: request!.body,
+    };
+    await expect(signWebhook(secret, sent)).resolves.toEqual({
+      'webhook-id': request!.headers['webhook-id'],
+      'webhook-timestamp': request!.headers['webhook-timestamp'],
+      'webhook-signature': request!.headers['webhook-signature'],
+    });
   });
 
   it('verifies with the old and the new secret while a rotation is in its grace period', async () => {

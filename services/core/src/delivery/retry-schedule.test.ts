@@ -13,8 +13,15 @@ describe('parseRetrySchedule', () => {
     expect(parseRetrySchedule('0ms, 250ms, 1d')).toEqual([0, 250, 86_400_000]);
   });
 
-  it.each(['', '5', '5x', '1s,,2s', '-1s', '8d', Array(21).fill('1s').join(',')])('refuses %j', (text) => {
-    expect(() => parseRetrySchedule(text)).toThrow(InvalidInputError);
+  it.each(['', '5', '5x', '1s,,2s', '-1s', '8d', Array(21).fill('1s').join(',')])('refuses %j, naming the field', (text) => {
+    let error: unknown;
+    try {
+      parseRetrySchedule(text);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).details).toEqual({ field: 'retrySchedule' });
   });
 
   it('round-trips through formatRetrySchedule', () => {

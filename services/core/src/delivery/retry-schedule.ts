@@ -7,23 +7,28 @@ const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as co
 const MAX_ATTEMPTS = 20;
 const MAX_DELAY_MS = 7 * UNIT_MS.d;
 
-/** Parses `0s,5s,5m,30m,2h` into delays in ms; the schedule's length is the number of attempts. */
+/**
+ * Parses `0s,5s,5m,30m,2h` into delays in ms; the schedule's length is the number of attempts. Every
+ * input that takes a schedule names it `retrySchedule`, so a refusal names that field.
+ */
 export function parseRetrySchedule(text: string): RetrySchedule {
+  const field = { field: 'retrySchedule' };
   const parts = text.split(',').map((p) => p.trim());
   if (parts.length === 0 || parts.length > MAX_ATTEMPTS || parts.some((p) => p === '')) {
-    throw new InvalidInputError(`A retry schedule lists 1 to ${MAX_ATTEMPTS} delays, like "0s,5s,5m,30m"; got "${text}".`);
+    throw new InvalidInputError(`A retry schedule lists 1 to ${MAX_ATTEMPTS} delays, like "0s,5s,5m,30m"; got "${text}".`, field);
   }
   return parts.map((part) => {
-    const ms = parseDuration(part);
-    if (ms > MAX_DELAY_MS) throw new InvalidInputError(`"${part}" is longer than the 7 days a retry may wait.`);
+    const ms = parseDuration(part, field);
+    if (ms > MAX_DELAY_MS) throw new InvalidInputError(`"${part}" is longer than the 7 days a retry may wait.`, field);
     return ms;
   });
 }
 
 /** A number and a unit (ms, s, m, h, d), like `30s` or `5d`, in milliseconds. */
-export function parseDuration(text: string): number {
+export function parseDuration(text: string, details?: { field: string }): number {
   const match = /^(\d+)(ms|s|m|h|d)$/.exec(text.trim());
-  if (!match) throw new InvalidInputError(`"${text}" is not a delay; write a number and a unit (ms, s, m, h, d), like 30s.`);
+  if (!match)
+    throw new InvalidInputError(`"${text}" is not a delay; write a number and a unit (ms, s, m, h, d), like 30s.`, details);
   return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
 }
 

@@ -1,5 +1,14 @@
-import { expungeEventPayload, getEvent, listEvents, publishEvent, publishEvents, requireTenant } from '@acme/core';
+import {
+  expungeEventPayload,
+  getEvent,
+  listEvents,
+  type Published,
+  publishEvent,
+  publishEvents,
+  requireTenant,
+} from '@acme/core';
 import type { EventResolvers, MutationResolvers, QueryResolvers } from '../../generated/resolvers.ts';
+import type { Loaders } from '../loaders.ts';
 import { toConnection } from './connection.ts';
 
 export const eventQueries: Pick<QueryResolvers, 'event' | 'events'> = {
@@ -9,13 +18,32 @@ export const eventQueries: Pick<QueryResolvers, 'event' | 'events'> = {
 };
 
 export const eventMutations: Pick<MutationResolvers, 'publishEvent' | 'publishEvents' | 'expungeEventPayload'> = {
-  publishEvent: (_, { input }, { principal, database, publishing }) =>
-    publishEvent(database.db, publishing, requireTenant(principal, 'publish'), input),
-  publishEvents: async (_, { input }, { principal, database, publishing }) =>
-    publishEvents(database.db, publishing, requireTenant(principal, 'publish'), input.events),
+  publishEvent: async (_, { input }, { principal, database, publishing, loaders }) => {
+    const result = await publishEvent(database.db, publishing, requireTenant(principal, 'publish'), input);
+    primePublished(loaders, [result]);
+    return result;
+  },
+  publishEvents: async (_, { input }, { principal, database, publishing, loaders }) => {
+    const published = await publishEvents(database.db, publishing, requireTenant(principal, 'publish'), input.events);
+    primePublished(loaders, published.results);
+    return published;
+  },
   expungeEventPayload: (_, { id }, { principal, database }) =>
     expungeEventPayload(database.db, requireTenant(principal, 'manage'), id),
 };
+
+/**
+ * Publishing is the hot path: what it just wrote need not be read back. Each delivery's `event` is
+ * the published event, and a delivery created now has no attempt yet (answering as of the commit,
+ * consistently with its PENDING status). Idempotent repeats may have attempts: those are loaded.
+ */
+function primePublished(loaders: Loaders, results: readonly Published[]) {
+  for (const { event, deliveries, duplicate } of results) {
+    loaders.event.prime(event.id, event);
+    loaders.deliveriesOfEvent.prime(event.id, deliveries);
+    if (!duplicate) for (const delivery of deliveries) loaders.lastAttempt.prime(delivery.id, null);
+  }
+}
 
 export const eventFields: EventResolvers = {
   deliveries: (event, _, { loaders }) => loaders.deliveriesOfEvent.load(event.id),
