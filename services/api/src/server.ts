@@ -11,7 +11,7 @@ import {
 } from '@acme/core';
 import { portalAssetsDir } from '@acme/portal';
 import { typeDefs } from '@acme/schema/graphql';
-import { checkReadiness, createWorkflowHandoff, handOverDeliveries, TemporalClientProvider } from '@acme/worker';
+import { checkReadiness, createWorkflowHandoff, handOverDeliveries, TemporalClientProvider } from '@acme/worker/client';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';

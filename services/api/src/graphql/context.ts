@@ -1,5 +1,5 @@
 import type { Config, Database, Principal, PublishSettings } from '@acme/core';
-import type { EndpointSignal } from '@acme/worker';
+import type { EndpointSignal } from '@acme/worker/client';
 import type { Loaders } from './loaders.ts';
 
 export interface GraphQLContext {
