@@ -1,8 +1,9 @@
 import { startWorker } from '@acme/worker';
-import { boot, prepareDatabase, stopOnSignals } from '../process-role.ts';
+import { boot, growHeapSlowly, prepareDatabase, stopOnSignals } from '../process-role.ts';
 
 /** One worker process: the dispatcher (first attempts) and the Temporal worker (retries, retention). Run as many as needed. */
 export async function runWorker(): Promise<void> {
+  growHeapSlowly();
   const { config, logger } = boot('worker');
   await prepareDatabase(config, logger);
   const worker = await startWorker(config, logger);
