@@ -5,6 +5,7 @@ import {
   claimFirstAttempts,
   DELIVERIES_CHANNEL,
   type DeliveryEngine,
+  DispatcherLiveness,
   type DueDelivery,
   deliveriesAwaitingHandoff,
   type Logger,
@@ -27,6 +28,11 @@ export interface DispatcherOptions {
   /** Fallback when a NOTIFY is missed (listener reconnecting) and for rows whose lease expired. */
   pollIntervalMs: number;
   handoffSweepIntervalMs: number;
+  /**
+   * A killed dispatcher's claimed rows are taken back by the others once claimed this long ago
+   * (its liveness lock is gone), instead of after `leaseMs`.
+   */
+  deadOwnerGraceMs: number;
 }
 
 export const defaultDispatcherOptions: DispatcherOptions = {
@@ -36,6 +42,7 @@ export const defaultDispatcherOptions: DispatcherOptions = {
   leaseMs: 75_000,
   pollIntervalMs: 1000,
   handoffSweepIntervalMs: 5000,
+  deadOwnerGraceMs: 3000,
 };
 
 /**
@@ -67,6 +74,7 @@ export class Dispatcher {
   private readonly pending = new Set<Promise<unknown>>();
   private timers: NodeJS.Timeout[] = [];
   private unlisten: (() => Promise<void>) | null = null;
+  private readonly liveness: DispatcherLiveness;
 
   constructor(
     private readonly engine: DeliveryEngine,
@@ -75,16 +83,23 @@ export class Dispatcher {
     options: Partial<DispatcherOptions> = {},
   ) {
     this.options = { ...defaultDispatcherOptions, ...options };
+    this.liveness = new DispatcherLiveness(engine.database.url, this.owner);
   }
 
   async start(): Promise<void> {
+    // Alive to the other dispatchers before the first claim, so none takes what this one claims.
+    await this.liveness.ensure();
     const listener = await this.engine.database.sql.listen(
       DELIVERIES_CHANNEL,
       (payload) => this.onNotice(payload),
       () => this.wake(),
     );
     this.unlisten = listener.unlisten;
-    this.timers.push(setInterval(() => this.wake(), this.options.pollIntervalMs));
+    this.timers.push(
+      setInterval(() => {
+        void this.liveness.ensure().then(() => this.wake());
+      }, this.options.pollIntervalMs),
+    );
     this.timers.push(setInterval(() => this.track(this.sweepHandoffs()), this.options.handoffSweepIntervalMs));
     this.wake();
   }
@@ -96,6 +111,7 @@ export class Dispatcher {
     await this.unlisten?.().catch(() => {});
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
     await this.writes;
+    await this.liveness.release();
   }
 
   /** One claim loop at a time; a wake during it asks for one more pass. */
@@ -126,6 +142,9 @@ export class Dispatcher {
    */
   private async claimLoop(): Promise<void> {
     this.claimOnFreeSlot = null;
+    // Without its liveness lock (its connection lost) another dispatcher could take what this one
+    // sends: wait for the poll to take it again.
+    if (!this.liveness.held) return;
     while (!this.stopped) {
       const room = Math.min(this.options.batchSize, this.options.maxInFlight - this.inFlight);
       if (room <= 0) {
@@ -140,6 +159,7 @@ export class Dispatcher {
         leaseMs: this.options.leaseMs,
         perEndpointLimit: this.options.perEndpointLimit,
         inFlight: this.inFlightByEndpoint,
+        deadOwnerGraceMs: this.options.deadOwnerGraceMs,
       });
       for (const d of batch) this.engine.metrics.claimLagSeconds.observe(d.overdueMs / 1000);
       if (batch.length > 0) await this.launch(batch);

@@ -11,6 +11,8 @@ export interface Database {
   db: Db;
   /** The raw postgres.js client, for LISTEN/NOTIFY and the few statements Drizzle cannot express. */
   sql: postgres.Sql;
+  /** The connection URL, for a session that must be its own (a dispatcher's liveness lock). */
+  url: string;
   close(): Promise<void>;
 }
 
@@ -31,5 +33,5 @@ export function connectDatabase(url: string, options: { max?: number } = {}): Da
     connection: { application_name: 'acme-webhooks' },
   });
   const db = drizzle(sql, { schema: tables });
-  return { db, sql, close: () => sql.end({ timeout: 5 }) };
+  return { db, sql, url, close: () => sql.end({ timeout: 5 }) };
 }

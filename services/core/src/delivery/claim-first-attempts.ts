@@ -1,4 +1,5 @@
 import type postgres from 'postgres';
+import { LIVENESS_LOCK_CLASS, livenessKey } from './dispatcher-liveness.ts';
 import { type DueDelivery, type DueRow, dueDeliveryColumns, dueDeliveryJoins, toDueDelivery } from './due-delivery.ts';
 import { tatAfter, tokensAvailable } from './rate-limit.ts';
 
@@ -17,6 +18,13 @@ export interface ClaimOptions {
   inFlight?: ReadonlyMap<string, number>;
   /** Endpoints to leave out. */
   excludeEndpoints?: readonly string[];
+  /**
+   * Also take rows leased to a dispatcher that is gone (its liveness lock is free: see
+   * dispatcher-liveness.ts) once they were claimed this long ago, rather than wait for their lease.
+   * The delay covers a live dispatcher that has just lost its lock's connection (a database restart)
+   * and not yet taken it again. Without it, only expired leases are taken.
+   */
+  deadOwnerGraceMs?: number;
 }
 
 /**
@@ -31,6 +39,18 @@ export async function claimFirstAttempts(sql: postgres.Sql, options: ClaimOption
   const perEndpoint = options.perEndpointLimit ?? options.limit;
   const busy = [...(options.inFlight ?? [])];
   const excluded = [...(options.excludeEndpoints ?? []), ...busy.filter(([, n]) => n >= perEndpoint).map(([id]) => id)];
+  // Free to claim: never leased, lease run out, or (with deadOwnerGraceMs) leased long enough ago to
+  // a dispatcher other than this one whose liveness lock nobody holds: its process is gone.
+  const free = (alias: string) => {
+    const d = sql(alias);
+    if (options.deadOwnerGraceMs === undefined) return sql`(${d}.lease_expires_at is null or ${d}.lease_expires_at < now())`;
+    return sql`(${d}.lease_expires_at is null or ${d}.lease_expires_at < now()
+            or (${d}.lease_owner <> ${options.owner}
+                and ${d}.lease_expires_at < now() + ${options.leaseMs - options.deadOwnerGraceMs} * interval '1 millisecond'
+                and not (${livenessKey(sql, sql`${d}.lease_owner`)}::bigint = any(array(
+                      select objid::bigint from pg_locks
+                       where locktype = 'advisory' and classid = ${LIVENESS_LOCK_CLASS}::int::oid and objsubid = 2 and granted)))))`;
+  };
   const rows = await sql<DueRow[]>`
     with candidates as (
       select c.id, c.endpoint_id, c.next_attempt_at
@@ -44,7 +64,7 @@ export async function claimFirstAttempts(sql: postgres.Sql, options: ClaimOption
                 from deliveries c
                where c.status = 'PENDING' and c.handler = 'DISPATCHER'
                  and c.next_attempt_at <= now()
-                 and (c.lease_expires_at is null or c.lease_expires_at < now())
+                 and ${free('c')}
                  and not (c.endpoint_id = any(${sql.array(excluded, 25)}::text[]))
                order by c.next_attempt_at) c
        where c.sendable
@@ -79,7 +99,7 @@ export async function claimFirstAttempts(sql: postgres.Sql, options: ClaimOption
       select d.id, d.endpoint_id from deliveries d
        where d.id = any(array(select id from chosen))
          and d.status = 'PENDING' and d.handler = 'DISPATCHER'
-         and (d.lease_expires_at is null or d.lease_expires_at < now())
+         and ${free('d')}
          for update skip locked),
     spent as (
       update endpoints e set rate_limit_tat = ${tatAfter(sql, 'e', sql`k.n`)}
