@@ -1,4 +1,5 @@
 import type postgres from 'postgres';
+import { textArray } from '../db/text-array.ts';
 import { LIVENESS_LOCK_CLASS, livenessKey } from './dispatcher-liveness.ts';
 import { type DueDelivery, type DueRow, dueDeliveryColumns, dueDeliveryJoins, toDueDelivery } from './due-delivery.ts';
 import { tatAfter, tokensAvailable } from './rate-limit.ts';
@@ -65,7 +66,7 @@ export async function claimFirstAttempts(sql: postgres.Sql, options: ClaimOption
                where c.status = 'PENDING' and c.handler = 'DISPATCHER'
                  and c.next_attempt_at <= now()
                  and ${free('c')}
-                 and not (c.endpoint_id = any(${sql.array(excluded, 25)}::text[]))
+                 and not (c.endpoint_id = any(${textArray(excluded)}::text[]))
                order by c.next_attempt_at) c
        where c.sendable
        limit ${options.limit * 4}),
@@ -80,13 +81,8 @@ export async function claimFirstAttempts(sql: postgres.Sql, options: ClaimOption
              row_number() over (partition by c.endpoint_id order by c.next_attempt_at) as n
         from candidates c join endpoints e on e.id = c.endpoint_id),
     busy as (
-      select * from unnest(${sql.array(
-        busy.map(([id]) => id),
-        25,
-      )}::text[], ${sql.array(
-        busy.map(([, n]) => String(n)),
-        25,
-      )}::int[]) as b(endpoint_id, n)),
+      select * from unnest(${textArray(busy.map(([id]) => id))}::text[], ${textArray(busy.map(([, n]) => String(n)))}::int[])
+          as b(endpoint_id, n)),
     chosen as (
       select r.id from ranked r left join limited l on l.id = r.endpoint_id left join busy b on b.endpoint_id = r.endpoint_id
        where r.n <= ${perEndpoint} - coalesce(b.n, 0)

@@ -1,4 +1,5 @@
 import type postgres from 'postgres';
+import { textArray } from '../db/text-array.ts';
 import type { DeliveryPath } from './attempt-deliveries.ts';
 
 type Sql = postgres.Sql | postgres.TransactionSql;
@@ -80,12 +81,7 @@ export function writeAttempts(sql: Sql, path: DeliveryPath, writes: readonly Att
 export function countCancelledAttempts(sql: Sql, writes: readonly AttemptWrite[]) {
   return sql`
     update deliveries d set attempt_count = v.sent_at_count + 1
-      from unnest(${sql.array(
-        writes.map((w) => w.deliveryId),
-        25,
-      )}::text[], ${sql.array(
-        writes.map((w) => String(w.sentAtCount)),
-        25,
-      )}::int[]) as v(id, sent_at_count)
+      from unnest(${textArray(writes.map((w) => w.deliveryId))}::text[], ${textArray(writes.map((w) => String(w.sentAtCount)))}::int[])
+        as v(id, sent_at_count)
      where d.id = v.id and d.status = 'CANCELLED' and d.attempt_count = v.sent_at_count`;
 }

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type postgres from 'postgres';
+import { textArray } from '../db/text-array.ts';
 
 /** What publishing needs of an event type, at one version. */
 export interface EventTypeVersion {
@@ -38,7 +39,7 @@ export function selectEventTypeVersions(sql: postgres.Sql, tenantId: string, nam
   return sql<Omit<EventTypeVersion, 'cacheKey'>[]>`
     select t.id, t.name, t.archived, t.schema, (extract(epoch from t.updated_at) * 1000000)::bigint as version
       from event_types t
-     where t.tenant_id = ${tenantId} and t.name = any(${sql.array([...names], 25)}::text[])`;
+     where t.tenant_id = ${tenantId} and t.name = any(${textArray(names)}::text[])`;
 }
 
 /** Remembers what the database said about `names`, and returns it by name (absent: no such type). */

@@ -1,5 +1,6 @@
 import type { deliveries, events } from '@acme/schema/db';
 import type postgres from 'postgres';
+import { textArray } from '../db/text-array.ts';
 import type { EventTypeVersion } from '../event-types/event-type-versions.ts';
 
 export type EventRow = typeof events.$inferSelect;
@@ -71,7 +72,7 @@ interface DeliveryColumns {
  * is unique because (event, endpoint) is.
  */
 export function storeEvents(sql: postgres.Sql, tenantId: string, items: readonly NewEvent[], types: readonly EventTypeVersion[]) {
-  const text = (values: (string | null)[]) => sql.array(values as string[], 25);
+  const text = textArray;
   const ids = items.map((i) => i.id);
   const insert = sql<EventColumns[]>`
     with input as (
