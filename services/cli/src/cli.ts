@@ -3,11 +3,6 @@
 // `node --import tsx services/cli/src/cli.ts <role>`; in the image: `node services/cli/dist/cli.js <role>`.
 import { ConfigError } from '@acme/core';
 import { Command, InvalidArgumentError } from 'commander';
-import { runApi } from './commands/api.ts';
-import { runMigrate } from './commands/migrate.ts';
-import { runRotateMasterKey } from './commands/rotate-master-key.ts';
-import { runStart } from './commands/start.ts';
-import { runWorker } from './commands/worker.ts';
 
 /** A bad setting is the operator's to fix: say what, without a stack trace. */
 function action<A extends unknown[]>(run: (...args: A) => Promise<unknown>) {
@@ -32,6 +27,8 @@ function positiveInt(value: string): number {
   return n;
 }
 
+// Each role loads only its own code: an API process never loads the Temporal worker (its native
+// core, webpack), nor a worker Apollo and the portal. Memory is the API's and worker's scarce resource.
 const program = new Command('acme-webhooks')
   .description('Acme Webhooks: a multi-tenant webhook delivery gateway. Settings come from the environment (see .env.example).')
   .showHelpAfterError();
@@ -39,24 +36,28 @@ const program = new Command('acme-webhooks')
 program
   .command('api')
   .description('serve GraphQL, REST, /healthz, /readyz, /metrics and the portal on HOST:PORT (stateless; scale out freely)')
-  .action(action(runApi));
+  .action(action(async () => (await import('./commands/api.ts')).runApi()));
 program
   .command('worker')
   .description('run the dispatcher (first attempts) and the Temporal worker (retries, replays, retention); scale out freely')
-  .action(action(runWorker));
+  .action(action(async () => (await import('./commands/worker.ts')).runWorker()));
 program
   .command('migrate')
   .description('apply pending database migrations and exit (safe to run from several places at once)')
-  .action(action(runMigrate));
+  .action(action(async () => (await import('./commands/migrate.ts')).runMigrate()));
 program
   .command('start')
   .description('the whole gateway on one machine, as `npm start` runs it (embedded Postgres and Temporal unless configured)')
-  .action(action(runStart));
+  .action(action(async () => (await import('./commands/start.ts')).runStart()));
 program
   .command('rotate-master-key')
   .description('re-encrypt every endpoint secret from SECRETS_MASTER_KEY_PREVIOUS to SECRETS_MASTER_KEY (resumable)')
   .option('--batch-size <rows>', 'secrets per transaction', positiveInt, 500)
   .option('--dry-run', 'count what would be re-encrypted, change nothing', false)
-  .action(action((options: { batchSize: number; dryRun: boolean }) => runRotateMasterKey(options)));
+  .action(
+    action(async (options: { batchSize: number; dryRun: boolean }) =>
+      (await import('./commands/rotate-master-key.ts')).runRotateMasterKey(options),
+    ),
+  );
 
 await program.parseAsync();

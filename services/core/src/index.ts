@@ -50,6 +50,7 @@ export { retryDeliveryNow, retryEndpointNow } from './deliveries/retry-now.ts';
 export { attemptDeliveries, type DeliveryPath, sendDelivery, signingSecretsFor } from './delivery/attempt-deliveries.ts';
 export { claimFirstAttempts } from './delivery/claim-first-attempts.ts';
 export { createDeliveryEngine, type DeliveryEngine } from './delivery/delivery-engine.ts';
+export { DispatcherLiveness } from './delivery/dispatcher-liveness.ts';
 export type { DueDelivery } from './delivery/due-delivery.ts';
 export { loadDueRetries } from './delivery/due-retries.ts';
 export { deliveriesAwaitingHandoff, markHandedOff } from './delivery/handoff.ts';

@@ -5,6 +5,7 @@ import {
   claimFirstAttempts,
   DELIVERIES_CHANNEL,
   type DeliveryEngine,
+  DispatcherLiveness,
   type DueDelivery,
   deliveriesAwaitingHandoff,
   type Logger,
@@ -23,12 +24,17 @@ export interface DispatcherOptions {
   batchSize: number;
   /** Attempts in flight at once in this process, across all endpoints. */
   maxInFlight: number;
-  /** Attempts in flight at once to one endpoint (a claim may add up to this many more to a busy one). */
+  /** Attempts in flight at once to one endpoint: a claim takes no more than makes it up to this. */
   perEndpointLimit: number;
   leaseMs: number;
   /** Fallback when a NOTIFY is missed (listener reconnecting) and for rows whose lease expired. */
   pollIntervalMs: number;
   handoffSweepIntervalMs: number;
+  /**
+   * A killed dispatcher's claimed rows are taken back by the others once claimed this long ago
+   * (its liveness lock is gone), instead of after `leaseMs`.
+   */
+  deadOwnerGraceMs: number;
 }
 
 export interface StopResult {
@@ -45,6 +51,7 @@ export const defaultDispatcherOptions: DispatcherOptions = {
   leaseMs: 75_000,
   pollIntervalMs: 1000,
   handoffSweepIntervalMs: 5000,
+  deadOwnerGraceMs: 3000,
 };
 
 /**
@@ -59,6 +66,14 @@ export class Dispatcher {
   private stopped = false;
   private claiming = false;
   private claimAgain = false;
+  /**
+   * Whether a slot freeing up should start a claim: `any` when the last claim found no room at all,
+   * `excluded` when it left out endpoints at their cap (only their slots matter), null when it found
+   * everything that was due.
+   */
+  private claimOnFreeSlot: 'any' | 'excluded' | null = null;
+  /** The endpoints the claim in flight (or the last one) left out for being at their cap. */
+  private excluded = new Set<string>();
   private sweeping = false;
   private inFlight = 0;
   private readonly inFlightByEndpoint = new Map<string, number>();
@@ -75,6 +90,7 @@ export class Dispatcher {
   /** Past the stop deadline: results still coming back are not written (their rows were released). */
   private abandoned = false;
   private stopDeadline = Number.POSITIVE_INFINITY;
+  private readonly liveness: DispatcherLiveness;
 
   constructor(
     private readonly engine: DeliveryEngine,
@@ -83,16 +99,23 @@ export class Dispatcher {
     options: Partial<DispatcherOptions> = {},
   ) {
     this.options = { ...defaultDispatcherOptions, ...options };
+    this.liveness = new DispatcherLiveness(engine.database.url, this.owner);
   }
 
   async start(): Promise<void> {
+    // Alive to the other dispatchers before the first claim, so none takes what this one claims.
+    await this.liveness.ensure();
     const listener = await this.engine.database.sql.listen(
       DELIVERIES_CHANNEL,
       (payload) => this.onNotice(payload),
       () => this.wake(),
     );
     this.unlisten = listener.unlisten;
-    this.timers.push(setInterval(() => this.wake(), this.options.pollIntervalMs));
+    this.timers.push(
+      setInterval(() => {
+        void this.liveness.ensure().then(() => this.wake());
+      }, this.options.pollIntervalMs),
+    );
     this.timers.push(setInterval(() => this.track(this.sweepHandoffs()), this.options.handoffSweepIntervalMs));
     this.wake();
   }
@@ -115,6 +138,8 @@ export class Dispatcher {
       await options.onTimeout?.().catch((err) => this.logger.warn({ err }, 'could not abort the attempts in flight'));
     }
     const released = await this.releaseClaims();
+    // Only now: while it was held, no other dispatcher took back what this one still had claimed.
+    await this.liveness.release();
     this.logger.info({ drained, inFlight: drained ? 0 : inFlight, released }, 'dispatcher stopped');
     return { drained, released };
   }
@@ -155,25 +180,49 @@ export class Dispatcher {
     );
   }
 
+  /**
+   * Claims until a claim says nothing more is due. Wakes come from publishes (NOTIFY), the poll, and
+   * slots freeing up, but only while a claim left work behind for lack of them: a finished attempt
+   * does not cost a claim that would find nothing.
+   */
   private async claimLoop(): Promise<void> {
+    this.claimOnFreeSlot = null;
+    // Without its liveness lock (its connection lost) another dispatcher could take what this one
+    // sends: wait for the poll to take it again.
+    if (!this.liveness.held) return;
     while (!this.stopped) {
       const room = Math.min(this.options.batchSize, this.options.maxInFlight - this.inFlight);
-      // Full: a finishing attempt wakes us again.
-      if (room <= 0) return;
+      if (room <= 0) {
+        this.claimOnFreeSlot = 'any';
+        return;
+      }
       const saturated = [...this.inFlightByEndpoint].filter(([, n]) => n >= this.options.perEndpointLimit).map(([id]) => id);
+      this.excluded = new Set(saturated);
       const batch = await claimFirstAttempts(this.engine.database.sql, {
         owner: this.owner,
         limit: room,
         leaseMs: this.options.leaseMs,
         perEndpointLimit: this.options.perEndpointLimit,
-        excludeEndpoints: saturated,
+        inFlight: this.inFlightByEndpoint,
+        deadOwnerGraceMs: this.options.deadOwnerGraceMs,
       });
-      if (batch.length === 0) return;
       for (const d of batch) this.engine.metrics.claimLagSeconds.observe(d.overdueMs / 1000);
-      await this.launch(batch);
-      // Not "fewer than asked, so nothing is left": an endpoint that just reached its cap or spent its
-      // rate limit is left out of the next claim, which then reaches other endpoints' deliveries.
+      if (batch.length > 0) await this.launch(batch);
+      // A full batch may have left more behind. So may one that took an endpoint to its cap: it is
+      // left out of the next claim, which then reaches other endpoints' deliveries.
+      const capped = batch.some((d) => (this.inFlightByEndpoint.get(d.endpoint.id) ?? 0) >= this.options.perEndpointLimit);
+      if (batch.length === room || capped) continue;
+      // Endpoints left out for being at their cap may have more due: claim again when one of theirs frees up.
+      this.claimOnFreeSlot = saturated.length > 0 ? 'excluded' : null;
+      return;
     }
+  }
+
+  /** A slot freed up: claim again if the last claim (or the one in flight) left work behind for lack of one. */
+  private slotFreed(endpointId: string): void {
+    const mattered =
+      this.claimOnFreeSlot === 'any' || ((this.claimOnFreeSlot === 'excluded' || this.claiming) && this.excluded.has(endpointId));
+    if (mattered) this.wake();
   }
 
   private async launch(batch: DueDelivery[]): Promise<void> {
@@ -197,7 +246,7 @@ export class Dispatcher {
           this.queueResult(sent);
           if (sent.result.outcome === 'SUCCESS') {
             this.adjustEndpoint(delivery.endpoint.id, -1);
-            this.wake();
+            this.slotFreed(delivery.endpoint.id);
           }
         }),
       );
@@ -256,8 +305,9 @@ export class Dispatcher {
         this.writing.delete(delivery.id);
         this.inFlight--;
         if (result.outcome !== 'SUCCESS') this.adjustEndpoint(delivery.endpoint.id, -1);
+        // Counted against maxInFlight until written.
+        this.slotFreed(delivery.endpoint.id);
       }
-      this.wake();
     }
   }
 

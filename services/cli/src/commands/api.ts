@@ -1,9 +1,10 @@
 import { startApi } from '@acme/api';
-import { boot, prepareDatabase, stopOnSignals } from '../process-role.ts';
+import { boot, growHeapSlowly, prepareDatabase, stopOnSignals } from '../process-role.ts';
 import { startTracing } from '../tracing.ts';
 
 /** One API process: GraphQL, REST, health, metrics and the portal on HOST:PORT. Stateless: run as many as needed. */
 export async function runApi(): Promise<void> {
+  growHeapSlowly();
   const { config, logger } = boot('api');
   const tracing = await startTracing(config, 'api', logger);
   await prepareDatabase(config, logger);

@@ -1,9 +1,10 @@
 import { startWorker } from '@acme/worker';
-import { boot, prepareDatabase, stopOnSignals } from '../process-role.ts';
+import { boot, growHeapSlowly, prepareDatabase, stopOnSignals } from '../process-role.ts';
 import { startTracing } from '../tracing.ts';
 
 /** One worker process: the dispatcher (first attempts) and the Temporal worker (retries, retention). Run as many as needed. */
 export async function runWorker(): Promise<void> {
+  growHeapSlowly();
   const { config, logger } = boot('worker');
   const tracing = await startTracing(config, 'worker', logger);
   await prepareDatabase(config, logger);

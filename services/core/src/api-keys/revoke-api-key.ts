@@ -1,6 +1,7 @@
 import { apiKeys } from '@acme/schema/db';
 import { and, eq, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit/record-audit.ts';
+import { forgetAuthenticatedKeys } from '../auth/authenticate.ts';
 import { operatorCaller, type TenantCaller } from '../auth/principal.ts';
 import type { Db } from '../db/client.ts';
 import { inTenant } from '../db/tenant-scope.ts';
@@ -9,7 +10,7 @@ import { apiKeyColumns } from './api-key-columns.ts';
 
 /** Revokes one of the tenant's keys (or portal sessions) at once; revoking twice keeps the first time. */
 export async function revokeApiKey(db: Db, caller: TenantCaller, id: string) {
-  return inTenant(db, caller.tenantId, async (tx) => {
+  const revoked = await inTenant(db, caller.tenantId, async (tx) => {
     const [apiKey] = await tx
       .update(apiKeys)
       .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` })
@@ -19,6 +20,8 @@ export async function revokeApiKey(db: Db, caller: TenantCaller, id: string) {
     await recordAudit(tx, caller, 'revokeApiKey', id);
     return apiKey;
   });
+  forgetAuthenticatedKeys();
+  return revoked;
 }
 
 /** Operator: revokes any tenant's key, recorded in that tenant's audit log. */

@@ -4,8 +4,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../api-keys/create-api-key.ts';
 import { createPortalSession } from '../api-keys/create-portal-session.ts';
 import { revokeApiKey } from '../api-keys/revoke-api-key.ts';
+import { suspendTenant } from '../tenants/suspend-tenant.ts';
+import { updateTenant } from '../tenants/update-tenant.ts';
 import { tenantWithEndpoints, testDatabase } from '../testing/fixtures.ts';
-import { authenticate } from './authenticate.ts';
+import { AUTH_CACHE_TTL_MS, authenticate } from './authenticate.ts';
 
 const database = testDatabase();
 afterAll(() => database.close());
@@ -44,6 +46,65 @@ describe('authenticate', () => {
       code: 'UNAUTHENTICATED',
       message: expect.stringMatching(/expired/),
     });
+  });
+
+  it('refuses a key at once once this process revoked it or suspended its tenant, even right after using it', async () => {
+    const a = await tenantWithEndpoints(database, 0);
+    const key = await createApiKey(database.db, a.caller, { name: 'k', scopes: ['FULL_ACCESS'] });
+    await authenticate(database.db, ADMIN, key.token);
+    await revokeApiKey(database.db, a.caller, key.apiKey.id);
+    await expect(authenticate(database.db, ADMIN, key.token)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+
+    const b = await tenantWithEndpoints(database, 0);
+    const other = await createApiKey(database.db, b.caller, { name: 'k', scopes: ['FULL_ACCESS'] });
+    await authenticate(database.db, ADMIN, other.token);
+    await suspendTenant(database.db, b.tenant.id);
+    await expect(authenticate(database.db, ADMIN, other.token)).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+      message: expect.stringMatching(/suspended/),
+    });
+  });
+
+  it("applies a tenant's new limits from the next request", async () => {
+    const { tenant, caller } = await tenantWithEndpoints(database, 0);
+    const key = await createApiKey(database.db, caller, { name: 'k', scopes: ['FULL_ACCESS'] });
+    expect(await authenticate(database.db, ADMIN, key.token)).toMatchObject({ limits: { publishBurst: null } });
+    await updateTenant(database.db, tenant.id, { limits: { publishBurst: 7 } });
+    expect(await authenticate(database.db, ADMIN, key.token)).toMatchObject({ limits: { publishBurst: 7 } });
+  });
+
+  it('refuses a key that expires while this process remembers it', async () => {
+    const { caller } = await tenantWithEndpoints(database, 0);
+    const key = await createApiKey(database.db, caller, {
+      name: 'e',
+      scopes: ['FULL_ACCESS'],
+      expiresAt: new Date(Date.now() + 1000),
+    });
+    await authenticate(database.db, ADMIN, key.token);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await expect(authenticate(database.db, ADMIN, key.token)).rejects.toMatchObject({
+      message: expect.stringMatching(/expired/),
+    });
+  });
+
+  it(`sees a revocation made by another process within ${AUTH_CACHE_TTL_MS} ms`, async () => {
+    const { caller } = await tenantWithEndpoints(database, 0);
+    const key = await createApiKey(database.db, caller, { name: 'k', scopes: ['FULL_ACCESS'] });
+    await authenticate(database.db, ADMIN, key.token);
+    // As another API process would: straight to the database, this process is not told.
+    await database.db.update(apiKeys).set({ revokedAt: sql`now()` }).where(eq(apiKeys.id, key.apiKey.id));
+    const revokedAt = Date.now();
+    let refusedAfter: number | null = null;
+    // Polled: a busy machine may answer late; a cache that ignored its TTL would never refuse.
+    while (refusedAfter === null && Date.now() - revokedAt < AUTH_CACHE_TTL_MS + 3000) {
+      const refused = await authenticate(database.db, ADMIN, key.token).then(
+        () => false,
+        () => true,
+      );
+      if (refused) refusedAfter = Date.now() - revokedAt;
+      else await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(refusedAfter).not.toBeNull();
   });
 
   it('gives a portal session its consumer', async () => {

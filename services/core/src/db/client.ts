@@ -2,7 +2,8 @@ import * as tables from '@acme/schema/db';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 
-export type Db = PostgresJsDatabase<typeof tables>;
+/** Drizzle over postgres.js; `$client` is the postgres.js pool, for the hot paths' prepared statements. */
+export type Db = PostgresJsDatabase<typeof tables> & { $client: postgres.Sql };
 /** A Drizzle handle for either the pool or a transaction. */
 export type DbOrTx = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
 
@@ -10,7 +11,18 @@ export interface Database {
   db: Db;
   /** The raw postgres.js client, for LISTEN/NOTIFY and the few statements Drizzle cannot express. */
   sql: postgres.Sql;
+  /** The connection URL, for a session that must be its own (a dispatcher's liveness lock). */
+  url: string;
   close(): Promise<void>;
+}
+
+/**
+ * Drizzle inside a postgres.js transaction (sql.begin), so that a hot path's transaction, written
+ * with prepared postgres.js statements, can also run the Drizzle-built ones of its rarer cases.
+ */
+export function drizzleIn(database: Database, tx: postgres.TransactionSql): DbOrTx {
+  // A transaction's sql has no options of its own; Drizzle reads (and has already set) the pool's.
+  return drizzle(Object.assign(tx, { options: database.sql.options }) as unknown as postgres.Sql) as unknown as DbOrTx;
 }
 
 export function connectDatabase(url: string, options: { max?: number } = {}): Database {
@@ -21,5 +33,5 @@ export function connectDatabase(url: string, options: { max?: number } = {}): Da
     connection: { application_name: 'acme-webhooks' },
   });
   const db = drizzle(sql, { schema: tables });
-  return { db, sql, close: () => sql.end({ timeout: 5 }) };
+  return { db, sql, url, close: () => sql.end({ timeout: 5 }) };
 }

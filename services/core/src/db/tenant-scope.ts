@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type postgres from 'postgres';
 import { APP_ROLE } from './app-role.ts';
 import type { Db, DbOrTx } from './client.ts';
 
@@ -14,6 +15,53 @@ export function inTenant<T>(db: Db, tenantId: string, work: (tx: Tx) => Promise<
     await tx.execute(sql`select set_config('role', ${APP_ROLE}, true), set_config('acme.tenant_id', ${tenantId}, true)`);
     return work(tx);
   });
+}
+
+type Queries = readonly Promise<unknown>[];
+type Results<Q extends Queries> = { [K in keyof Q]: Awaited<Q[K]> };
+
+/**
+ * inTenant for a hot path, in one round trip: BEGIN, the role and tenant settings, `statements`
+ * and COMMIT are written to one connection together (postgres.js pipelines them) and answered
+ * together. Each statement is a prepared postgres.js query, so Postgres parses and plans it once
+ * per connection. If any fails, the ones after it fail too (the transaction is aborted) and
+ * COMMIT ends it as a rollback: all or nothing, as in inTenant.
+ *
+ * With `beforeCommit`, COMMIT waits for it (one more round trip): it sees the statements' results,
+ * may run more statements on the transaction, and rolls everything back by throwing.
+ */
+export async function pipelineInTenant<const Q extends Queries>(
+  sql: postgres.Sql,
+  tenantId: string,
+  statements: (tx: postgres.Sql) => Q,
+  beforeCommit?: (results: Results<Q>, tx: postgres.Sql) => Promise<void>,
+): Promise<Results<Q>> {
+  const tx = await sql.reserve();
+  try {
+    const begin = tx`begin`;
+    const scope = tx`select set_config('role', ${APP_ROLE}, true), set_config('acme.tenant_id', ${tenantId}, true)`;
+    const queries = statements(tx);
+    // Settled, not raced: the connection goes back to the pool only once the transaction has ended.
+    const settled = await Promise.allSettled([begin, scope, ...queries, ...(beforeCommit ? [] : [tx`commit`])]);
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    const results = settled.slice(2, 2 + queries.length).map((s) => (s as PromiseFulfilledResult<unknown>).value) as Results<Q>;
+    if (!beforeCommit) {
+      if (failed) throw failed.reason;
+      return results;
+    }
+    try {
+      if (failed) throw failed.reason;
+      await beforeCommit(results, tx);
+    } catch (err) {
+      // The error that matters is `err`; a connection too broken to roll back is closed, which rolls back.
+      await tx`rollback`.catch(() => {});
+      throw err;
+    }
+    await tx`commit`;
+    return results;
+  } finally {
+    tx.release();
+  }
 }
 
 export type { DbOrTx };

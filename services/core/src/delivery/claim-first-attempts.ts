@@ -1,4 +1,6 @@
 import type postgres from 'postgres';
+import { textArray } from '../db/text-array.ts';
+import { LIVENESS_LOCK_CLASS, livenessKey } from './dispatcher-liveness.ts';
 import { type DueDelivery, type DueRow, dueDeliveryColumns, dueDeliveryJoins, toDueDelivery } from './due-delivery.ts';
 import { tatAfter, tokensAvailable } from './rate-limit.ts';
 
@@ -8,61 +10,103 @@ export interface ClaimOptions {
   limit: number;
   /** How long the claim holds; a dispatcher that crashes mid-batch gives its rows back when it expires. */
   leaseMs: number;
-  /** At most this many deliveries of one endpoint per claim, so one busy endpoint cannot fill a batch. */
+  /**
+   * At most this many deliveries of one endpoint in flight at once (counting `inFlight`), so one
+   * busy or hung endpoint cannot fill a batch, nor the dispatcher.
+   */
   perEndpointLimit?: number;
-  /** Endpoints this dispatcher already has enough in flight for. */
+  /** Attempts this dispatcher already has in flight, per endpoint. */
+  inFlight?: ReadonlyMap<string, number>;
+  /** Endpoints to leave out. */
   excludeEndpoints?: readonly string[];
+  /**
+   * Also take rows leased to a dispatcher that is gone (its liveness lock is free: see
+   * dispatcher-liveness.ts) once they were claimed this long ago, rather than wait for their lease.
+   * The delay covers a live dispatcher that has just lost its lock's connection (a database restart)
+   * and not yet taken it again. Without it, only expired leases are taken.
+   */
+  deadOwnerGraceMs?: number;
 }
 
 /**
  * The fast path's claim: due first attempts of active endpoints that are not in recovery, of active
- * tenants, within each endpoint's rate limit, leased to this dispatcher. SKIP LOCKED lets any number
- * of dispatchers claim side by side without waiting. Endpoints that cannot take more right now
- * (rate limit spent, or in `excludeEndpoints`) are filtered before the window is cut, so they
- * never crowd other endpoints' deliveries out of it.
+ * tenants, within each endpoint's rate limit, leased to this dispatcher. Endpoints that cannot take
+ * more right now (rate limit spent, or in `excludeEndpoints`) are filtered before the window is cut,
+ * so they never crowd other endpoints' deliveries out of it. Only the rows chosen are locked (SKIP
+ * LOCKED, their conditions checked again on the row as it is now), so any number of dispatchers
+ * claim side by side without waiting, and a wide window costs no row locks.
  */
 export async function claimFirstAttempts(sql: postgres.Sql, options: ClaimOptions): Promise<DueDelivery[]> {
   const perEndpoint = options.perEndpointLimit ?? options.limit;
+  const busy = [...(options.inFlight ?? [])];
+  const excluded = [...(options.excludeEndpoints ?? []), ...busy.filter(([, n]) => n >= perEndpoint).map(([id]) => id)];
+  // Free to claim: never leased, lease run out, or (with deadOwnerGraceMs) leased long enough ago to
+  // a dispatcher other than this one whose liveness lock nobody holds: its process is gone.
+  const free = (alias: string) => {
+    const d = sql(alias);
+    if (options.deadOwnerGraceMs === undefined) return sql`(${d}.lease_expires_at is null or ${d}.lease_expires_at < now())`;
+    return sql`(${d}.lease_expires_at is null or ${d}.lease_expires_at < now()
+            or (${d}.lease_owner <> ${options.owner}
+                and ${d}.lease_expires_at < now() + ${options.leaseMs - options.deadOwnerGraceMs} * interval '1 millisecond'
+                and not (${livenessKey(sql, sql`${d}.lease_owner`)}::bigint = any(array(
+                      select objid::bigint from pg_locks
+                       where locktype = 'advisory' and classid = ${LIVENESS_LOCK_CLASS}::int::oid and objsubid = 2 and granted)))))`;
+  };
   const rows = await sql<DueRow[]>`
     with candidates as (
-      select c.id, c.endpoint_id, c.next_attempt_at, ce.rate_limit from deliveries c
-        join endpoints ce on ce.id = c.endpoint_id
-        join tenants ct on ct.id = c.tenant_id
-       where c.status = 'PENDING' and c.handler = 'DISPATCHER'
-         and c.next_attempt_at <= now()
-         and (c.lease_expires_at is null or c.lease_expires_at < now())
-         and ce.status = 'ACTIVE' and ce.health = 'HEALTHY' and ct.status = 'ACTIVE'
-         and ${tokensAvailable(sql, 'ce')} > 0
-         and not (c.endpoint_id = any(${sql.array([...(options.excludeEndpoints ?? [])])}::text[]))
-       order by c.next_attempt_at
-       limit ${options.limit * 4}
-       for update of c skip locked),
+      select c.id, c.endpoint_id, c.next_attempt_at
+        from (select c.id, c.endpoint_id, c.next_attempt_at,
+                     -- Per row, not joined: the plan then walks the dispatch index in due order and
+                     -- stops at the window, however many endpoints there are.
+                     (select ce.status = 'ACTIVE' and ce.health = 'HEALTHY' and ct.status = 'ACTIVE'
+                             and ${tokensAvailable(sql, 'ce')} > 0
+                        from endpoints ce join tenants ct on ct.id = ce.tenant_id
+                       where ce.id = c.endpoint_id) as sendable
+                from deliveries c
+               where c.status = 'PENDING' and c.handler = 'DISPATCHER'
+                 and c.next_attempt_at <= now()
+                 and ${free('c')}
+                 and not (c.endpoint_id = any(${textArray(excluded)}::text[]))
+               order by c.next_attempt_at) c
+       where c.sendable
+       limit ${options.limit * 4}),
     -- Rate-limited endpoints of the window, locked so that two dispatchers never spend one token
     -- twice; one that another claim holds right now is left for the next round.
     limited as (
       select e.id, e.rate_limit, e.rate_limit_tat from endpoints e
-       where e.id in (select endpoint_id from candidates where rate_limit is not null)
+       where e.id = any(array(select distinct endpoint_id from candidates)) and e.rate_limit is not null
          for update skip locked),
     ranked as (
-      select c.id, c.endpoint_id, c.next_attempt_at, c.rate_limit,
+      select c.id, c.endpoint_id, c.next_attempt_at, e.rate_limit,
              row_number() over (partition by c.endpoint_id order by c.next_attempt_at) as n
-        from candidates c),
+        from candidates c join endpoints e on e.id = c.endpoint_id),
+    busy as (
+      select * from unnest(${textArray(busy.map(([id]) => id))}::text[], ${textArray(busy.map(([, n]) => String(n)))}::int[])
+          as b(endpoint_id, n)),
     chosen as (
-      select r.id, r.endpoint_id from ranked r left join limited l on l.id = r.endpoint_id
-       where r.n <= ${perEndpoint}
+      select r.id from ranked r left join limited l on l.id = r.endpoint_id left join busy b on b.endpoint_id = r.endpoint_id
+       where r.n <= ${perEndpoint} - coalesce(b.n, 0)
          and (r.rate_limit is null or (l.id is not null and r.n <= ${tokensAvailable(sql, 'l')}))
        order by r.next_attempt_at
        limit ${options.limit}),
+    -- Another dispatcher may have claimed a chosen row since this statement's snapshot: locking
+    -- re-reads it, and its lease then no longer lets it through. (= any(array(...)): by primary key.)
+    locked as (
+      select d.id, d.endpoint_id from deliveries d
+       where d.id = any(array(select id from chosen))
+         and d.status = 'PENDING' and d.handler = 'DISPATCHER'
+         and ${free('d')}
+         for update skip locked),
     spent as (
       update endpoints e set rate_limit_tat = ${tatAfter(sql, 'e', sql`k.n`)}
-        from (select endpoint_id, count(*) as n from chosen group by endpoint_id) k
-       where e.id = k.endpoint_id and e.rate_limit is not null),
+        from (select endpoint_id, count(*) as n from locked group by endpoint_id) k
+       where e.id = k.endpoint_id and e.id = any(array(select id from limited))),
     claimed as (
       update deliveries d
          set lease_owner = ${options.owner},
              lease_expires_at = now() + ${options.leaseMs} * interval '1 millisecond'
-        from chosen
-       where d.id = chosen.id
+        from locked
+       where d.id = locked.id
       returning d.*)
     select ${dueDeliveryColumns(sql)} from claimed d ${dueDeliveryJoins(sql)}`;
   return rows.map(toDueDelivery);

@@ -63,8 +63,9 @@ export async function applyEndpointOutcomes(
     }
   }
 
-  // One success clears failing_since; the first failure after a success sets it.
-  if (succeeded.length > 0) {
+  // One success clears failing_since (on the fast path, writeAttempts already has, in the same
+  // transaction); the first failure after a success sets it.
+  if (succeeded.length > 0 && path === 'DURABLE') {
     await tx
       .update(endpoints)
       .set({ failingSince: null })

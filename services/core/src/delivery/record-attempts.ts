@@ -1,5 +1,5 @@
-import { deliveryAttempts } from '@acme/schema/db';
-import { sql } from 'drizzle-orm';
+import type postgres from 'postgres';
+import { drizzleIn } from '../db/client.ts';
 import { newId } from '../ids.ts';
 import type { DeliveryPath } from './attempt-deliveries.ts';
 import type { DeliveryEngine } from './delivery-engine.ts';
@@ -8,6 +8,7 @@ import { type AppliedAttempt, applyEndpointOutcomes } from './endpoint-outcomes.
 import { delayBeforeNextAttempt, parseRetrySchedule } from './retry-schedule.ts';
 import type { AttemptResult } from './send-attempt.ts';
 import { loggedRequestHeaders } from './webhook-request.ts';
+import { type AttemptWrite, countCancelledAttempts, writeAttempts } from './write-attempts.ts';
 
 export interface SentAttempt {
   delivery: DueDelivery;
@@ -29,6 +30,9 @@ export interface AttemptOutcomeRecord {
  * is spent. Then what that means for the endpoints (recovery, disabling) and the operational events,
  * in the same transaction. Idempotent: a repeated call (activity retry) finds attempt_count moved
  * and changes nothing; so does an attempt whose delivery was cancelled while it was in flight.
+ *
+ * The common case, first attempts that all succeeded, is one statement (it is its own
+ * transaction): nothing else follows from a success on the fast path.
  */
 export async function recordAttempts(
   engine: DeliveryEngine,
@@ -36,77 +40,62 @@ export async function recordAttempts(
   path: DeliveryPath,
 ): Promise<AttemptOutcomeRecord[]> {
   if (sent.length === 0) return [];
-  const { applied, notices } = await engine.database.db.transaction(async (tx) => {
-    await tx
-      .insert(deliveryAttempts)
-      .values(
-        sent.map(({ delivery, headers, result }) => ({
-          id: newId('att'),
-          deliveryId: delivery.id,
-          tenantId: delivery.tenantId,
-          attemptNumber: delivery.attemptCount + 1,
-          path,
-          startedAt: result.startedAt,
-          durationMs: result.durationMs,
-          url: delivery.endpoint.url,
-          requestHeaders: loggedRequestHeaders(headers),
-          responseStatus: result.responseStatus,
-          responseHeaders: result.responseHeaders,
-          responseBody: result.responseBody,
-          outcome: result.outcome,
-          error: result.error,
-          hint: result.hint,
-        })),
-      )
-      .onConflictDoNothing();
+  const decided = sent.map(({ delivery, headers, result }) => ({
+    delivery,
+    headers,
+    result,
+    outcome: decide(engine, delivery, result),
+  }));
+  const writes = decided.map(toWrite);
+  const { sql } = engine.database;
 
-    const decided = sent.map(({ delivery, result }) => ({ delivery, result, outcome: decide(engine, delivery, result) }));
-    // One statement for the whole batch: each delivery moves on only from the attempt count it was sent at.
-    const rows = JSON.stringify(
-      decided.map(({ delivery, outcome }) => ({
-        id: delivery.id,
-        sent_at_count: delivery.attemptCount,
-        status: outcome.status === 'RETRY_SCHEDULED' ? 'PENDING' : outcome.status,
-        retry: outcome.status === 'RETRY_SCHEDULED',
-        next_attempt_at: outcome.nextAttemptAt?.toISOString() ?? null,
-      })),
-    );
-    const moved = await tx.execute<{ id: string }>(sql`
-      update deliveries d
-         set attempt_count = v.sent_at_count + 1,
-             status = v.status::delivery_status,
-             completed_at = case when v.retry then null else now() end,
-             next_attempt_at = coalesce(v.next_attempt_at, d.next_attempt_at),
-             handler = case when v.retry then 'WORKFLOW'::delivery_handler else d.handler end,
-             -- A retry leaving the fast path still has to reach its workflow; one already there does not.
-             handed_off = case when v.retry then ${path === 'DURABLE'} else d.handed_off end,
-             lease_owner = null,
-             lease_expires_at = null
-        from jsonb_to_recordset(${rows}::jsonb)
-             as v(id text, sent_at_count int, status text, retry boolean, next_attempt_at timestamptz)
-       where d.id = v.id and d.status = 'PENDING' and d.attempt_count = v.sent_at_count
-      returning d.id`);
-    const movedIds = new Set(moved.map((r) => r.id));
-    if (movedIds.size < decided.length) {
-      // Cancelled while the attempt was in flight: the attempt still happened and keeps its number,
-      // so a replay numbers the next one after it.
-      await tx.execute(sql`
-        update deliveries d set attempt_count = v.sent_at_count + 1
-          from jsonb_to_recordset(${rows}::jsonb) as v(id text, sent_at_count int)
-         where d.id = v.id and d.status = 'CANCELLED' and d.attempt_count = v.sent_at_count`);
-    }
-    const applied: AppliedAttempt[] = decided
-      .filter(({ delivery }) => movedIds.has(delivery.id))
+  const write = async (tx: typeof sql | postgres.TransactionSql) => {
+    const moved = new Set((await writeAttempts(tx, path, writes)).map((r) => r.id));
+    if (moved.size < writes.length) await countCancelledAttempts(tx, writes);
+    return decided
+      .filter(({ delivery }) => moved.has(delivery.id))
       .map(({ delivery, result, outcome }) => ({
         delivery,
         result,
         outcome: { deliveryId: delivery.id, endpointId: delivery.endpoint.id, ...outcome },
       }));
-    const notices = await applyEndpointOutcomes(tx, applied, path, engine.autoDisable);
-    return { applied, notices };
-  });
+  };
+
+  let applied: AppliedAttempt[];
+  let notices: readonly { type: string }[] = [];
+  if (path === 'FAST' && decided.every((d) => d.outcome.status === 'SUCCEEDED')) {
+    applied = await write(sql);
+  } else {
+    ({ applied, notices } = await sql.begin(async (tx) => {
+      const applied = await write(tx);
+      return { applied, notices: await applyEndpointOutcomes(drizzleIn(engine.database, tx), applied, path, engine.autoDisable) };
+    }));
+  }
   observe(engine, sent, applied, notices, path);
   return applied.map((a) => a.outcome);
+}
+
+function toWrite({ delivery, headers, result, outcome }: SentAttempt & { outcome: ReturnType<typeof decide> }): AttemptWrite {
+  return {
+    attemptId: newId('att'),
+    deliveryId: delivery.id,
+    tenantId: delivery.tenantId,
+    endpointId: delivery.endpoint.id,
+    sentAtCount: delivery.attemptCount,
+    startedAt: result.startedAt.toISOString(),
+    durationMs: result.durationMs,
+    url: delivery.endpoint.url,
+    requestHeaders: loggedRequestHeaders(headers),
+    responseStatus: result.responseStatus,
+    responseHeaders: result.responseHeaders,
+    responseBody: result.responseBody,
+    outcome: result.outcome,
+    error: result.error,
+    hint: result.hint,
+    status: outcome.status === 'RETRY_SCHEDULED' ? 'PENDING' : outcome.status,
+    retry: outcome.status === 'RETRY_SCHEDULED',
+    nextAttemptAt: outcome.nextAttemptAt?.toISOString() ?? null,
+  };
 }
 
 function decide(engine: DeliveryEngine, delivery: DueDelivery, result: AttemptResult) {

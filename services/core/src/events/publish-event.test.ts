@@ -2,7 +2,7 @@ import { deliveries, events } from '@acme/schema/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEndpoint } from '../endpoints/create-endpoint.ts';
-import { archiveEventType } from '../event-types/archive-event-type.ts';
+import { archiveEventType, unarchiveEventType } from '../event-types/archive-event-type.ts';
 import { createEventType } from '../event-types/create-event-type.ts';
 import { updateEventType } from '../event-types/update-event-type.ts';
 import { fullAccess, tenantWithEndpoints, testDatabase, testPublishSettings, testSettings } from '../testing/fixtures.ts';
@@ -155,6 +155,31 @@ describe('publishEvent', () => {
     });
   });
 
+  it('refuses a type archived since this process last published it, and accepts it again once unarchived', async () => {
+    const { caller } = await tenantWithEndpoints(database, 1);
+    await createEventType(database.db, caller, { name: 'arch.type' });
+    await publishEvent(database.db, settings, caller, { eventType: 'arch.type', payload: {} });
+    await archiveEventType(database.db, caller, 'arch.type');
+    await expect(publishEvent(database.db, settings, caller, { eventType: 'arch.type', payload: {} })).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+      details: { field: 'eventType' },
+    });
+    await unarchiveEventType(database.db, caller, 'arch.type');
+    const again = await publishEvent(database.db, settings, caller, { eventType: 'arch.type', payload: {} });
+    expect(again.deliveries).toHaveLength(1);
+  });
+
+  it('gives each delivery an id of the same form as every other id, sortable by creation', async () => {
+    const { caller, endpoints } = await tenantWithEndpoints(database, 3);
+    const first = await publishEvent(database.db, settings, caller, { eventType: 'invoice.paid', payload: {} });
+    const second = await publishEvent(database.db, settings, caller, { eventType: 'invoice.paid', payload: {} });
+    expect(first.deliveries.map((d) => d.endpointId).sort()).toEqual(endpoints.map((e) => e.id).sort());
+    for (const d of [...first.deliveries, ...second.deliveries]) expect(d.id).toMatch(/^dlv_[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect(new Set([...first.deliveries, ...second.deliveries].map((d) => d.id)).size).toBe(6);
+    const newestFirst = first.deliveries.map((d) => d.id).sort()[2]!;
+    expect(second.deliveries.every((d) => d.id.slice(0, 14) >= newestFirst.slice(0, 14))).toBe(true);
+  });
+
   it('answers RATE_LIMITED with retryAfterSeconds once the tenant’s bucket is empty', async () => {
     const { caller } = await tenantWithEndpoints(database, 0);
     const tight = {
@@ -219,5 +244,18 @@ describe('publishEvents', () => {
         { ...event, idempotencyKey: 'other', payload: { x: 2 } },
       ]),
     ).rejects.toMatchObject({ code: 'CONFLICT', details: { index: 1 } });
+  });
+
+  it('stores nothing of a batch in which one key was used before for a different event', async () => {
+    const { tenant, caller } = await tenantWithEndpoints(database, 1);
+    await publishEvent(database.db, settings, caller, { eventType: 'invoice.paid', payload: { x: 1 }, idempotencyKey: 'k' });
+    await expect(
+      publishEvents(database.db, settings, caller, [
+        { eventType: 'invoice.paid', payload: { y: 1 } },
+        { eventType: 'invoice.paid', payload: { x: 2 }, idempotencyKey: 'k' },
+      ]),
+    ).rejects.toMatchObject({ code: 'CONFLICT', details: { index: 1, field: 'events/1/idempotencyKey' } });
+    expect(await database.db.select().from(events).where(eq(events.tenantId, tenant.id))).toHaveLength(1);
+    expect(await database.db.select().from(deliveries).where(eq(deliveries.tenantId, tenant.id))).toHaveLength(1);
   });
 });

@@ -1,19 +1,35 @@
-import { deliveries, events } from '@acme/schema/db';
 import { SpanKind } from '@opentelemetry/api';
-import { and, eq, sql } from 'drizzle-orm';
+import type postgres from 'postgres';
 import { z } from 'zod';
 import type { TenantCaller } from '../auth/principal.ts';
-import type { Db, DbOrTx } from '../db/client.ts';
-import { inTenant } from '../db/tenant-scope.ts';
-import { parseRetrySchedule, type RetrySchedule } from '../delivery/retry-schedule.ts';
+import type { Db } from '../db/client.ts';
+import { pipelineInTenant } from '../db/tenant-scope.ts';
+import type { RetrySchedule } from '../delivery/retry-schedule.ts';
 import { AcmeError, ConflictError, InvalidInputError, PayloadTooLargeError } from '../errors.ts';
 import { eventTypeName } from '../event-types/create-event-type.ts';
+import {
+  type EventTypeVersion,
+  knownEventTypes,
+  rememberEventTypes,
+  selectEventTypeVersions,
+} from '../event-types/event-type-versions.ts';
 import { assertPayloadMatches } from '../event-types/payload-schema.ts';
 import { newId } from '../ids.ts';
 import { effectiveLimits, type TenantLimits } from '../tenants/tenant-limits.ts';
 import { endSpan, traceparentOf, tracer } from '../tracing.ts';
 import { parseInput, storableJson } from '../validation.ts';
 import type { PublishRateLimiter } from './publish-rate-limiter.ts';
+import {
+  type DeliveryRow,
+  type EventRow,
+  type NewEvent,
+  type StoredEvents,
+  selectByIdempotencyKey,
+  storedEvents,
+  storeEvents,
+  toDeliveryRow,
+  toEventRow,
+} from './store-events.ts';
 import { wakeDispatchers } from './wake-dispatchers.ts';
 
 export { DELIVERIES_CHANNEL } from './wake-dispatchers.ts';
@@ -38,8 +54,7 @@ export interface PublishSettings {
   defaultRetrySchedule: RetrySchedule;
 }
 
-export type EventRow = typeof events.$inferSelect;
-export type DeliveryRow = typeof deliveries.$inferSelect;
+export type { DeliveryRow, EventRow };
 export interface Published {
   event: EventRow;
   deliveries: DeliveryRow[];
@@ -116,9 +131,102 @@ async function commit(
   const limits = effectiveLimits(settings.defaults, caller.limits);
   const items = raws.map((raw, index) => atIndex(batch, index, () => parseEvent(raw, limits.maxPayloadBytes)));
   const rate = settings.rateLimiter.take(caller.tenantId, limits, items.length);
+  const names = [...new Set(items.map((i) => i.eventType))];
+  const rows: NewEvent[] = items.map((item) => ({
+    id: newId('evt'),
+    eventType: item.eventType,
+    consumerId: item.consumerId ?? null,
+    json: item.json,
+    idempotencyKey: item.idempotencyKey ?? null,
+    traceParent,
+  }));
 
-  const results = await inTenant(db, caller.tenantId, async (tx) => {
-    const { types, targets } = await lookUp(tx, caller.tenantId, items);
+  // A batch with idempotency keys decides on its repeats before it commits (one more round trip):
+  // one key used for a different event refuses the whole batch. Otherwise COMMIT goes with the
+  // insert; a single event that repeats a key stored nothing, and its answer is read afterwards.
+  const atomic = batch && rows.some((r) => r.idempotencyKey !== null);
+  let repeats = new Map<number, Published>();
+  const findRepeats = async (stored: StoredEvents, tx: postgres.Sql) => {
+    if (stored.typesCurrent) repeats = await replayRepeats(tx, caller.tenantId, batch, rows, stored);
+  };
+
+  // The types as this process last saw them; checked again by the insert itself, so at most one
+  // more round trip when one changed (or was never seen here).
+  let types = knownEventTypes(caller.tenantId, names);
+  let stored: StoredEvents | null = null;
+  for (let fresh = types === null; ; fresh = true) {
+    if (fresh) types = await lookUpTypes(db, caller.tenantId, names);
+    const refused = check(batch, items, types!);
+    if (refused) {
+      if (fresh) throw refused;
+      continue;
+    }
+    const typeVersions = [...types!.values()];
+    stored = storedEvents(
+      caller.tenantId,
+      await pipelineInTenant(
+        db.$client,
+        caller.tenantId,
+        (tx) => storeEvents(tx, caller.tenantId, rows, typeVersions, settings.defaultRetrySchedule[0] ?? 0),
+        atomic ? (results, tx) => findRepeats(storedEvents(caller.tenantId, results), tx) : undefined,
+      ),
+    );
+    if (stored.typesCurrent || fresh) break;
+  }
+  if (!stored.typesCurrent) throw new ConflictError('An event type changed while publishing; publish again.');
+  if (!atomic && stored.events.includes(null)) {
+    const done = stored;
+    await pipelineInTenant(
+      db.$client,
+      caller.tenantId,
+      () => [] as const,
+      (_, tx) => findRepeats(done, tx),
+    );
+  }
+
+  const results = stored.events.map(
+    (event, index): Published =>
+      event
+        ? { event, deliveries: stored.deliveries.filter((d) => d.eventId === event.id), duplicate: false }
+        : repeats.get(index)!,
+  );
+  if (results.some((r) => !r.duplicate && r.deliveries.length > 0)) wakeDispatchers(db.$client);
+  return { results, rate };
+}
+
+/** The events stored earlier under the keys that repeated; CONFLICT (naming the event) where the request differs. */
+async function replayRepeats(
+  tx: postgres.Sql,
+  tenantId: string,
+  batch: boolean,
+  rows: readonly NewEvent[],
+  stored: StoredEvents,
+): Promise<Map<number, Published>> {
+  const repeated = [...stored.events.keys()].filter((index) => stored.events[index] === null);
+  const found = await Promise.all(repeated.map((index) => Promise.all(selectByIdempotencyKey(tx, tenantId, rows[index]!))));
+  const replays = new Map<number, Published>();
+  for (const [n, index] of repeated.entries()) {
+    const [[existing], created] = found[n]!;
+    const row = rows[index]!;
+    atIndex(batch, index, () => {
+      if (!existing) throw new ConflictError('The event could not be stored; publish it again.');
+      if (existing.event_type !== row.eventType || existing.consumer_id !== row.consumerId || !existing.same) {
+        throw new ConflictError('This idempotency key was already used for a different event.', { field: 'idempotencyKey' });
+      }
+      replays.set(index, { event: toEventRow(tenantId, existing), deliveries: created.map(toDeliveryRow), duplicate: true });
+    });
+  }
+  return replays;
+}
+
+async function lookUpTypes(db: Db, tenantId: string, names: readonly string[]) {
+  const [rows] = await pipelineInTenant(db.$client, tenantId, (tx) => [selectEventTypeVersions(tx, tenantId, names)] as const);
+  return rememberEventTypes(tenantId, names, rows);
+}
+
+/** The first event a type refuses (unknown, archived, payload not matching its schema), as the error to throw. */
+function check(batch: boolean, items: readonly Parsed[], types: Map<string, EventTypeVersion>): unknown {
+  try {
     for (const [index, item] of items.entries()) {
       atIndex(batch, index, () => {
         const type = types.get(item.eventType);
@@ -128,48 +236,10 @@ async function commit(
         assertPayloadMatches(type, item.payload);
       });
     }
-
-    const rows = items.map((item) => ({
-      id: newId('evt'),
-      tenantId: caller.tenantId,
-      eventType: item.eventType,
-      consumerId: item.consumerId ?? null,
-      // Re-parsed: what is stored is exactly the JSON that was measured, as plain objects.
-      payload: JSON.parse(item.json),
-      idempotencyKey: item.idempotencyKey ?? null,
-      traceParent,
-    }));
-    const inserted = new Map(
-      (await tx.insert(events).values(rows).onConflictDoNothing().returning()).map((e) => [e.id, e] as const),
-    );
-    const planned = rows.flatMap((row) =>
-      inserted.has(row.id)
-        ? targets
-            .filter((t) => receives(t, row.eventType, row.consumerId))
-            .map((t) => ({
-              id: newId('dlv'),
-              tenantId: caller.tenantId,
-              eventId: row.id,
-              endpointId: t.id,
-              ...firstAttemptAt(t.retrySchedule, settings.defaultRetrySchedule),
-            }))
-        : [],
-    );
-    const created = planned.length === 0 ? [] : await tx.insert(deliveries).values(planned).returning();
-
-    const results: Published[] = [];
-    for (const [index, row] of rows.entries()) {
-      const event = inserted.get(row.id);
-      results.push(
-        event
-          ? { event, deliveries: created.filter((d) => d.eventId === event.id), duplicate: false }
-          : await atIndex(batch, index, () => replayIdempotent(tx, caller.tenantId, items[index]!)),
-      );
-    }
-    return results;
-  });
-  if (results.some((r) => !r.duplicate && r.deliveries.length > 0)) wakeDispatchers(db);
-  return { results, rate };
+    return null;
+  } catch (err) {
+    return err;
+  }
 }
 
 function parseEvent(raw: PublishEventInput, maxPayloadBytes: number): Parsed {
@@ -205,79 +275,7 @@ function atIndex<T>(batch: boolean, index: number, work: () => T): T {
   }
 }
 
-interface Target {
-  id: string;
-  eventTypes: string[];
-  consumerId: string | null;
-  /** The endpoint's override, else its tenant's; null = the gateway default. */
-  retrySchedule: string | null;
-}
-
-/**
- * DESIGN §4: a schedule lists the delays before each attempt, the first one included (`0s` by
- * default). Postgres's clock, like every due check; absent for no delay (the column's default, now()).
- */
-function firstAttemptAt(endpointSchedule: string | null, defaultSchedule: RetrySchedule) {
-  const delayMs = (endpointSchedule ? parseRetrySchedule(endpointSchedule) : defaultSchedule)[0] ?? 0;
-  return delayMs > 0 ? { nextAttemptAt: sql`now() + ${delayMs} * interval '1 millisecond'` } : {};
-}
-
-function receives(target: Target, eventType: string, consumerId: string | null): boolean {
-  return (target.eventTypes.length === 0 || target.eventTypes.includes(eventType)) && target.consumerId === consumerId;
-}
-
-/**
- * The event types named and every endpoint that may receive any of the events, in one round trip.
- * The type's version (updated_at in µs) keys the compiled-schema cache.
- */
-async function lookUp(tx: DbOrTx, tenantId: string, items: readonly Parsed[]) {
-  const names = [...new Set(items.map((i) => i.eventType))];
-  const consumers = [...new Set(items.flatMap((i) => (i.consumerId ? [i.consumerId] : [])))];
-  const [row] = await tx.execute<{ types: TypeRow[]; targets: Target[] }>(sql`
-    select
-      (select coalesce(json_agg(json_build_object(
-          'id', t.id, 'name', t.name, 'archived', t.archived, 'schema', t.schema,
-          'version', (extract(epoch from t.updated_at) * 1000000)::bigint)), '[]'::json)
-         from event_types t
-        where t.tenant_id = ${tenantId} and t.name = any(${pgTextArray(names)}::text[])) as types,
-      (select coalesce(json_agg(json_build_object('id', e.id, 'eventTypes', e.event_types, 'consumerId', e.consumer_id,
-                'retrySchedule', coalesce(e.retry_schedule, tn.retry_schedule))), '[]'::json)
-         from endpoints e join tenants tn on tn.id = e.tenant_id
-        where e.tenant_id = ${tenantId} and e.status in ('ACTIVE', 'PAUSED') and e.deleted_at is null
-          and (cardinality(e.event_types) = 0 or e.event_types && ${pgTextArray(names)}::text[])
-          and (e.consumer_id is null or e.consumer_id = any(${pgTextArray(consumers)}::text[]))) as targets`);
-  const types = new Map(
-    row!.types.map((t) => [t.name, { archived: t.archived, schema: t.schema, cacheKey: `${t.id}@${t.version}` }]),
-  );
-  return { types, targets: row!.targets };
-}
-
-interface TypeRow {
-  id: string;
-  name: string;
-  archived: boolean;
-  schema: unknown;
-  version: number;
-}
-
 /** A Postgres text[] literal: Drizzle binds JS arrays element by element, which `= any()` cannot take. */
 export function pgTextArray(values: readonly string[]): string {
   return `{${values.map((v) => `"${v.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`;
-}
-
-/** The same idempotency key again: the first event and its deliveries, unless the request differs. */
-async function replayIdempotent(tx: DbOrTx, tenantId: string, data: Parsed): Promise<Published> {
-  const [existing] = await tx
-    .select({ event: events, same: sql<boolean>`${events.payload} = ${data.json}::jsonb` })
-    .from(events)
-    .where(and(eq(events.tenantId, tenantId), eq(events.idempotencyKey, data.idempotencyKey ?? '')));
-  if (!existing) throw new ConflictError('The event could not be stored; publish it again.');
-  const { event } = existing;
-  // Compared as jsonb, the way the payload was stored, so key order and spacing do not matter.
-  const same = event.eventType === data.eventType && (event.consumerId ?? null) === (data.consumerId ?? null) && existing.same;
-  if (!same) {
-    throw new ConflictError('This idempotency key was already used for a different event.', { field: 'idempotencyKey' });
-  }
-  const rows = await tx.select().from(deliveries).where(eq(deliveries.eventId, event.id));
-  return { event, deliveries: rows, duplicate: true };
 }

@@ -1,5 +1,4 @@
-import { sql } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
+import type postgres from 'postgres';
 
 /** Dispatchers LISTEN on this channel; a publish NOTIFYs it once its transaction has committed. */
 export const DELIVERIES_CHANNEL = 'acme_deliveries';
@@ -19,7 +18,7 @@ export function parseEndpointNotice(payload: string): { change: 'pause' | 'resum
   return match ? { change: match[1] as 'pause' | 'resume', endpointId: match[2] as string } : null;
 }
 
-const state = new WeakMap<Db, { inFlight: boolean; again: boolean }>();
+const state = new WeakMap<postgres.Sql, { inFlight: boolean; again: boolean }>();
 
 /**
  * Wakes the dispatchers after a publish has committed. Not inside the publish transaction: Postgres
@@ -29,9 +28,9 @@ const state = new WeakMap<Db, { inFlight: boolean; again: boolean }>();
  * process, and one more after it if publishes committed meanwhile. A NOTIFY lost to a crash costs
  * at most the dispatchers' poll interval (1 s): the delivery rows are already committed.
  */
-export function wakeDispatchers(db: Db): void {
-  const s = state.get(db) ?? { inFlight: false, again: false };
-  state.set(db, s);
+export function wakeDispatchers(sql: postgres.Sql): void {
+  const s = state.get(sql) ?? { inFlight: false, again: false };
+  state.set(sql, s);
   if (s.inFlight) {
     s.again = true;
     return;
@@ -39,7 +38,8 @@ export function wakeDispatchers(db: Db): void {
   s.inFlight = true;
   const send = (): void => {
     s.again = false;
-    db.execute(sql`select pg_notify(${DELIVERIES_CHANNEL}, '')`)
+    sql
+      .notify(DELIVERIES_CHANNEL, '')
       .catch(() => {
         // The dispatchers' poll finds the rows anyway.
       })

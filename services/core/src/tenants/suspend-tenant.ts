@@ -1,6 +1,7 @@
 import { tenants } from '@acme/schema/db';
 import { eq, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit/record-audit.ts';
+import { forgetAuthenticatedKeys } from '../auth/authenticate.ts';
 import { operatorCaller } from '../auth/principal.ts';
 import type { Db } from '../db/client.ts';
 import { NotFoundError } from '../errors.ts';
@@ -19,7 +20,7 @@ export function reactivateTenant(db: Db, id: string) {
 }
 
 async function setStatus(db: Db, id: string, status: 'ACTIVE' | 'SUSPENDED') {
-  return db.transaction(async (tx) => {
+  const updated = await db.transaction(async (tx) => {
     const [tenant] = await tx
       .update(tenants)
       .set({
@@ -33,4 +34,6 @@ async function setStatus(db: Db, id: string, status: 'ACTIVE' | 'SUSPENDED') {
     await recordAudit(tx, operatorCaller(id), status === 'SUSPENDED' ? 'suspendTenant' : 'reactivateTenant', id);
     return tenant;
   });
+  forgetAuthenticatedKeys();
+  return updated;
 }

@@ -2,6 +2,7 @@ import { tenants } from '@acme/schema/db';
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit } from '../audit/record-audit.ts';
+import { forgetAuthenticatedKeys } from '../auth/authenticate.ts';
 import { operatorCaller } from '../auth/principal.ts';
 import type { Db } from '../db/client.ts';
 import { parseRetrySchedule } from '../delivery/retry-schedule.ts';
@@ -20,7 +21,7 @@ const input = z.object({
 export async function updateTenant(db: Db, id: string, raw: z.input<typeof input>) {
   const data = parseInput(input, raw);
   if (data.retrySchedule) parseRetrySchedule(data.retrySchedule);
-  return db.transaction(async (tx) => {
+  const updated = await db.transaction(async (tx) => {
     const [tenant] = await tx
       .update(tenants)
       .set({
@@ -35,4 +36,7 @@ export async function updateTenant(db: Db, id: string, raw: z.input<typeof input
     await recordAudit(tx, operatorCaller(id), 'updateTenant', id, data);
     return tenant;
   });
+  // Its keys carry its limits: new ones apply from the next request.
+  forgetAuthenticatedKeys();
+  return updated;
 }

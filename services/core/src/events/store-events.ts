@@ -1,0 +1,192 @@
+import type { deliveries, events } from '@acme/schema/db';
+import type postgres from 'postgres';
+import { textArray } from '../db/text-array.ts';
+import type { EventTypeVersion } from '../event-types/event-type-versions.ts';
+
+export type EventRow = typeof events.$inferSelect;
+export type DeliveryRow = typeof deliveries.$inferSelect;
+
+export interface NewEvent {
+  id: string;
+  eventType: string;
+  consumerId: string | null;
+  /** The payload as measured and validated: stored as exactly this JSON. */
+  json: string;
+  idempotencyKey: string | null;
+  /** W3C traceparent of the publish span, read back by every attempt; null with tracing off. */
+  traceParent: string | null;
+}
+
+export interface StoredEvents {
+  /** False: a type changed (or went) since the version the payloads were checked against; nothing was stored. */
+  typesCurrent: boolean;
+  /** One per event given, in order; null where the tenant already has an event with its idempotency key. */
+  events: (EventRow | null)[];
+  /** The deliveries created, for every matching ACTIVE or PAUSED endpoint of the tenant. */
+  deliveries: DeliveryRow[];
+}
+
+/** timestamptz as the Drizzle-configured client hands it back, and as to_json writes it: text. */
+type Timestamp = string;
+const toDate = (value: Timestamp) => new Date(value);
+const toDateOrNull = (value: Timestamp | null) => (value === null ? null : new Date(value));
+
+interface EventColumns {
+  types_current: boolean;
+  id: string | null;
+  event_type: string;
+  consumer_id: string | null;
+  payload: unknown;
+  payload_expunged_at: Timestamp | null;
+  idempotency_key: string | null;
+  trace_parent: string | null;
+  created_at: Timestamp;
+  /** The event's deliveries, as to_json of their rows (null for an event not stored). */
+  deliveries: DeliveryColumns[] | null;
+}
+
+interface DeliveryColumns {
+  id: string;
+  tenant_id: string;
+  event_id: string;
+  endpoint_id: string;
+  status: DeliveryRow['status'];
+  handler: DeliveryRow['handler'];
+  handed_off: boolean;
+  attempt_count: number;
+  schedule_base: number;
+  next_attempt_at: Timestamp;
+  lease_owner: string | null;
+  lease_expires_at: Timestamp | null;
+  created_at: Timestamp;
+  completed_at: Timestamp | null;
+}
+
+/**
+ * The publish write, as one statement for a tenant pipeline (pipelineInTenant): it inserts the
+ * events and, for each, one delivery per matching endpoint, but only if every event type is still
+ * at the version its payloads were validated against, so a type archived or given a new schema a
+ * moment ago is never published to under its old rules; it returns each event with its deliveries
+ * (as JSON: one row per event). A fixed statement text (arrays, not value lists), so that it is
+ * prepared once per connection whatever the batch size.
+ *
+ * A delivery's first attempt waits its schedule's first delay (DESIGN §4: a schedule lists the delays
+ * before each attempt, `0s` first by default), on Postgres's clock like every due check.
+ *
+ * Delivery ids are made here, where the matching endpoints are known: the event's ULID time and
+ * 64 bits of md5(event id, endpoint id), a valid ULID that sorts by creation like the others and
+ * is unique because (event, endpoint) is.
+ */
+export function storeEvents(
+  sql: postgres.Sql,
+  tenantId: string,
+  items: readonly NewEvent[],
+  types: readonly EventTypeVersion[],
+  defaultFirstDelayMs: number,
+) {
+  const text = textArray;
+  const ids = items.map((i) => i.id);
+  const insert = sql<EventColumns[]>`
+    with input as (
+      select * from unnest(${text(ids)}::text[], ${text(items.map((i) => i.eventType))}::text[],
+                           ${text(items.map((i) => i.consumerId))}::text[], ${text(items.map((i) => i.json))}::text[],
+                           ${text(items.map((i) => i.idempotencyKey))}::text[], ${text(items.map((i) => i.traceParent))}::text[])
+        with ordinality as i(id, event_type, consumer_id, payload, idempotency_key, trace_parent, n)),
+    checked as (
+      select coalesce(bool_and(t.id is not null and not t.archived
+                               and (extract(epoch from t.updated_at) * 1000000)::bigint = x.version), false) as current
+        from unnest(${text(types.map((t) => t.id))}::text[], ${text(types.map((t) => t.version))}::bigint[]) as x(id, version)
+        left join event_types t on t.id = x.id and t.tenant_id = ${tenantId}),
+    ev as (
+      insert into events (id, tenant_id, event_type, consumer_id, payload, idempotency_key, trace_parent)
+      select i.id, ${tenantId}, i.event_type, i.consumer_id, i.payload::jsonb, i.idempotency_key, i.trace_parent
+        from input i
+       where (select current from checked)
+       order by i.n
+      on conflict do nothing
+      returning *),
+    dl as (
+      insert into deliveries (id, tenant_id, event_id, endpoint_id, next_attempt_at)
+      select 'dlv_' || substr(ev.id, 5, 10) || upper(left(md5(ev.id || ':' || e.id), 16)), ${tenantId}, ev.id, e.id,
+             now() + coalesce(fd.m[1]::bigint * case fd.m[2] when 'ms' then 1 when 's' then 1000 when 'm' then 60000
+                                                             when 'h' then 3600000 else 86400000 end,
+                              ${defaultFirstDelayMs}::bigint) * interval '1 millisecond'
+        from ev join tenants tn on tn.id = ${tenantId} join endpoints e
+          on e.tenant_id = ${tenantId} and e.status in ('ACTIVE', 'PAUSED') and e.deleted_at is null
+         and (cardinality(e.event_types) = 0 or ev.event_type = any(e.event_types))
+         and e.consumer_id is not distinct from ev.consumer_id
+        -- The first delay of the endpoint's (else the tenant's) schedule, in parseRetrySchedule's grammar,
+        -- which validated it before it was stored; none: the gateway's.
+        cross join lateral (select regexp_match(split_part(coalesce(e.retry_schedule, tn.retry_schedule), ',', 1),
+                                                '^\\s*(\\d+)(ms|s|m|h|d)\\s*$') as m) fd
+      returning *)
+    select (select current from checked) as types_current,
+           ev.id, ev.event_type, ev.consumer_id, ev.payload, ev.payload_expunged_at, ev.idempotency_key, ev.trace_parent,
+           ev.created_at,
+           (select coalesce(json_agg(dl order by dl.id), '[]') from dl where dl.event_id = ev.id) as deliveries
+      from input i left join ev on ev.id = i.id
+     order by i.n`;
+  return [insert] as const;
+}
+
+/** Reads what storeEvents' statements returned. */
+export function storedEvents(tenantId: string, [inserted]: readonly [readonly EventColumns[]]): StoredEvents {
+  return {
+    typesCurrent: inserted[0]?.types_current ?? false,
+    events: inserted.map((r) => (r.id === null ? null : toEventRow(tenantId, { ...r, id: r.id }))),
+    deliveries: inserted.flatMap((r) => (r.deliveries ?? []).map(toDeliveryRow)),
+  };
+}
+
+export function toEventRow(
+  tenantId: string,
+  r: Omit<EventColumns, 'types_current' | 'id' | 'deliveries'> & { id: string },
+): EventRow {
+  return {
+    id: r.id,
+    tenantId,
+    eventType: r.event_type,
+    consumerId: r.consumer_id,
+    payload: r.payload,
+    payloadExpungedAt: toDateOrNull(r.payload_expunged_at),
+    idempotencyKey: r.idempotency_key,
+    traceParent: r.trace_parent,
+    createdAt: toDate(r.created_at),
+  };
+}
+
+export function toDeliveryRow(d: DeliveryColumns): DeliveryRow {
+  return {
+    id: d.id,
+    tenantId: d.tenant_id,
+    eventId: d.event_id,
+    endpointId: d.endpoint_id,
+    status: d.status,
+    handler: d.handler,
+    handedOff: d.handed_off,
+    attemptCount: d.attempt_count,
+    scheduleBase: d.schedule_base,
+    nextAttemptAt: toDate(d.next_attempt_at),
+    leaseOwner: d.lease_owner,
+    leaseExpiresAt: toDateOrNull(d.lease_expires_at),
+    createdAt: toDate(d.created_at),
+    completedAt: toDateOrNull(d.completed_at),
+  };
+}
+
+/**
+ * An event already stored under an idempotency key, and its deliveries, for a repeated publish.
+ * `same`: the payload compared as jsonb, the way it was stored, so key order and spacing do not matter.
+ */
+export function selectByIdempotencyKey(sql: postgres.Sql, tenantId: string, item: NewEvent) {
+  const event = sql<(Omit<EventColumns, 'types_current' | 'deliveries'> & { id: string; same: boolean })[]>`
+    select e.id, e.event_type, e.consumer_id, e.payload, e.payload_expunged_at, e.idempotency_key, e.trace_parent, e.created_at,
+           e.payload = ${item.json}::jsonb as same
+      from events e
+     where e.tenant_id = ${tenantId} and e.idempotency_key = ${item.idempotencyKey ?? ''}`;
+  const created = sql<DeliveryColumns[]>`
+    select d.* from deliveries d join events e on e.id = d.event_id
+     where e.tenant_id = ${tenantId} and e.idempotency_key = ${item.idempotencyKey ?? ''}
+     order by d.id`;
+  return [event, created] as const;
+}
