@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphqlAt, processAlive } from '../support/graphql-at.ts';
 import { type NpmStartProcess, spawnNpmStart } from '../support/npm-start.ts';
 import { type Receiver, startReceiver } from '../support/receiver.ts';
 
@@ -39,25 +40,7 @@ async function stop(started: NpmStartProcess): Promise<string> {
   return how;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function graphql(query: string, variables: Record<string, unknown>, token: string) {
-  const response = await fetch(`${base}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data: any; errors?: unknown[] };
-  expect(body.errors).toBeUndefined();
-  return body.data;
-}
+const graphql = (query: string, variables: Record<string, unknown>, token: string) => graphqlAt(base, token, query, variables);
 
 describe('npm start', () => {
   let tenantToken: string;
@@ -113,12 +96,12 @@ describe('npm start', () => {
     } finally {
       const postgresPid = Number((await readFile(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
       const temporalPid = Number(await readFile(join(dataDir, 'temporal', 'temporal.pid'), 'utf8'));
-      expect(alive(postgresPid)).toBe(true);
-      expect(alive(temporalPid)).toBe(true);
+      expect(processAlive(postgresPid)).toBe(true);
+      expect(processAlive(temporalPid)).toBe(true);
       expect(await stop(first)).toMatch(/SIGTERM|exit 0/);
       // Nothing it started outlives it.
-      expect(alive(postgresPid)).toBe(false);
-      expect(alive(temporalPid)).toBe(false);
+      expect(processAlive(postgresPid)).toBe(false);
+      expect(processAlive(temporalPid)).toBe(false);
     }
   });
 
@@ -139,8 +122,9 @@ describe('npm start', () => {
     const temporalPid = Number(await readFile(join(dataDir, 'temporal', 'temporal.pid'), 'utf8'));
     third.child.kill('SIGKILL');
     const deadline = Date.now() + 30_000;
-    while ((alive(postgresPid) || alive(temporalPid)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    expect(alive(postgresPid)).toBe(false);
-    expect(alive(temporalPid)).toBe(false);
+    while ((processAlive(postgresPid) || processAlive(temporalPid)) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
+    expect(processAlive(postgresPid)).toBe(false);
+    expect(processAlive(temporalPid)).toBe(false);
   });
 });

@@ -4,6 +4,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type CliProcess, exitWithin, logLines, ownerPattern, spawnApi } from '../support/cli-process.ts';
 import { createTestDatabase } from '../support/gateway.ts';
+import { graphqlAt } from '../support/graphql-at.ts';
 import { type Receiver, startReceiver } from '../support/receiver.ts';
 import { spawnWorker, type WorkerProcess } from '../support/worker-process.ts';
 
@@ -87,17 +88,6 @@ async function waitForReady(api: { process: CliProcess; url: string }): Promise<
   }
 }
 
-async function graphql(url: string, token: string, query: string, variables: Record<string, unknown> = {}) {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: any; errors?: unknown };
-  expect(body.errors).toBeUndefined();
-  return body.data;
-}
-
 async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -123,13 +113,13 @@ describe('2 APIs and 3 workers on one Postgres and one Temporal', () => {
   it('deliver every event of a few thousand while one worker stops gracefully and another is killed -9', async () => {
     const started = Date.now();
     const [api1, api2] = apis as [(typeof apis)[0], (typeof apis)[0]];
-    const created = await graphql(
+    const created = await graphqlAt(
       api1.url,
       env.ADMIN_API_KEY!,
       'mutation { createTenant(input: { name: "Scale" }) { apiKey { token } } }',
     );
     const token: string = created.createTenant.apiKey.token;
-    await graphql(api2.url, token, 'mutation { createEventType(input: { name: "invoice.paid" }) { name } }');
+    await graphqlAt(api2.url, token, 'mutation { createEventType(input: { name: "invoice.paid" }) { name } }');
     for (let i = 0; i < ENDPOINTS; i++) {
       const accepted = new Map<string, number[]>();
       const receiver = await startReceiver((request) => {
@@ -141,7 +131,7 @@ describe('2 APIs and 3 workers on one Postgres and one Temporal', () => {
         return answer;
       });
       // One consumer per endpoint: each event goes to exactly one endpoint.
-      const data = await graphql(
+      const data = await graphqlAt(
         i % 2 ? api1.url : api2.url,
         token,
         'mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { endpoint { id } } }',

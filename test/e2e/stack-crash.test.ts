@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../support/eventually.ts';
+import { graphqlAt, processAlive } from '../support/graphql-at.ts';
 import { spawnNpmStart } from '../support/npm-start.ts';
 import { type Receiver, startReceiver } from '../support/receiver.ts';
 
@@ -52,33 +54,7 @@ function killGroup(child: ChildProcess): void {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function graphql(query: string, variables: Record<string, unknown>, token: string) {
-  const response = await fetch(`${base}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data: any; errors?: unknown[] };
-  expect(body.errors).toBeUndefined();
-  return body.data;
-}
-
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const graphql = (query: string, variables: Record<string, unknown>, token: string) => graphqlAt(base, token, query, variables);
 
 describe('kill -9 of the whole stack', () => {
   it('while first attempts are in flight and retries wait: all delivered after a restart on the same data', async () => {
@@ -113,27 +89,31 @@ describe('kill -9 of the whole stack', () => {
     try {
       // Killed the moment retries wait in the failing endpoint's workflow while first attempts to the
       // slow endpoint (400 ms each) are claimed and under way.
-      await until(async () => {
-        const [row] = await sql<{ waiting: number; inFlight: number }[]>`
+      await eventually(
+        async () => {
+          const [row] = await sql<{ waiting: number; inFlight: number }[]>`
           select count(*) filter (where endpoint_id = ${failingEndpoint} and handler = 'WORKFLOW' and handed_off)::int as waiting,
                  count(*) filter (where endpoint_id = ${slowEndpoint} and lease_owner is not null)::int as "inFlight"
             from deliveries where status = 'PENDING'`;
-        return row!.waiting > 0 && row!.inFlight > 0;
-      }, 'retries waiting and first attempts in flight');
+          return row!.waiting > 0 && row!.inFlight > 0;
+        },
+        'retries waiting and first attempts in flight',
+        60_000,
+      );
       killGroup(stack);
     } finally {
       await sql.end().catch(() => {});
     }
     const killedAt = Date.now();
     const inFlight = slow.requests.length;
-    await until(async () => !alive(postgresPid) && !alive(temporalPid), 'every process to die', 10_000);
+    await eventually(async () => !processAlive(postgresPid) && !processAlive(temporalPid), 'every process to die', 10_000);
     failingUp = true;
 
     stack = await npmStart();
     const restartedMs = Date.now() - killedAt;
     const after = postgres(databaseUrl, { max: 1, onnotice: () => {} });
     try {
-      await until(
+      await eventually(
         async () => {
           const [row] = await after<{ n: number }[]>`select count(*)::int as n from deliveries where status = 'SUCCEEDED'`;
           return row!.n === 60;
