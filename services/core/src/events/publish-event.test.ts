@@ -1,6 +1,7 @@
 import { deliveries, events } from '@acme/schema/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseRetrySchedule } from '../delivery/retry-schedule.ts';
 import { createEndpoint } from '../endpoints/create-endpoint.ts';
 import { archiveEventType, unarchiveEventType } from '../event-types/archive-event-type.ts';
 import { createEventType } from '../event-types/create-event-type.ts';
@@ -114,6 +115,26 @@ describe('publishEvent', () => {
       select extract(epoch from (next_attempt_at - created_at)) * 1000 as wait_ms
         from deliveries where event_id = ${later[0]!.eventId} and endpoint_id = ${plain.id}`;
     expect(Number(row!.wait_ms)).toBeGreaterThanOrEqual(3_599_000);
+  });
+
+  it('reads every unit of a stored schedule in the insert as parseRetrySchedule does', async () => {
+    // The publish statement picks the endpoints itself, so it reads their schedules' first delay in
+    // SQL: this keeps that reading and parseRetrySchedule's grammar the same.
+    const { caller } = await tenantWithEndpoints(database, 0);
+    const schedules = ['250ms,1s', '2s,1s', ' 3m ,1s', '1h,1s', '2d,1s'];
+    const made = [];
+    for (const [i, retrySchedule] of schedules.entries())
+      made.push(
+        (await createEndpoint(database.db, testSettings, caller, { url: `http://127.0.0.1:9/${i}`, retrySchedule })).endpoint,
+      );
+    const { deliveries: created } = await publishEvent(database.db, settings, caller, { eventType: 'invoice.paid', payload: {} });
+    for (const [i, endpoint] of made.entries()) {
+      const [row] = await database.sql<{ wait_ms: number }[]>`
+        select extract(epoch from (next_attempt_at - created_at)) * 1000 as wait_ms
+          from deliveries where event_id = ${created[0]!.eventId} and endpoint_id = ${endpoint.id}`;
+      const expected = parseRetrySchedule(schedules[i]!)[0]!;
+      expect(Math.abs(Number(row!.wait_ms) - expected), schedules[i]).toBeLessThan(1_000);
+    }
   });
 
   it("applies the tenant's own payload limit over the gateway default", async () => {

@@ -274,8 +274,3 @@ function atIndex<T>(batch: boolean, index: number, work: () => T): T {
     throw rename(err);
   }
 }
-
-/** A Postgres text[] literal: Drizzle binds JS arrays element by element, which `= any()` cannot take. */
-export function pgTextArray(values: readonly string[]): string {
-  return `{${values.map((v) => `"${v.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`;
-}

@@ -2,9 +2,9 @@ import { sql } from 'drizzle-orm';
 import type { TenantCaller } from '../auth/principal.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { inTenant } from '../db/tenant-scope.ts';
+import { textArray } from '../db/text-array.ts';
 import { endpointOfCallersConsumer } from '../endpoints/endpoint-scope.ts';
 import { InvalidInputError } from '../errors.ts';
-import { pgTextArray } from '../events/publish-event.ts';
 
 export type StatsBucket = 'MINUTE' | 'HOUR' | 'DAY';
 const STEP_MS: Record<StatsBucket, number> = { MINUTE: 60_000, HOUR: 3_600_000, DAY: 86_400_000 };
@@ -83,7 +83,7 @@ async function statsBy(tx: DbOrTx, caller: TenantCaller, w: Window, endpointIds:
   const step = sql.raw(`interval '${STEP_MS[w.bucket] / 1000} seconds'`);
   const key = endpointIds ? sql`d.endpoint_id` : sql`''`;
   const scope = sql`d.tenant_id = ${caller.tenantId}
-    ${endpointIds ? sql`and d.endpoint_id = any(${pgTextArray(endpointIds)}::text[])` : sql``}
+    ${endpointIds ? sql`and d.endpoint_id = any(${textArray(endpointIds)}::text[])` : sql``}
     and ${endpointOfCallersConsumer(sql`d.endpoint_id`, caller) ?? sql`true`}`;
   const counts = await tx.execute<{ key: string; start_ms: number; status: string; n: number }>(sql`
     select ${key} as key, (extract(epoch from date_bin(${step}, d.created_at, 'epoch'::timestamptz)) * 1000)::float8 as start_ms,
