@@ -10,18 +10,18 @@ import {
   Modal,
   Paper,
   Select,
-  SimpleGrid,
   Stack,
   Table,
   Text,
   TextInput,
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { IconHistory, IconX } from '@tabler/icons-react';
+import { IconHistory } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { DateTimeField, isoOrUndefined } from '../components/date-time-field.tsx';
+import { FilterCard } from '../components/filter-card.tsx';
 import { JsonViewer } from '../components/json-view.tsx';
 import { LoadMore } from '../components/load-more.tsx';
 import { PageHeader } from '../components/page-header.tsx';
@@ -115,35 +115,26 @@ export default function AuditLogPage() {
   return (
     <>
       <PageHeader title="Audit log" description="Every change made in your tenant: who, what, when, to what. Newest first." />
-      <Card withBorder padding="md" mb="md">
-        <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} spacing="sm">
-          <Select
-            label="Action"
-            placeholder="Any action"
-            data={[...AUDIT_ACTIONS]}
-            value={action}
-            onChange={setAction}
-            searchable
-            clearable
-            nothingFoundMessage="No such action"
-          />
-          <TextInput
-            label="Target"
-            placeholder="ep_…, evt_…, key_…"
-            value={target}
-            onChange={(e) => setTarget(e.currentTarget.value)}
-          />
-          <DateTimeField label="From" placeholder="Any time" value={since} onChange={setSince} />
-          <DateTimeField label="Until" placeholder="Now" value={until} onChange={setUntil} />
-        </SimpleGrid>
-        {filtered && (
-          <Group justify="flex-end" mt="sm">
-            <Button variant="subtle" size="xs" leftSection={<IconX size={14} />} onClick={clear}>
-              Clear filters
-            </Button>
-          </Group>
-        )}
-      </Card>
+      <FilterCard cols={{ base: 1, sm: 2, lg: 4 }} onClear={filtered && clear}>
+        <Select
+          label="Action"
+          placeholder="Any action"
+          data={[...AUDIT_ACTIONS]}
+          value={action}
+          onChange={setAction}
+          searchable
+          clearable
+          nothingFoundMessage="No such action"
+        />
+        <TextInput
+          label="Target"
+          placeholder="ep_…, evt_…, key_…"
+          value={target}
+          onChange={(e) => setTarget(e.currentTarget.value)}
+        />
+        <DateTimeField label="From" placeholder="Any time" value={since} onChange={setSince} />
+        <DateTimeField label="Until" placeholder="Now" value={until} onChange={setUntil} />
+      </FilterCard>
       <PagedListBody
         list={entries}
         empty={

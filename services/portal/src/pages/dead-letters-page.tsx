@@ -1,5 +1,5 @@
 import type { DeadLetterFilter, Delivery } from '@acme/webhooks-sdk';
-import { Button, Card, EmptyState, Group, Select, SimpleGrid, Stack, Text } from '@mantine/core';
+import { Button, Card, EmptyState, Group, Select, Stack, Text } from '@mantine/core';
 import { modals } from '@mantine/modals';
 import { notifications } from '@mantine/notifications';
 import { IconMailboxOff, IconRepeat } from '@tabler/icons-react';
@@ -7,6 +7,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createElement, useState } from 'react';
 import { DateTimeField, isoOrUndefined } from '../components/date-time-field.tsx';
 import { DeliveriesTable } from '../components/deliveries-table.tsx';
+import { FilterCard } from '../components/filter-card.tsx';
 import { LoadMore } from '../components/load-more.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { PagedListBody } from '../components/paged-list-body.tsx';
@@ -100,22 +101,20 @@ export default function DeadLettersPage() {
         }
       />
       {replayed && <ReplayProgress key={replayed.n} ids={replayed.ids} onClose={() => setReplayed(null)} />}
-      <Card withBorder padding="md" mb="md">
-        <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
-          <Select
-            label="Endpoint"
-            placeholder="Every endpoint"
-            data={endpointOptions}
-            value={endpointId}
-            onChange={setEndpointId}
-            searchable
-            clearable
-            nothingFoundMessage="No such endpoint"
-          />
-          <DateTimeField label="Dead-lettered since" placeholder="Any time" value={since} onChange={setSince} />
-          <DateTimeField label="Dead-lettered before" placeholder="Now" value={until} onChange={setUntil} />
-        </SimpleGrid>
-      </Card>
+      <FilterCard cols={{ base: 1, sm: 3 }}>
+        <Select
+          label="Endpoint"
+          placeholder="Every endpoint"
+          data={endpointOptions}
+          value={endpointId}
+          onChange={setEndpointId}
+          searchable
+          clearable
+          nothingFoundMessage="No such endpoint"
+        />
+        <DateTimeField label="Dead-lettered since" placeholder="Any time" value={since} onChange={setSince} />
+        <DateTimeField label="Dead-lettered before" placeholder="Now" value={until} onChange={setUntil} />
+      </FilterCard>
       <PagedListBody
         list={dead}
         empty={

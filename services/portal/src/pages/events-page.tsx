@@ -1,11 +1,12 @@
 import type { EventFilter } from '@acme/webhooks-sdk';
-import { Anchor, Badge, Button, Card, EmptyState, Group, Select, SimpleGrid, Table, Text, TextInput } from '@mantine/core';
+import { Anchor, Badge, Card, EmptyState, Select, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { IconInbox, IconSearch, IconX } from '@tabler/icons-react';
+import { IconInbox, IconSearch } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { DateTimeField, isoOrUndefined } from '../components/date-time-field.tsx';
+import { FilterCard } from '../components/filter-card.tsx';
 import { LoadMore } from '../components/load-more.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { PagedListBody } from '../components/paged-list-body.tsx';
@@ -54,45 +55,41 @@ export default function EventsPage() {
         description="Every event published, newest first, with where it was delivered."
         actions={canPublish && <PublishEventButton />}
       />
-      <Card withBorder padding="md" mb="md">
-        <TextInput
-          label="Event id or idempotency key"
-          description="The whole value: evt_… as your receiver got it in webhook-id, or the key you published with"
-          placeholder="evt_… or invoice-42-paid"
-          leftSection={<IconSearch size={16} />}
-          value={search}
-          onChange={(e) => setSearch(e.currentTarget.value)}
-          mb="sm"
-        />
-        <SimpleGrid cols={{ base: 1, sm: 2, lg: can.consumerId ? 3 : 4 }} spacing="sm">
-          <Select
-            label="Event type"
-            placeholder="Any type"
-            data={(types.data?.items ?? []).map((t) => t.name)}
-            value={eventType}
-            onChange={setEventType}
-            searchable
-            clearable
+      <FilterCard
+        cols={{ base: 1, sm: 2, lg: can.consumerId ? 3 : 4 }}
+        onClear={filtered && clear}
+        lead={
+          <TextInput
+            label="Event id or idempotency key"
+            description="The whole value: evt_… as your receiver got it in webhook-id, or the key you published with"
+            placeholder="evt_… or invoice-42-paid"
+            leftSection={<IconSearch size={16} />}
+            value={search}
+            onChange={(e) => setSearch(e.currentTarget.value)}
+            mb="sm"
           />
-          {!can.consumerId && (
-            <TextInput
-              label="Consumer"
-              placeholder="Any consumer"
-              value={consumer}
-              onChange={(e) => setConsumer(e.currentTarget.value)}
-            />
-          )}
-          <DateTimeField label="From" placeholder="Any time" value={since} onChange={setSince} />
-          <DateTimeField label="Until" placeholder="Now" value={until} onChange={setUntil} />
-        </SimpleGrid>
-        {filtered && (
-          <Group justify="flex-end" mt="sm">
-            <Button variant="subtle" size="xs" leftSection={<IconX size={14} />} onClick={clear}>
-              Clear filters
-            </Button>
-          </Group>
+        }
+      >
+        <Select
+          label="Event type"
+          placeholder="Any type"
+          data={(types.data?.items ?? []).map((t) => t.name)}
+          value={eventType}
+          onChange={setEventType}
+          searchable
+          clearable
+        />
+        {!can.consumerId && (
+          <TextInput
+            label="Consumer"
+            placeholder="Any consumer"
+            value={consumer}
+            onChange={(e) => setConsumer(e.currentTarget.value)}
+          />
         )}
-      </Card>
+        <DateTimeField label="From" placeholder="Any time" value={since} onChange={setSince} />
+        <DateTimeField label="Until" placeholder="Now" value={until} onChange={setUntil} />
+      </FilterCard>
       <PagedListBody
         list={events}
         empty={

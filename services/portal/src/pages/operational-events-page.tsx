@@ -1,10 +1,11 @@
 import type { OperationalEvent, OperationalEventFilter, OperationalEventType } from '@acme/webhooks-sdk';
-import { Anchor, Badge, Card, EmptyState, Group, Paper, Select, SimpleGrid, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Card, EmptyState, Group, Paper, Select, Stack, Table, Text } from '@mantine/core';
 import { IconActivity } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { DateTimeField, isoOrUndefined } from '../components/date-time-field.tsx';
+import { FilterCard } from '../components/filter-card.tsx';
 import { LoadMore } from '../components/load-more.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { PagedListBody } from '../components/paged-list-body.tsx';
@@ -84,29 +85,27 @@ export default function OperationalEventsPage() {
           )
         }
       />
-      <Card withBorder padding="md" mb="md">
-        <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
-          <Select
-            label="What happened"
-            placeholder="Anything"
-            data={Object.entries(TYPES).map(([value, { label }]) => ({ value, label }))}
-            value={type}
-            onChange={(v) => setType(v as OperationalEventType | null)}
-            clearable
-          />
-          <Select
-            label="Endpoint"
-            placeholder="Every endpoint"
-            data={(endpoints.data?.items ?? []).map((e) => ({ value: e.id, label: e.url }))}
-            value={endpointId}
-            onChange={setEndpointId}
-            searchable
-            clearable
-            nothingFoundMessage="No such endpoint"
-          />
-          <DateTimeField label="Since" placeholder="Any time" value={since} onChange={setSince} />
-        </SimpleGrid>
-      </Card>
+      <FilterCard cols={{ base: 1, sm: 3 }}>
+        <Select
+          label="What happened"
+          placeholder="Anything"
+          data={Object.entries(TYPES).map(([value, { label }]) => ({ value, label }))}
+          value={type}
+          onChange={(v) => setType(v as OperationalEventType | null)}
+          clearable
+        />
+        <Select
+          label="Endpoint"
+          placeholder="Every endpoint"
+          data={(endpoints.data?.items ?? []).map((e) => ({ value: e.id, label: e.url }))}
+          value={endpointId}
+          onChange={setEndpointId}
+          searchable
+          clearable
+          nothingFoundMessage="No such endpoint"
+        />
+        <DateTimeField label="Since" placeholder="Any time" value={since} onChange={setSince} />
+      </FilterCard>
       <PagedListBody
         list={events}
         empty={
