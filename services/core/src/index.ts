@@ -4,7 +4,7 @@ export type { ApiKeyRecord } from './api-keys/api-key-columns.ts';
 export { createApiKey } from './api-keys/create-api-key.ts';
 export { createPortalSession, PORTAL_SESSION_TTL } from './api-keys/create-portal-session.ts';
 export { getApiKey, listApiKeys } from './api-keys/list-api-keys.ts';
-export { revokeApiKey, revokeApiKeyAsOperator } from './api-keys/revoke-api-key.ts';
+export { revokeApiKey, revokeApiKeyAs } from './api-keys/revoke-api-key.ts';
 export { type AuditLogFilter, listAuditLog } from './audit/list-audit-log.ts';
 export { auditDetails } from './audit/record-audit.ts';
 export { authenticate } from './auth/authenticate.ts';
@@ -17,6 +17,7 @@ export {
   mayAccess,
   operatorCaller,
   type Principal,
+  requireKeyAdmin,
   requireOperator,
   requireTenant,
   type TenantCaller,
@@ -38,10 +39,14 @@ export { inTenant } from './db/tenant-scope.ts';
 export { attemptRequestBody } from './deliveries/attempt-request-body.ts';
 export {
   attemptsOfDeliveries,
+  DEFAULT_NESTED_LIST,
   deliveriesOfEvents,
   getDeliveries,
   getDelivery,
   lastAttemptsOf,
+  MAX_NESTED_LIST,
+  type NestedSlice,
+  nestedSlice,
 } from './deliveries/get-delivery.ts';
 export { type DeadLetterFilter, listDeadLetters } from './deliveries/list-dead-letters.ts';
 export { type DeliveryFilter, listDeliveries, MAX_FILTER_IDS } from './deliveries/list-deliveries.ts';

@@ -173,6 +173,10 @@ export type CreateTenantPayload = {
 export type Delivery = {
   __typename?: 'Delivery';
   attemptCount: Scalars['Int']['output'];
+  /**
+   * The delivery's attempts, oldest first: at most `first` (1 to 100), after attempt number `after`;
+   * page on with the attemptNumber of the last one you have. attemptCount says how many there are.
+   */
   attempts: Array<DeliveryAttempt>;
   completedAt: Maybe<Scalars['DateTime']['output']>;
   createdAt: Scalars['DateTime']['output'];
@@ -182,6 +186,12 @@ export type Delivery = {
   lastAttempt: Maybe<DeliveryAttempt>;
   nextAttemptAt: Maybe<Scalars['DateTime']['output']>;
   status: DeliveryStatus;
+};
+
+
+export type DeliveryAttemptsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type DeliveryAttempt = {
@@ -361,6 +371,10 @@ export type Event = {
   __typename?: 'Event';
   consumerId: Maybe<Scalars['String']['output']>;
   createdAt: Scalars['DateTime']['output'];
+  /**
+   * The event's deliveries (one per endpoint it went to), oldest first: at most `first` (1 to 100),
+   * after the delivery whose id is `after`; page on with the id of the last one you have.
+   */
   deliveries: Array<Delivery>;
   eventType: Scalars['String']['output'];
   id: Scalars['ID']['output'];
@@ -368,6 +382,12 @@ export type Event = {
   /** The payload as published; null once expunged. */
   payload: Maybe<Scalars['JSON']['output']>;
   payloadExpungedAt: Maybe<Scalars['DateTime']['output']>;
+};
+
+
+export type EventDeliveriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type EventConnection = {
@@ -1229,7 +1249,7 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 
 export type DeliveryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Delivery'] = ResolversParentTypes['Delivery']> = {
   attemptCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  attempts?: Resolver<Array<ResolversTypes['DeliveryAttempt']>, ParentType, ContextType>;
+  attempts?: Resolver<Array<ResolversTypes['DeliveryAttempt']>, ParentType, ContextType, RequireFields<DeliveryAttemptsArgs, 'first'>>;
   completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   endpoint?: Resolver<ResolversTypes['Endpoint'], ParentType, ContextType>;
@@ -1326,7 +1346,7 @@ export type EndpointEdgeResolvers<ContextType = GraphQLContext, ParentType exten
 export type EventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Event'] = ResolversParentTypes['Event']> = {
   consumerId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  deliveries?: Resolver<Array<ResolversTypes['Delivery']>, ParentType, ContextType>;
+  deliveries?: Resolver<Array<ResolversTypes['Delivery']>, ParentType, ContextType, RequireFields<EventDeliveriesArgs, 'first'>>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   idempotencyKey?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
