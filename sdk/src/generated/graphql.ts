@@ -990,7 +990,7 @@ export const GetDeliveryDocument = new TypedDocumentString(`
     query GetDelivery($id: ID!) {
   delivery(id: $id) {
     ...DeliveryFields
-    attempts {
+    attempts(first: 100) {
       ...DeliveryAttemptFields
     }
   }
@@ -1690,7 +1690,7 @@ export const GetEventDocument = new TypedDocumentString(`
     query GetEvent($id: ID!) {
   event(id: $id) {
     ...EventFields
-    deliveries {
+    deliveries(first: 100) {
       ...DeliveryFields
     }
   }

@@ -45,10 +45,10 @@ describe('operationCost', () => {
     ).toBeLessThan(MAX_QUERY_COST);
   });
 
-  it("counts an event's deliveries and a delivery's attempts by their first, else by their default page of 50", () => {
+  it("counts an event's deliveries and a delivery's attempts by their first, else by their schema default", () => {
     const attempts = (args: string) => cost(`{ delivery(id: "d") { attempts${args} { outcome } } }`);
-    expect(attempts('')).toBe(attempts('(first: 50)'));
-    expect(attempts('(first: 100)')).toBe(2 * attempts('(first: 50)') - 1);
+    expect(attempts('')).toBe(attempts('(first: 20)'));
+    expect(attempts('(first: 100)')).toBe(5 * attempts('(first: 20)') - 4);
     const deliveries = (args: string) => cost(`{ event(id: "e") { deliveries${args} { id } } }`);
     expect(deliveries('')).toBe(deliveries('(first: 50)'));
     expect(cost('query($n: Int) { event(id: "e") { deliveries(first: $n) { id } } }', { n: 3 })).toBe(deliveries('(first: 3)'));
