@@ -249,8 +249,11 @@ export const deliveryAttempts = pgTable(
     path: deliveryPath('path').notNull(),
     startedAt: ts('started_at').notNull(),
     durationMs: integer('duration_ms').notNull(),
-    /** The URL dialled: the endpoint's URL at the time of the attempt. */
-    url: text('url').notNull().default(''),
+    /**
+     * The URL dialled: the endpoint's URL at the time of the attempt. Rows from before this column had ''
+     * until the data migration backfillAttemptUrls (services/core/src/db/data-migrations.ts).
+     */
+    url: text('url').notNull(),
     requestHeaders: jsonb('request_headers').$type<Record<string, string>>().notNull(),
     responseStatus: integer('response_status'),
     responseHeaders: jsonb('response_headers').$type<Record<string, string>>(),
@@ -312,3 +315,12 @@ export const auditLog = pgTable(
   },
   (t) => [index('audit_log_tenant_idx').on(t.tenantId, t.id), tenantIsolation()],
 );
+
+/**
+ * Data migrations applied (services/core/src/db/data-migrations.ts): changes to rows that SQL generated
+ * from this file cannot express, run once each, after the schema migrations, under the same lock.
+ */
+export const dataMigrations = pgTable('data_migrations', {
+  name: text('name').primaryKey(),
+  appliedAt: timestamp('applied_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});

@@ -34,6 +34,7 @@ export {
 } from './config.ts';
 export { connectDatabase, type Database, type Db } from './db/client.ts';
 export { isClosedSocketWriteError, surviveClosedSocketWrites } from './db/closed-socket-write.ts';
+export { type DataMigration, type MigrationLog, runDataMigrations } from './db/data-migrations.ts';
 export { migrateDatabase, pendingMigrations } from './db/migrate.ts';
 export { inTenant } from './db/tenant-scope.ts';
 export { attemptRequestBody } from './deliveries/attempt-request-body.ts';

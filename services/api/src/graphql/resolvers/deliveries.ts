@@ -55,12 +55,6 @@ export const deliveryFields: DeliveryResolvers = {
 export const deliveryAttemptFields: DeliveryAttemptResolvers = {
   // Rows logged before custom values were redacted at write time still hold them.
   requestHeaders: (a) => loggedRequestHeaders(a.requestHeaders),
-  // Attempts made before the url column existed have '' there: the endpoint's URL is the best answer then.
-  url: async (a, _, { loaders }) => {
-    if (a.url) return a.url;
-    const delivery = await loaders.delivery.load(a.deliveryId);
-    return (delivery && (await loaders.endpoint.load(delivery.endpointId))?.url) ?? '';
-  },
   requestBody: async (a, _, { loaders }) => {
     const delivery = await loaders.delivery.load(a.deliveryId);
     return delivery ? loaders.requestBody.load(delivery.eventId) : null;
