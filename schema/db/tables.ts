@@ -37,6 +37,12 @@ export const tenantStatus = pgEnum('tenant_status', ['ACTIVE', 'SUSPENDED']);
 export const endpointStatus = pgEnum('endpoint_status', ['ACTIVE', 'PAUSED', 'DISABLED']);
 export const endpointHealth = pgEnum('endpoint_health', ['HEALTHY', 'RECOVERING']);
 export const deliveryStatus = pgEnum('delivery_status', ['PENDING', 'SUCCEEDED', 'DEAD_LETTERED', 'CANCELLED']);
+/** Why the gateway cancelled a delivery (null: cancelled before reasons were kept, or by a 410 Gone answer). */
+export const deliveryCancelReason = pgEnum('delivery_cancel_reason', [
+  'PAYLOAD_EXPUNGED',
+  'ENDPOINT_DISABLED',
+  'ENDPOINT_DELETED',
+]);
 /** Who drives a pending delivery: the dispatcher (first attempt, fast path) or its endpoint's workflow. */
 export const deliveryHandler = pgEnum('delivery_handler', ['DISPATCHER', 'WORKFLOW']);
 export const attemptOutcome = pgEnum('attempt_outcome', [
@@ -219,6 +225,7 @@ export const deliveries = pgTable(
     leaseExpiresAt: ts('lease_expires_at'),
     createdAt: createdAt(),
     completedAt: ts('completed_at'),
+    cancelReason: deliveryCancelReason('cancel_reason'),
   },
   (t) => [
     index('deliveries_dispatch_idx').on(t.nextAttemptAt).where(sql`status = 'PENDING' and handler = 'DISPATCHER'`),

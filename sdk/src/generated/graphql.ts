@@ -73,6 +73,14 @@ export type CreateTenantInput = {
   retrySchedule?: string | null | undefined;
 };
 
+export type DeliveryCancelReason =
+  /** The endpoint was deleted. */
+  | 'ENDPOINT_DELETED'
+  /** The endpoint was disabled, by a person or automatically. */
+  | 'ENDPOINT_DISABLED'
+  /** The event's payload was expunged (on request or by retention): nothing was left to send. */
+  | 'PAYLOAD_EXPUNGED';
+
 export type DeliveryFilter = {
   endpointId?: string | number | null | undefined;
   eventId?: string | number | null | undefined;
@@ -257,7 +265,7 @@ export type ListDeadLettersQueryVariables = Exact<{
 }>;
 
 
-export type ListDeadLettersQuery = { deadLetters: { totalCount?: number, totalCountIsExact?: boolean, edges: Array<{ node: { id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ListDeadLettersQuery = { deadLetters: { totalCount?: number, totalCountIsExact?: boolean, edges: Array<{ node: { id: string, status: DeliveryStatus, cancelReason: DeliveryCancelReason | null, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type ReplayDeadLettersMutationVariables = Exact<{
   endpointId?: string | number | null | undefined;
@@ -273,7 +281,7 @@ export type GetDeliveryQueryVariables = Exact<{
 }>;
 
 
-export type GetDeliveryQuery = { delivery: { id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, attempts: Array<{ attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, requestHeaders: unknown, requestBody: string | null, responseStatus: number | null, responseHeaders: unknown, responseBody: string | null, outcome: AttemptOutcome, error: string | null, hint: string | null }>, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } | null };
+export type GetDeliveryQuery = { delivery: { id: string, status: DeliveryStatus, cancelReason: DeliveryCancelReason | null, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, attempts: Array<{ attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, requestHeaders: unknown, requestBody: string | null, responseStatus: number | null, responseHeaders: unknown, responseBody: string | null, outcome: AttemptOutcome, error: string | null, hint: string | null }>, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } | null };
 
 export type ListDeliveriesQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -283,21 +291,21 @@ export type ListDeliveriesQueryVariables = Exact<{
 }>;
 
 
-export type ListDeliveriesQuery = { deliveries: { totalCount?: number, totalCountIsExact?: boolean, edges: Array<{ node: { id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ListDeliveriesQuery = { deliveries: { totalCount?: number, totalCountIsExact?: boolean, edges: Array<{ node: { id: string, status: DeliveryStatus, cancelReason: DeliveryCancelReason | null, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type ReplayDeliveryMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type ReplayDeliveryMutation = { replayDelivery: { id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } };
+export type ReplayDeliveryMutation = { replayDelivery: { id: string, status: DeliveryStatus, cancelReason: DeliveryCancelReason | null, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } };
 
 export type RetryDeliveryNowMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type RetryDeliveryNowMutation = { retryDeliveryNow: { id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } };
+export type RetryDeliveryNowMutation = { retryDeliveryNow: { id: string, status: DeliveryStatus, cancelReason: DeliveryCancelReason | null, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } };
 
 export type DeliveryStatsQueryVariables = Exact<{
   filter?: DeliveryStatsFilter | null | undefined;
@@ -393,7 +401,7 @@ export type SendTestEventMutationVariables = Exact<{
 }>;
 
 
-export type SendTestEventMutation = { sendTestEvent: { id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } };
+export type SendTestEventMutation = { sendTestEvent: { id: string, status: DeliveryStatus, cancelReason: DeliveryCancelReason | null, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } };
 
 export type RetryEndpointNowMutationVariables = Exact<{
   endpointId: string | number;
@@ -450,21 +458,21 @@ export type PublishEventMutationVariables = Exact<{
 }>;
 
 
-export type PublishEventMutation = { publishEvent: { event: { id: string, eventType: string, consumerId: string | null, payload: unknown, idempotencyKey: string | null, createdAt: string, payloadExpungedAt: string | null }, deliveries: Array<{ id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null }> } };
+export type PublishEventMutation = { publishEvent: { event: { id: string, eventType: string, consumerId: string | null, payload: unknown, idempotencyKey: string | null, createdAt: string, payloadExpungedAt: string | null }, deliveries: Array<{ id: string, status: DeliveryStatus, cancelReason: DeliveryCancelReason | null, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null }> } };
 
 export type PublishEventsMutationVariables = Exact<{
   input: PublishEventsInput;
 }>;
 
 
-export type PublishEventsMutation = { publishEvents: { results: Array<{ event: { id: string, eventType: string, consumerId: string | null, payload: unknown, idempotencyKey: string | null, createdAt: string, payloadExpungedAt: string | null }, deliveries: Array<{ id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null }> }> } };
+export type PublishEventsMutation = { publishEvents: { results: Array<{ event: { id: string, eventType: string, consumerId: string | null, payload: unknown, idempotencyKey: string | null, createdAt: string, payloadExpungedAt: string | null }, deliveries: Array<{ id: string, status: DeliveryStatus, cancelReason: DeliveryCancelReason | null, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null }> }> } };
 
 export type GetEventQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type GetEventQuery = { event: { id: string, eventType: string, consumerId: string | null, payload: unknown, idempotencyKey: string | null, createdAt: string, payloadExpungedAt: string | null, deliveries: Array<{ id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null }> } | null };
+export type GetEventQuery = { event: { id: string, eventType: string, consumerId: string | null, payload: unknown, idempotencyKey: string | null, createdAt: string, payloadExpungedAt: string | null, deliveries: Array<{ id: string, status: DeliveryStatus, cancelReason: DeliveryCancelReason | null, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null }> } | null };
 
 export type ListEventsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -499,7 +507,7 @@ export type DeliveryAttemptFieldsFragment = { attemptNumber: number, path: Deliv
 
 export type DeliveryAttemptSummaryFieldsFragment = { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null };
 
-export type DeliveryFieldsFragment = { id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null };
+export type DeliveryFieldsFragment = { id: string, status: DeliveryStatus, cancelReason: DeliveryCancelReason | null, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null };
 
 export type DeliveryStatusCountsFieldsFragment = { total: number, pending: number, succeeded: number, deadLettered: number, cancelled: number };
 
@@ -720,6 +728,7 @@ export const DeliveryFieldsFragmentDoc = new TypedDocumentString(`
     fragment DeliveryFields on Delivery {
   id
   status
+  cancelReason
   attemptCount
   nextAttemptAt
   createdAt
@@ -960,6 +969,7 @@ fragment DeliveryAttemptSummaryFields on DeliveryAttempt {
 fragment DeliveryFields on Delivery {
   id
   status
+  cancelReason
   attemptCount
   nextAttemptAt
   createdAt
@@ -1024,6 +1034,7 @@ fragment DeliveryAttemptSummaryFields on DeliveryAttempt {
 fragment DeliveryFields on Delivery {
   id
   status
+  cancelReason
   attemptCount
   nextAttemptAt
   createdAt
@@ -1075,6 +1086,7 @@ fragment DeliveryAttemptSummaryFields on DeliveryAttempt {
 fragment DeliveryFields on Delivery {
   id
   status
+  cancelReason
   attemptCount
   nextAttemptAt
   createdAt
@@ -1113,6 +1125,7 @@ export const ReplayDeliveryDocument = new TypedDocumentString(`
 fragment DeliveryFields on Delivery {
   id
   status
+  cancelReason
   attemptCount
   nextAttemptAt
   createdAt
@@ -1151,6 +1164,7 @@ export const RetryDeliveryNowDocument = new TypedDocumentString(`
 fragment DeliveryFields on Delivery {
   id
   status
+  cancelReason
   attemptCount
   nextAttemptAt
   createdAt
@@ -1461,6 +1475,7 @@ export const SendTestEventDocument = new TypedDocumentString(`
 fragment DeliveryFields on Delivery {
   id
   status
+  cancelReason
   attemptCount
   nextAttemptAt
   createdAt
@@ -1614,6 +1629,7 @@ fragment DeliveryAttemptSummaryFields on DeliveryAttempt {
 fragment DeliveryFields on Delivery {
   id
   status
+  cancelReason
   attemptCount
   nextAttemptAt
   createdAt
@@ -1668,6 +1684,7 @@ fragment DeliveryAttemptSummaryFields on DeliveryAttempt {
 fragment DeliveryFields on Delivery {
   id
   status
+  cancelReason
   attemptCount
   nextAttemptAt
   createdAt
@@ -1718,6 +1735,7 @@ fragment DeliveryAttemptSummaryFields on DeliveryAttempt {
 fragment DeliveryFields on Delivery {
   id
   status
+  cancelReason
   attemptCount
   nextAttemptAt
   createdAt

@@ -178,6 +178,8 @@ export type Delivery = {
    * page on with the attemptNumber of the last one you have. attemptCount says how many there are.
    */
   attempts: Array<DeliveryAttempt>;
+  /** Why a CANCELLED delivery was cancelled; null otherwise, and for a receiver that answered 410 Gone. */
+  cancelReason: Maybe<DeliveryCancelReason>;
   completedAt: Maybe<Scalars['DateTime']['output']>;
   createdAt: Scalars['DateTime']['output'];
   endpoint: Endpoint;
@@ -217,6 +219,14 @@ export type DeliveryAttempt = {
   startedAt: Scalars['DateTime']['output'];
   url: Scalars['String']['output'];
 };
+
+export type DeliveryCancelReason =
+  /** The endpoint was deleted. */
+  | 'ENDPOINT_DELETED'
+  /** The endpoint was disabled, by a person or automatically. */
+  | 'ENDPOINT_DISABLED'
+  /** The event's payload was expunged (on request or by retention): nothing was left to send. */
+  | 'PAYLOAD_EXPUNGED';
 
 export type DeliveryConnection = {
   __typename?: 'DeliveryConnection';
@@ -1051,6 +1061,7 @@ export type ResolversTypes = {
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Delivery: ResolverTypeWrapper<DeliveryModel>;
   DeliveryAttempt: ResolverTypeWrapper<DeliveryAttemptModel>;
+  DeliveryCancelReason: DeliveryCancelReason;
   DeliveryConnection: ResolverTypeWrapper<DeliveryConnectionModel>;
   DeliveryEdge: ResolverTypeWrapper<Omit<DeliveryEdge, 'node'> & { node: ResolversTypes['Delivery'] }>;
   DeliveryFilter: DeliveryFilter;
@@ -1250,6 +1261,7 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export type DeliveryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Delivery'] = ResolversParentTypes['Delivery']> = {
   attemptCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   attempts?: Resolver<Array<ResolversTypes['DeliveryAttempt']>, ParentType, ContextType, RequireFields<DeliveryAttemptsArgs, 'first'>>;
+  cancelReason?: Resolver<Maybe<ResolversTypes['DeliveryCancelReason']>, ParentType, ContextType>;
   completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   endpoint?: Resolver<ResolversTypes['Endpoint'], ParentType, ContextType>;

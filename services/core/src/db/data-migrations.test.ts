@@ -88,7 +88,7 @@ describe('data migrations', () => {
     expect(untouched!.headers).toEqual({ 'x-ok': 'fine' });
     const entry = logged.find((l) => l.fields.endpointId === bad!.id);
     // jsonb keeps keys in its own order, not the order written.
-    expect((entry?.fields.droppedHeaders as string[]).sort()).toEqual([
+    expect([...((entry?.fields.droppedHeaders as string[]) ?? [])].sort()).toEqual([
       'Connection',
       'Content-Length',
       'X Space',
@@ -119,9 +119,14 @@ describe('data migrations', () => {
     await database.sql`update events set payload = null, payload_expunged_at = now() where id = ${gone!.event.id}`;
     await rerun('cancel_pending_of_expunged_events');
     const status = async (id: string) =>
-      (await database.db.select({ status: deliveries.status }).from(deliveries).where(eq(deliveries.id, id)))[0]!.status;
-    expect(await status(gone!.deliveries[0]!.id)).toBe('CANCELLED');
-    expect(await status(kept!.deliveries[0]!.id)).toBe('PENDING');
+      (
+        await database.db
+          .select({ status: deliveries.status, cancelReason: deliveries.cancelReason })
+          .from(deliveries)
+          .where(eq(deliveries.id, id))
+      )[0];
+    expect(await status(gone!.deliveries[0]!.id)).toEqual({ status: 'CANCELLED', cancelReason: 'PAYLOAD_EXPUNGED' });
+    expect(await status(kept!.deliveries[0]!.id)).toEqual({ status: 'PENDING', cancelReason: null });
     const [pending] = await database.db
       .select({ count: sql<number>`count(*)::int` })
       .from(deliveries)

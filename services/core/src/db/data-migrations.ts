@@ -83,7 +83,8 @@ const cancelPendingOfExpungedEvents: DataMigration = {
   name: 'cancel_pending_of_expunged_events',
   async run(tx, log) {
     const cancelled = await tx`
-      update deliveries d set status = 'CANCELLED', completed_at = now(), lease_owner = null, lease_expires_at = null
+      update deliveries d set status = 'CANCELLED', cancel_reason = 'PAYLOAD_EXPUNGED', completed_at = now(),
+                              lease_owner = null, lease_expires_at = null
         from events e
        where e.id = d.event_id and d.status = 'PENDING' and e.payload_expunged_at is not null`;
     if (cancelled.count > 0) log({ deliveries: cancelled.count }, 'pending deliveries of expunged events were cancelled');

@@ -108,7 +108,7 @@ describe('the fast path', () => {
 
     expect(await inFlight).toEqual([]);
     const delivery = await deliveryRow(claimed[0]!.id);
-    expect(delivery).toMatchObject({ status: 'CANCELLED', attemptCount: 1, leaseOwner: null });
+    expect(delivery).toMatchObject({ status: 'CANCELLED', cancelReason: 'PAYLOAD_EXPUNGED', attemptCount: 1, leaseOwner: null });
     expect(delivery.completedAt).toBeInstanceOf(Date);
     expect((await attemptsOf(delivery.id)).map((a) => [a.attemptNumber, a.outcome])).toEqual([[1, 'SUCCESS']]);
   });
@@ -126,10 +126,10 @@ describe('the fast path', () => {
     const inFlight = attemptDeliveries(engine, claimed, 'FAST');
     await until(() => held.length === 1, 'the attempt to reach the receiver');
     await updateEndpoint(database.db, testSettings, caller, endpoint!.id, { status: 'DISABLED' });
-    expect((await deliveryRow(claimed[0]!.id)).status).toBe('CANCELLED');
+    expect(await deliveryRow(claimed[0]!.id)).toMatchObject({ status: 'CANCELLED', cancelReason: 'ENDPOINT_DISABLED' });
     await updateEndpoint(database.db, testSettings, caller, endpoint!.id, { status: 'ACTIVE' });
     const replayed = await replayDelivery(database.db, caller, claimed[0]!.id);
-    expect(replayed).toMatchObject({ status: 'PENDING', handler: 'WORKFLOW' });
+    expect(replayed).toMatchObject({ status: 'PENDING', handler: 'WORKFLOW', cancelReason: null });
     hold = null;
     held[0]!.writeHead(200).end('ok');
     await inFlight;

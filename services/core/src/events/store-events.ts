@@ -60,6 +60,7 @@ interface DeliveryColumns {
   lease_expires_at: Timestamp | null;
   created_at: Timestamp;
   completed_at: Timestamp | null;
+  cancel_reason: DeliveryRow['cancelReason'];
 }
 
 /**
@@ -171,6 +172,7 @@ export function toDeliveryRow(d: DeliveryColumns): DeliveryRow {
     leaseExpiresAt: toDateOrNull(d.lease_expires_at),
     createdAt: toDate(d.created_at),
     completedAt: toDateOrNull(d.completed_at),
+    cancelReason: d.cancel_reason,
   };
 }
 
