@@ -79,7 +79,7 @@ function DetailsTable({ details }: { details: unknown }) {
       <Table.Tbody>
         {entries.map(([key, value]) => (
           <Table.Tr key={key}>
-            <Table.Th w="38%" style={{ overflowWrap: 'anywhere' }}>
+            <Table.Th scope="row" w="38%" style={{ overflowWrap: 'anywhere' }}>
               {detailLabel(key)}
             </Table.Th>
             <Table.Td style={{ overflowWrap: 'anywhere' }}>
