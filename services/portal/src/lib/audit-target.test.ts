@@ -48,7 +48,10 @@ describe('audit log entries', () => {
   it('sums up details in one line, in words', () => {
     expect(
       detailsSummary({ url: 'https://x.test/h', rateLimit: 5, eventTypes: ['a', 'b'], headers: { 'X-A': '[redacted]' } }),
-    ).toBe('URL: https://x.test/h, Rate limit (per second): 5, Event types: a, b, Headers: {"X-A":"[redacted]"}');
+    ).toBe('URL: https://x.test/h, Rate limit (per second): 5, Event types: a, b, Headers: X-A: [redacted]');
+    expect(detailsSummary({ timeoutMs: null, description: '', metadata: {}, schema: { required: ['id'] } })).toBe(
+      'Timeout (ms): not set, Description: empty, Metadata: none, JSON Schema: {"required":["id"]}',
+    );
     expect(detailsSummary({})).toBe('');
     expect(detailsSummary(null)).toBe('');
   });

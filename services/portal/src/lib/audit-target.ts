@@ -74,11 +74,27 @@ export function detailLabel(name: string): string {
   return DETAIL_LABELS[name] ?? humanise(name);
 }
 
-/** A detail's value as one line of text (objects and arrays as compact JSON). */
+/** A detail's value as one line of text: a list joined, an object of plain values as `name: value` pairs, else JSON. */
 export function detailValue(value: unknown): string {
+  if (value === null || value === undefined) return 'not set';
+  if (value === '') return 'empty';
   if (typeof value === 'string') return value;
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.length ? value.join(', ') : 'none';
+  if (isFlatObject(value)) {
+    const pairs = Object.entries(value);
+    return pairs.length ? pairs.map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ') : 'none';
+  }
   return JSON.stringify(value);
+}
+
+/** An object whose values are all strings, numbers or booleans (custom headers, metadata, limits). */
+export function isFlatObject(value: unknown): value is Record<string, string | number | boolean> {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    Object.values(value).every((v) => ['string', 'number', 'boolean'].includes(typeof v))
+  );
 }
 
 /** The portal page of what an audited id names (ids are prefixed by kind: `ep_`, `evt_`...), or null. */

@@ -19,6 +19,7 @@ import {
   detailLabel,
   detailsSummary,
   detailValue,
+  isFlatObject,
   targetPath,
 } from '../lib/audit-target.ts';
 import { PAGE_SIZE, usePaged } from '../lib/use-paged.ts';
@@ -83,10 +84,12 @@ function DetailsTable({ details }: { details: unknown }) {
               {detailLabel(key)}
             </Table.Th>
             <Table.Td style={{ overflowWrap: 'anywhere' }}>
-              {value !== null && typeof value === 'object' && !Array.isArray(value) ? (
+              {value !== null && typeof value === 'object' && !isFlatObject(value) && !Array.isArray(value) ? (
                 <JsonViewer value={value} label={detailLabel(key)} collapsed={2} />
               ) : (
-                <Text size="sm">{detailValue(value)}</Text>
+                <Text size="sm" c={value === null || value === '' ? 'dimmed' : undefined}>
+                  {detailValue(value)}
+                </Text>
               )}
             </Table.Td>
           </Table.Tr>
