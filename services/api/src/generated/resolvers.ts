@@ -72,6 +72,33 @@ export type AttemptOutcome =
   | 'TIMEOUT'
   | 'TLS_ERROR';
 
+/** Every change the audit log records: the mutation that made it. */
+export type AuditAction =
+  | 'archiveEventType'
+  | 'createApiKey'
+  | 'createEndpoint'
+  | 'createEventType'
+  | 'createPortalSession'
+  | 'createTenant'
+  | 'deleteEndpoint'
+  | 'expungeEventPayload'
+  | 'pauseEndpoint'
+  | 'reactivateTenant'
+  | 'replayDeadLetters'
+  | 'replayDelivery'
+  | 'resumeEndpoint'
+  | 'retryDeliveryNow'
+  | 'retryEndpointNow'
+  | 'revokeApiKey'
+  | 'rotateEndpointSecret'
+  | 'sendTestEvent'
+  | 'suspendTenant'
+  | 'unarchiveEventType'
+  | 'updateEndpoint'
+  | 'updateEventType'
+  | 'updateTenant'
+  | 'updateTenantSettings';
+
 export type AuditActorKind =
   | 'API_KEY'
   | 'OPERATOR'
@@ -79,9 +106,11 @@ export type AuditActorKind =
 
 export type AuditLogEntry = {
   __typename?: 'AuditLogEntry';
-  /** The mutation, e.g. createEndpoint. */
-  action: Scalars['String']['output'];
+  /** The mutation that made the change. */
+  action: AuditAction;
   actorKind: AuditActorKind;
+  /** That key (a portal session is a key too), revoked and expired ones included; null for the operator. */
+  apiKey: Maybe<ApiKey>;
   /** The key that made the change (null for the operator). */
   apiKeyId: Maybe<Scalars['ID']['output']>;
   createdAt: Scalars['DateTime']['output'];
@@ -105,7 +134,7 @@ export type AuditLogEntryEdge = {
 };
 
 export type AuditLogFilter = {
-  action?: InputMaybe<Scalars['String']['input']>;
+  action?: InputMaybe<AuditAction>;
   since?: InputMaybe<Scalars['DateTime']['input']>;
   targetId?: InputMaybe<Scalars['ID']['input']>;
   until?: InputMaybe<Scalars['DateTime']['input']>;
@@ -1015,6 +1044,7 @@ export type ResolversTypes = {
   ApiKeyScope: ApiKeyScope;
   ApiKeyWithToken: ResolverTypeWrapper<ApiKeyWithToken>;
   AttemptOutcome: AttemptOutcome;
+  AuditAction: AuditAction;
   AuditActorKind: AuditActorKind;
   AuditLogEntry: ResolverTypeWrapper<AuditLogEntryModel>;
   AuditLogEntryConnection: ResolverTypeWrapper<Omit<AuditLogEntryConnection, 'edges'> & { edges: Array<ResolversTypes['AuditLogEntryEdge']> }>;
@@ -1189,8 +1219,9 @@ export type ApiKeyWithTokenResolvers<ContextType = GraphQLContext, ParentType ex
 };
 
 export type AuditLogEntryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditLogEntry'] = ResolversParentTypes['AuditLogEntry']> = {
-  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  action?: Resolver<ResolversTypes['AuditAction'], ParentType, ContextType>;
   actorKind?: Resolver<ResolversTypes['AuditActorKind'], ParentType, ContextType>;
+  apiKey?: Resolver<Maybe<ResolversTypes['ApiKey']>, ParentType, ContextType>;
   apiKeyId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   details?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
