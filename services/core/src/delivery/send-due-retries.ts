@@ -1,6 +1,6 @@
 import { attemptDeliveries, signingSecretsFor } from './attempt-deliveries.ts';
 import type { DeliveryEngine } from './delivery-engine.ts';
-import { loadDueRetries } from './due-retries.ts';
+import { leaseDueRetries, loadDueRetries } from './due-retries.ts';
 import { planRetries } from './plan-retries.ts';
 import { takeDeliveryTokens } from './rate-limit.ts';
 
@@ -18,7 +18,12 @@ export interface SendDueRetriesOptions {
    * started, and the plan goes back to the workflow, whose next round another worker runs at once.
    */
   signal?: AbortSignal;
+  /** Names this round in the leases it takes (lease_owner), for finding a stuck one. */
+  owner?: string;
 }
+
+/** A chunk's lease outlasts its slowest attempt (timeout, plus connecting) and its recording. */
+const LEASE_MARGIN_MS = 60_000;
 
 /**
  * The workflow path's send. Sends the endpoint's due retries, then plans again, and keeps going
@@ -56,7 +61,7 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 
 /**
  * One batch of due retries, in chunks of at most the per-endpoint concurrency, each chunk within the
- * endpoint's rate limit and recorded before the next starts. Stops early when the rate limit is
+ * endpoint's rate limit, leased as it starts and recorded before the next starts. Stops early when the rate limit is
  * spent or the endpoint stops accepting (paused meanwhile).
  */
 async function sendDueBatch(engine: DeliveryEngine, endpointId: string, options: SendDueRetriesOptions): Promise<void> {
@@ -68,8 +73,21 @@ async function sendDueBatch(engine: DeliveryEngine, endpointId: string, options:
     const { granted, sending } = await takeDeliveryTokens(engine.database.sql, endpointId, wanted);
     if (!sending || granted === 0) return;
     const chunk = due.slice(attempted, attempted + granted);
-    await attemptDeliveries(engine, chunk, 'DURABLE', secrets);
     attempted += chunk.length;
+    const leaseMs = Math.max(...chunk.map((d) => d.endpoint.timeoutMs ?? engine.timeoutMs)) + LEASE_MARGIN_MS;
+    const leased = await leaseDueRetries(
+      engine.database.sql,
+      chunk.map((d) => d.id),
+      options.owner ?? 'durable',
+      leaseMs,
+    );
+    // What another round leased since the load (the one Temporal timed out, still running) is its own.
+    await attemptDeliveries(
+      engine,
+      chunk.filter((d) => leased.has(d.id)),
+      'DURABLE',
+      secrets,
+    );
     options.onProgress?.();
   }
 }
