@@ -266,7 +266,7 @@ export type ReplayDeadLettersMutationVariables = Exact<{
 }>;
 
 
-export type ReplayDeadLettersMutation = { replayDeadLetters: { replayedCount: number, deliveryIds: Array<string> } };
+export type ReplayDeadLettersMutation = { replayDeadLetters: { replayedCount: number, deliveryIds: Array<string>, remainingCount: number } };
 
 export type GetDeliveryQueryVariables = Exact<{
   id: string | number;
@@ -983,6 +983,7 @@ export const ReplayDeadLettersDocument = new TypedDocumentString(`
   replayDeadLetters(endpointId: $endpointId, since: $since, until: $until) {
     replayedCount
     deliveryIds
+    remainingCount
   }
 }
     `) as unknown as TypedDocumentString<ReplayDeadLettersMutation, ReplayDeadLettersMutationVariables>;
