@@ -133,10 +133,12 @@ describe('replayDelivery, replayDeadLetters, retryDeliveryNow, retryEndpointNow'
     await expect(retryDeliveryNow(database.db, caller, id)).rejects.toMatchObject({ code: 'CONFLICT' });
     await database.db
       .update(deliveries)
-      .set({ handler: 'WORKFLOW', nextAttemptAt: new Date(Date.now() + 3600_000) })
+      .set({ handler: 'WORKFLOW', handedOff: true, nextAttemptAt: new Date(Date.now() + 3600_000) })
       .where(eq(deliveries.id, id));
     const due = await retryDeliveryNow(database.db, caller, id);
     expect(due.nextAttemptAt.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
+    // Until its workflow is woken: should the caller's signal fail (Temporal down), the sweep wakes it.
+    expect(due.handedOff).toBe(false);
     expect(await retryEndpointNow(database.db, caller, endpoints[0]!.id)).toEqual([{ id, endpointId: endpoints[0]!.id }]);
   });
 });
