@@ -65,11 +65,13 @@ export async function replayDeadLetters(db: Db, caller: TenantCaller, filter: De
     // Each event locked for share (see replayDelivery); one expunged meanwhile is re-read and left out.
     const rows = await requeue(
       tx,
-      sql`${deliveries.id} in (
+      // = any(array(...)): the limited subquery runs once; as `in (...)` the planner may rerun it
+      // (a semi-join) and update more rows than the limit.
+      sql`${deliveries.id} = any(array(
         select d.id ${matching}
          order by d.completed_at, d.id
          limit ${perCall}
-         for update of d for share of e)`,
+         for update of d for share of e))`,
     );
     const [left] = await tx.execute<{ n: number }>(sql`select count(*)::int as n ${matching}`);
     const remainingCount = Number(left?.n ?? 0);

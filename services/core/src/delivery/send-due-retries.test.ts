@@ -4,6 +4,7 @@ import { deliveries } from '@acme/schema/db';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishMany, tenantWithEndpoints, testDatabase, testEngine } from '../testing/fixtures.ts';
+import { leaseDueRetries } from './due-retries.ts';
 import { sendDueRetries } from './send-due-retries.ts';
 
 const database = testDatabase();
@@ -45,6 +46,11 @@ async function dueRetries(count: number) {
   return { endpointId: endpoint!.id, eventIds: published.map((p) => p.event.id) };
 }
 
+async function dueIds(endpointId: string) {
+  const rows = await database.db.select({ id: deliveries.id }).from(deliveries).where(eq(deliveries.endpointId, endpointId));
+  return rows.map((r) => r.id);
+}
+
 describe('sendDueRetries', () => {
   it('sends each due retry once when a timed-out round is still running beside its retry', async () => {
     const { endpointId, eventIds } = await dueRetries(30);
@@ -57,6 +63,24 @@ describe('sendDueRetries', () => {
     expect(eventIds.map((id) => requests.get(id) ?? 0)).toEqual(eventIds.map(() => 1));
     const rows = await database.db.select().from(deliveries).where(eq(deliveries.endpointId, endpointId));
     expect(rows.every((r) => r.status === 'SUCCEEDED' && r.attemptCount === 2 && r.leaseExpiresAt === null)).toBe(true);
+  });
+
+  it('takes over at once the leases of a round of this process that has ended (its recording failed)', async () => {
+    const { endpointId, eventIds } = await dueRetries(3);
+    const options = { batch: 100, waitUpToMs: 0, budgetMs: 30_000 };
+    // A round that ended with its chunk still leased: what a database outage while recording leaves.
+    await sendDueRetries(engine, endpointId, { ...options, owner: 'round-that-failed' });
+    const more = await dueRetries(3);
+    await leaseDueRetries(database.sql, await dueIds(more.endpointId), 'round-that-failed', 600_000);
+    await sendDueRetries(engine, more.endpointId, { ...options, owner: 'round-that-failed' });
+    await sendDueRetries(engine, more.endpointId, { ...options, owner: 'its-retry' });
+    expect(more.eventIds.map((id) => requests.get(id) ?? 0)).toEqual([1, 1, 1]);
+    // A lease of a round this process knows nothing of is waited out.
+    const other = await dueRetries(2);
+    await leaseDueRetries(database.sql, await dueIds(other.endpointId), 'round-of-another-worker', 600_000);
+    await sendDueRetries(engine, other.endpointId, { ...options, owner: 'not-it' });
+    expect(other.eventIds.map((id) => requests.get(id) ?? 0)).toEqual([0, 0]);
+    expect(eventIds.map((id) => requests.get(id) ?? 0)).toEqual([1, 1, 1]);
   });
 
   it('stops before the next chunk once cancelled, and leaves the rest due', async () => {
