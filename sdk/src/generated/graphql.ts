@@ -293,7 +293,7 @@ export type ReplayDeadLettersMutationVariables = Exact<{
 }>;
 
 
-export type ReplayDeadLettersMutation = { replayDeadLetters: { replayedCount: number, deliveryIds: Array<string> } };
+export type ReplayDeadLettersMutation = { replayDeadLetters: { replayedCount: number, deliveryIds: Array<string>, remainingCount: number } };
 
 export type GetDeliveryQueryVariables = Exact<{
   id: string | number;
@@ -1026,6 +1026,7 @@ export const ReplayDeadLettersDocument = new TypedDocumentString(`
   replayDeadLetters(endpointId: $endpointId, since: $since, until: $until) {
     replayedCount
     deliveryIds
+    remainingCount
   }
 }
     `) as unknown as TypedDocumentString<ReplayDeadLettersMutation, ReplayDeadLettersMutationVariables>;

@@ -470,7 +470,7 @@ export type Mutation = {
   publishEvents: PublishEventsPayload;
   /** Operator only: undoes suspendTenant. */
   reactivateTenant: Tenant;
-  /** Replays dead letters in bulk: all of the tenant's, or one endpoint's, optionally only those dead-lettered in a time range; not those whose payload was expunged. */
+  /** Replays dead letters in bulk: all of the tenant's, or one endpoint's, optionally only those dead-lettered in a time range; not those whose payload was expunged. At most 5,000 per call (see remainingCount). */
   replayDeadLetters: ReplayDeadLettersPayload;
   /** Sends a finished delivery again (same webhook-id, fresh retry schedule) through its endpoint's workflow; CONFLICT once its event's payload is expunged. */
   replayDelivery: Delivery;
@@ -852,6 +852,8 @@ export type ReplayDeadLettersPayload = {
   __typename?: 'ReplayDeadLettersPayload';
   /** The ids of the deliveries queued again, newest first: follow them with deliveries(filter: { ids }). */
   deliveryIds: Array<Scalars['ID']['output']>;
+  /** Dead letters matching the filter that this call left (one call replays at most 5,000, the oldest first): call again with the same filter until it is 0. */
+  remainingCount: Scalars['Int']['output'];
   /** How many deliveries were queued again. */
   replayedCount: Scalars['Int']['output'];
 };
@@ -1490,6 +1492,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
 
 export type ReplayDeadLettersPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ReplayDeadLettersPayload'] = ResolversParentTypes['ReplayDeadLettersPayload']> = {
   deliveryIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  remainingCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   replayedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
