@@ -284,3 +284,17 @@ describe('idempotency keys without crypto.randomUUID (a browser page on plain ht
     }
   });
 });
+
+describe('deadLetters.replayAll', () => {
+  const batch = (ids: string[], remainingCount: number) =>
+    json({ data: { replayDeadLetters: { replayedCount: ids.length, deliveryIds: ids, remainingCount } } });
+
+  it('calls again while the API says dead letters are left, and stops at those that matched at the start', async () => {
+    // 2 + 2 + 1 matched; the last call reports newcomers (failed again meanwhile), which are not chased.
+    const { fetch, calls } = scriptedFetch(batch(['d2', 'd1'], 3), batch(['d4', 'd3'], 1), batch(['d5'], 4));
+    const replayed = await client(fetch).deadLetters.replayAll({ endpointId: 'ep_1' });
+    expect(replayed).toEqual({ replayedCount: 5, deliveryIds: ['d5', 'd4', 'd3', 'd2', 'd1'] });
+    expect(calls).toHaveLength(3);
+    expect(calls.every((c) => c.body.variables.endpointId === 'ep_1')).toBe(true);
+  });
+});

@@ -37,6 +37,7 @@ export type WebhookPayload<TData = unknown> = Omit<components['schemas']['Webhoo
 export type {
   ApiKeyScope,
   AttemptOutcome,
+  AuditAction,
   AuditActorKind,
   AuditLogFilter,
   CreateApiKeyInput,

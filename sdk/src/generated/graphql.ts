@@ -22,13 +22,40 @@ export type AttemptOutcome =
   | 'TIMEOUT'
   | 'TLS_ERROR';
 
+/** Every change the audit log records: the mutation that made it. */
+export type AuditAction =
+  | 'archiveEventType'
+  | 'createApiKey'
+  | 'createEndpoint'
+  | 'createEventType'
+  | 'createPortalSession'
+  | 'createTenant'
+  | 'deleteEndpoint'
+  | 'expungeEventPayload'
+  | 'pauseEndpoint'
+  | 'reactivateTenant'
+  | 'replayDeadLetters'
+  | 'replayDelivery'
+  | 'resumeEndpoint'
+  | 'retryDeliveryNow'
+  | 'retryEndpointNow'
+  | 'revokeApiKey'
+  | 'rotateEndpointSecret'
+  | 'sendTestEvent'
+  | 'suspendTenant'
+  | 'unarchiveEventType'
+  | 'updateEndpoint'
+  | 'updateEventType'
+  | 'updateTenant'
+  | 'updateTenantSettings';
+
 export type AuditActorKind =
   | 'API_KEY'
   | 'OPERATOR'
   | 'PORTAL_SESSION';
 
 export type AuditLogFilter = {
-  action?: string | null | undefined;
+  action?: AuditAction | null | undefined;
   since?: string | Date | null | undefined;
   targetId?: string | number | null | undefined;
   until?: string | Date | null | undefined;
@@ -253,7 +280,7 @@ export type ListAuditLogQueryVariables = Exact<{
 }>;
 
 
-export type ListAuditLogQuery = { auditLog: { edges: Array<{ node: { id: string, actorKind: AuditActorKind, apiKeyId: string | null, action: string, targetId: string | null, details: unknown, createdAt: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ListAuditLogQuery = { auditLog: { edges: Array<{ node: { id: string, actorKind: AuditActorKind, apiKeyId: string | null, action: AuditAction, targetId: string | null, details: unknown, createdAt: string, apiKey: { id: string, name: string, prefix: string, scopes: Array<ApiKeyScope>, consumerId: string | null, revokedAt: string | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type ListDeadLettersQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -274,7 +301,7 @@ export type ReplayDeadLettersMutationVariables = Exact<{
 }>;
 
 
-export type ReplayDeadLettersMutation = { replayDeadLetters: { replayedCount: number, deliveryIds: Array<string> } };
+export type ReplayDeadLettersMutation = { replayDeadLetters: { replayedCount: number, deliveryIds: Array<string>, remainingCount: number } };
 
 export type GetDeliveryQueryVariables = Exact<{
   id: string | number;
@@ -517,7 +544,7 @@ export type DeliveryStatsFieldsFragment = { since: string, until: string, succes
 
 export type OperationalEventFieldsFragment = { id: string, type: OperationalEventType, endpointId: string | null, deliveryId: string | null, message: string, data: unknown, createdAt: string };
 
-export type AuditLogEntryFieldsFragment = { id: string, actorKind: AuditActorKind, apiKeyId: string | null, action: string, targetId: string | null, details: unknown, createdAt: string };
+export type AuditLogEntryFieldsFragment = { id: string, actorKind: AuditActorKind, apiKeyId: string | null, action: AuditAction, targetId: string | null, details: unknown, createdAt: string, apiKey: { id: string, name: string, prefix: string, scopes: Array<ApiKeyScope>, consumerId: string | null, revokedAt: string | null } | null };
 
 export type ListOperationalEventsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -833,6 +860,14 @@ export const AuditLogEntryFieldsFragmentDoc = new TypedDocumentString(`
   id
   actorKind
   apiKeyId
+  apiKey {
+    id
+    name
+    prefix
+    scopes
+    consumerId
+    revokedAt
+  }
   action
   targetId
   details
@@ -925,6 +960,14 @@ fragment AuditLogEntryFields on AuditLogEntry {
   id
   actorKind
   apiKeyId
+  apiKey {
+    id
+    name
+    prefix
+    scopes
+    consumerId
+    revokedAt
+  }
   action
   targetId
   details
@@ -993,6 +1036,7 @@ export const ReplayDeadLettersDocument = new TypedDocumentString(`
   replayDeadLetters(endpointId: $endpointId, since: $since, until: $until) {
     replayedCount
     deliveryIds
+    remainingCount
   }
 }
     `) as unknown as TypedDocumentString<ReplayDeadLettersMutation, ReplayDeadLettersMutationVariables>;

@@ -34,8 +34,23 @@ export class DeadLetters {
     return iteratePages((page) => this.list(page), params);
   }
 
-  /** Replays every dead letter of the tenant, or of one endpoint, optionally only those of a time range. */
+  /**
+   * Replays every dead letter of the tenant, or of one endpoint, optionally only those of a time range.
+   * The API replays at most 5,000 per call; this calls again until the dead letters that matched at
+   * the start are all replayed (not those that fail again meanwhile, which would never end).
+   */
   async replayAll(filter: DeadLetterFilter = {}): Promise<ReplayedDeadLetters> {
-    return (await this.#transport.mutate(ReplayDeadLettersDocument, filter)).replayDeadLetters;
+    const replay = async () => (await this.#transport.mutate(ReplayDeadLettersDocument, filter)).replayDeadLetters;
+    const first = await replay();
+    let left = first.remainingCount;
+    const batches = [first.deliveryIds];
+    while (left > 0) {
+      const next = await replay();
+      if (next.replayedCount === 0) break;
+      batches.unshift(next.deliveryIds);
+      left = Math.min(left - next.replayedCount, next.remainingCount);
+    }
+    const deliveryIds = batches.flat();
+    return { replayedCount: deliveryIds.length, deliveryIds };
   }
 }

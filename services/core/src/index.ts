@@ -3,8 +3,9 @@
 export type { ApiKeyRecord } from './api-keys/api-key-columns.ts';
 export { createApiKey } from './api-keys/create-api-key.ts';
 export { createPortalSession, PORTAL_SESSION_TTL } from './api-keys/create-portal-session.ts';
-export { getApiKey, listApiKeys } from './api-keys/list-api-keys.ts';
+export { getApiKey, getApiKeys, listApiKeys } from './api-keys/list-api-keys.ts';
 export { revokeApiKey, revokeApiKeyAs } from './api-keys/revoke-api-key.ts';
+export { AUDIT_ACTIONS, type AuditAction } from './audit/audit-actions.ts';
 export { type AuditLogFilter, listAuditLog } from './audit/list-audit-log.ts';
 export { auditDetails } from './audit/record-audit.ts';
 export { authenticate } from './auth/authenticate.ts';

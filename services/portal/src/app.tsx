@@ -1,52 +1,27 @@
 import { Center, Loader } from '@mantine/core';
-import { lazy } from 'react';
-import { Route, Routes } from 'react-router';
-import { AppLayout } from './layout/app-layout.tsx';
+import { lazy, Suspense } from 'react';
 import { SignInPage } from './pages/sign-in-page.tsx';
 import { useSession } from './session/session-context.tsx';
 
-// One chunk per page: a portal session opening the endpoints page never downloads the charts.
-const OverviewPage = lazy(() => import('./pages/overview-page.tsx'));
-const EndpointsPage = lazy(() => import('./pages/endpoints-page.tsx'));
-const EndpointDetailPage = lazy(() => import('./pages/endpoint-detail-page.tsx'));
-const EventTypesPage = lazy(() => import('./pages/event-types-page.tsx'));
-const EventsPage = lazy(() => import('./pages/events-page.tsx'));
-const EventDetailPage = lazy(() => import('./pages/event-detail-page.tsx'));
-const DeliveryDetailPage = lazy(() => import('./pages/delivery-detail-page.tsx'));
-const DeadLettersPage = lazy(() => import('./pages/dead-letters-page.tsx'));
-const OperationalEventsPage = lazy(() => import('./pages/operational-events-page.tsx'));
-const AuditLogPage = lazy(() => import('./pages/audit-log-page.tsx'));
-const SettingsPage = lazy(() => import('./pages/settings-page.tsx'));
-const ApiKeysPage = lazy(() => import('./pages/api-keys-page.tsx'));
-const NotFoundPage = lazy(() => import('./pages/not-found-page.tsx'));
+// The sign-in page is in the first chunk; the rest of the portal loads once there is someone to show it to.
+const SignedInApp = lazy(() => import('./signed-in-app.tsx'));
+
+function FullPageLoader({ label }: { label: string }) {
+  return (
+    <Center h="100vh">
+      <Loader aria-label={label} />
+    </Center>
+  );
+}
 
 export function App() {
   const { status } = useSession();
-  if (status === 'checking')
-    return (
-      <Center h="100vh">
-        <Loader aria-label="Signing in" />
-      </Center>
-    );
+  if (status === 'checking') return <FullPageLoader label="Signing in" />;
   // Signed out, every address shows the sign-in page; after signing in, the same address opens.
   if (status === 'signed-out') return <SignInPage />;
   return (
-    <Routes>
-      <Route element={<AppLayout />}>
-        <Route index element={<OverviewPage />} />
-        <Route path="endpoints" element={<EndpointsPage />} />
-        <Route path="endpoints/:id" element={<EndpointDetailPage />} />
-        <Route path="event-types" element={<EventTypesPage />} />
-        <Route path="events" element={<EventsPage />} />
-        <Route path="events/:id" element={<EventDetailPage />} />
-        <Route path="deliveries/:id" element={<DeliveryDetailPage />} />
-        <Route path="dead-letters" element={<DeadLettersPage />} />
-        <Route path="operational-events" element={<OperationalEventsPage />} />
-        <Route path="audit-log" element={<AuditLogPage />} />
-        <Route path="settings" element={<SettingsPage />} />
-        <Route path="api-keys" element={<ApiKeysPage />} />
-        <Route path="*" element={<NotFoundPage />} />
-      </Route>
-    </Routes>
+    <Suspense fallback={<FullPageLoader label="Loading the portal" />}>
+      <SignedInApp />
+    </Suspense>
   );
 }

@@ -1,13 +1,9 @@
 import '@mantine/core/styles.css';
-import '@mantine/notifications/styles.css';
 import { AcmeError } from '@acme/webhooks-sdk';
 import { MantineProvider } from '@mantine/core';
-import { ModalsProvider } from '@mantine/modals';
-import { Notifications } from '@mantine/notifications';
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { BrowserRouter } from 'react-router';
 import { App } from './app.tsx';
 import { apiEvents } from './lib/api-events.ts';
 import { SessionProvider } from './session/session-context.tsx';
@@ -35,14 +31,9 @@ createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="light">
       <QueryClientProvider client={queryClient}>
-        <ModalsProvider>
-          <Notifications position="top-right" />
-          <BrowserRouter>
-            <SessionProvider linkToken={linkToken}>
-              <App />
-            </SessionProvider>
-          </BrowserRouter>
-        </ModalsProvider>
+        <SessionProvider linkToken={linkToken}>
+          <App />
+        </SessionProvider>
       </QueryClientProvider>
     </MantineProvider>
   </StrictMode>,

@@ -1,12 +1,4 @@
-import {
-  type CSSVariablesResolver,
-  createTheme,
-  DEFAULT_THEME,
-  type MantineColorsTuple,
-  Modal,
-  Notification,
-  TableScrollContainer,
-} from '@mantine/core';
+import { type CSSVariablesResolver, createTheme, DEFAULT_THEME, type MantineColorsTuple } from '@mantine/core';
 
 /**
  * Mantine's palettes with shades 8 and 9 darkened where they are too light to read: as text on
@@ -65,13 +57,12 @@ export const theme = createTheme({
   respectReducedMotion: true,
   // Black text on light fills (yellow), white on dark ones.
   autoContrast: true,
+  // Plain objects, not Modal.extend(): importing the components here would put them in the sign-in chunk.
   components: {
-    // Every dialog's close button gets a name screen readers can announce; on a phone, dialogs fill the screen.
-    Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } }),
-    Notification: Notification.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Dismiss notification' } } }),
+    // Every dialog's close button gets a name screen readers can announce.
+    Modal: { defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } },
+    Notification: { defaultProps: { closeButtonProps: { 'aria-label': 'Dismiss notification' } } },
     // A table wider than a phone scrolls sideways: keyboard users reach it with Tab, then the arrows.
-    TableScrollContainer: TableScrollContainer.extend({
-      defaultProps: { scrollAreaProps: { viewportProps: { tabIndex: 0 } } },
-    }),
+    TableScrollContainer: { defaultProps: { scrollAreaProps: { viewportProps: { tabIndex: 0 } } } },
   },
 });

@@ -3,5 +3,5 @@
 // native core and webpack), which the package's main entry does.
 export { checkReadiness } from './readiness.ts';
 export { TemporalClientProvider } from './temporal-client.ts';
-export { createWorkflowHandoff, handOverDeliveries, type WorkflowHandoff } from './workflow-handoff.ts';
+export { createWorkflowHandoff, handOverDeliveries, handOverSoon, type WorkflowHandoff } from './workflow-handoff.ts';
 export { type EndpointSignal, endpointWorkflowId } from './workflows/signals.ts';

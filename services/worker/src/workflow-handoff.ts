@@ -67,7 +67,9 @@ async function signalIfRunning(client: Client, endpointId: string, signal: Endpo
 /**
  * Hands each endpoint's deliveries to its workflow, with the signal that says why, and marks exactly
  * those as handed off. A failure is only logged: the rows stay marked "not handed off" and the
- * dispatchers' sweep retries.
+ * dispatchers' sweep retries. After one failure (Temporal down, most likely) the endpoints not yet
+ * tried are left to the sweep too: trying each one (a connect timeout apiece) would keep a bulk
+ * replay over thousands of endpoints busy for minutes to no purpose.
  */
 export async function handOverDeliveries(
   handoff: WorkflowHandoff,
@@ -78,14 +80,38 @@ export async function handOverDeliveries(
 ): Promise<void> {
   const byEndpoint = new Map<string, string[]>();
   for (const { id, endpointId } of items) byEndpoint.set(endpointId, [...(byEndpoint.get(endpointId) ?? []), id]);
+  let failed = false;
+  let skipped = 0;
+  const limit = pLimit(MAX_HANDOFFS_IN_FLIGHT);
   await Promise.all(
-    [...byEndpoint].map(async ([endpointId, ids]) => {
-      try {
-        await handoff(endpointId, signal);
-        await markHandedOff(db, ids);
-      } catch (err) {
-        logger.warn({ err, endpointId }, 'could not hand deliveries to the endpoint workflow; will try again');
-      }
-    }),
+    [...byEndpoint].map(([endpointId, ids]) =>
+      limit(async () => {
+        if (failed) {
+          skipped++;
+          return;
+        }
+        try {
+          await handoff(endpointId, signal);
+          await markHandedOff(db, ids);
+        } catch (err) {
+          failed = true;
+          logger.warn({ err, endpointId }, 'could not hand deliveries to the endpoint workflow; will try again');
+        }
+      }),
+    ),
+  );
+  if (skipped > 0) logger.warn({ endpoints: skipped }, 'hand-off of the other endpoints left to the sweep');
+}
+
+/**
+ * Starts a hand-off and waits for it at most `waitMs`; after that it carries on in the background.
+ * For API mutations: in the usual case the workflow is signalled before the answer, and with Temporal
+ * down the answer does not wait for it (the rows are marked not handed off; the sweep sends them).
+ */
+export function handOverSoon(handOver: () => Promise<void>, waitMs: number): Promise<void> {
+  const running = handOver();
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([running, new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]).finally(() =>
+    clearTimeout(timer),
   );
 }

@@ -58,6 +58,8 @@ export interface WatchedPage {
   context: BrowserContext;
   /** Page errors and console errors so far, but those `allow` was told to expect. */
   problems: string[];
+  /** The path of every script the page requested, in order (what a page costs to load). */
+  scripts: string[];
   /** Runs `action` with console errors matching `pattern` expected (e.g. the 401 of a wrong key). */
   allowing<T>(pattern: RegExp, action: () => Promise<T>): Promise<T>;
   /**
@@ -72,7 +74,11 @@ export async function openPage(browser: Browser, url: string): Promise<WatchedPa
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
   const problems: string[] = [];
+  const scripts: string[] = [];
   let allowed: RegExp | null = null;
+  page.on('request', (request) => {
+    if (request.resourceType() === 'script') scripts.push(new URL(request.url()).pathname);
+  });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
     if (message.type() !== 'error') return;
@@ -85,6 +91,7 @@ export async function openPage(browser: Browser, url: string): Promise<WatchedPa
     page,
     context,
     problems,
+    scripts,
     async allowing(pattern, action) {
       allowed = pattern;
       try {

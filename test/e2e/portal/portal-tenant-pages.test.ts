@@ -123,6 +123,38 @@ describe('the portal’s tenant pages', () => {
     expectNoProblems(portal);
   });
 
+  it('shows the API’s refusal of a custom header at the Custom headers field: the portal keeps no copy of its rules', async () => {
+    const { page } = portal;
+    await page.goto(`${gateway.url}/endpoints/${happyEndpointId}`);
+    await page.getByRole('heading', { name: happy.url }).waitFor();
+    await page.getByRole('button', { name: 'Edit' }).click();
+    const dialog = page.getByRole('dialog');
+    const headers = dialog.getByRole('group', { name: 'Custom headers' });
+    await headers.getByRole('button', { name: 'Add header' }).click();
+    // A name the API refuses: the portal sends it and shows the API's words at the field.
+    await headers.getByLabel('Header 1 name').fill('Bad Name');
+    await headers.getByLabel('Header 1 value').fill('x');
+    await portal.allowing(/400|BAD_USER_INPUT/, async () => {
+      await dialog.getByRole('button', { name: 'Save changes' }).click();
+      await headers.getByText('"Bad Name" is not a valid header name.').waitFor();
+      // An invalid header value, too: the API's rule, the API's message, at the field.
+      await headers.getByLabel('Header 1 name').fill('X-Note');
+      await headers.getByLabel('Header 1 value').fill('caf\u00e9');
+      await dialog.getByRole('button', { name: 'Save changes' }).click();
+      await headers.getByText(/^The header "X-Note" must be visible ASCII/).waitFor();
+    });
+    // Said once, at the field (and tied to it for screen readers), not again above the form.
+    expect(await dialog.getByRole('alert').count()).toBe(0);
+    expect(await headers.getAttribute('aria-describedby')).toBeTruthy();
+    await portal.screenshot('20b-endpoint-header-refused');
+    await headers.getByLabel('Header 1 value').fill('plain');
+    await dialog.getByRole('button', { name: 'Save changes' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const saved = await api('query($id: ID!) { endpoint(id: $id) { headers } }', { id: happyEndpointId });
+    expect(Object.keys(saved.endpoint.headers)).toEqual(['x-note']);
+    expectNoProblems(portal);
+  });
+
   it('lists endpoints with their last 24 hours in one request per page', async () => {
     const { page } = portal;
     const { deliveries } = await publish(gateway, tenant.token, { eventType: 'order.created', payload: { order: 1 } });
@@ -192,6 +224,20 @@ describe('the portal’s tenant pages', () => {
     await expect(table.getByRole('link', { name: flaky.url }).count()).resolves.toBeGreaterThan(0);
     await portal.screenshot('23-operational-events');
 
+    // On a phone, the run of dead letters at one endpoint is one card that opens to show each.
+    await page.setViewportSize({ width: 375, height: 812 });
+    const list = page.getByRole('list', { name: 'Operational events' });
+    const cards = list.locator(':scope > [role=listitem]');
+    await cards.first().waitFor();
+    expect(await cards.count()).toBeLessThanOrEqual(3);
+    const toggle = list.getByRole('button', { name: /^Show the \d+ dead letters$/ });
+    const count = Number((await toggle.textContent())!.match(/\d+/)![0]);
+    expect(count).toBeGreaterThanOrEqual(20);
+    await toggle.press('Enter');
+    await expect.poll(() => list.getByRole('list', { name: 'dead letters' }).getByRole('listitem').count()).toBe(count);
+    expect(await list.getByRole('button', { name: /^Hide the/ }).getAttribute('aria-expanded')).toBe('true');
+    await page.setViewportSize({ width: 1280, height: 800 });
+
     await choose(page, 'What happened', 'Endpoint disabled');
     await page.getByText('Nothing matches').waitFor();
     await choose(page, 'What happened', 'Dead letter');
@@ -227,32 +273,66 @@ describe('the portal’s tenant pages', () => {
     expectNoProblems(portal);
   });
 
-  it('shows every change in the audit log with who made it, filtered by action, with the details of one', async () => {
+  it('shows every change in the audit log in words, with who made it as the API names them, and the details of one', async () => {
     const { page } = portal;
+    // A change made through a portal session: its actor is the session's key, which the portal never lists.
+    const session = await api('mutation { createPortalSession(consumerId: "globex") { token } }');
+    const { body } = await gateway.graphql(
+      'mutation { createEndpoint(input: { url: "http://127.0.0.1:9/globex" }) { endpoint { id } } }',
+      {},
+      session.createPortalSession.token,
+    );
+    expect(body.errors).toBeUndefined();
+    operations.length = 0;
     await nav(page, 'Audit log');
     const table = page.getByRole('table', { name: 'Audit log' });
-    for (const action of ['updateTenantSettings', 'replayDeadLetters', 'updateEndpoint', 'createEndpoint'])
+    for (const action of ['Settings changed', 'Dead letters replayed', 'Endpoint changed', 'Endpoint created'])
       await table.getByText(action, { exact: true }).first().waitFor();
+    await table.getByText('Portal session of globex').waitFor();
+    await table.getByText('Default key (', { exact: false }).first().waitFor();
+    // Who acted comes with each entry: no list of keys is fetched to name them.
+    expect(operations.filter((o) => /ApiKeys/.test(o))).toEqual([]);
     await portal.screenshot('25-audit-log');
 
-    await choose(page, 'Action', 'updateEndpoint');
+    await choose(page, 'Action', 'Endpoint changed');
     const rows = table.locator('tbody tr');
     await expect
       .poll(
         async () => {
           const texts = await rows.allTextContents();
-          return texts.length > 0 && texts.every((text) => text.includes('updateEndpoint'));
+          return texts.length > 0 && texts.every((text) => text.includes('Endpoint changed'));
         },
         { timeout: 20_000 },
       )
       .toBe(true);
-    expect(await rows.count()).toBe(1);
-    const row = rows.first();
+    // The metadata edit and the custom header edit above.
+    expect(await rows.count()).toBe(2);
+    // Newest first: the last is the metadata edit.
+    const row = rows.last();
     expect(await row.getByRole('link', { name: happyEndpointId }).count()).toBe(1);
-    await row.getByRole('button', { name: /^Details of updateEndpoint/ }).click();
-    const details = page.getByRole('dialog');
-    await details.getByLabel('Details of the change').getByText('enterprise').waitFor();
-    await details.getByRole('button', { name: 'Close dialog' }).click();
+    await row.getByRole('button', { name: /^Details of Endpoint changed/ }).click();
+    const details = page.getByRole('dialog').getByRole('table', { name: 'Details of the change' });
+    await details.getByRole('rowheader', { name: 'Metadata' }).waitFor();
+    await details.getByText('enterprise').waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: 'Close dialog' }).click();
+
+    // On a phone: the same entry as a card, its details in a dialog that fills the screen, labelled rows that wrap.
+    await page.setViewportSize({ width: 375, height: 812 });
+    const list = page.getByRole('list', { name: 'Audit log' });
+    await list
+      .getByRole('listitem')
+      .filter({ hasText: 'enterprise' })
+      .last()
+      .getByRole('button', { name: /^Details of/ })
+      .click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('rowheader', { name: 'Metadata' }).waitFor();
+    const box = await dialog.getByRole('table', { name: 'Details of the change' }).boundingBox();
+    expect(box!.width).toBeLessThanOrEqual(375);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+    await portal.screenshot('25b-audit-details');
+    await dialog.getByRole('button', { name: 'Close dialog' }).click();
+    await page.setViewportSize({ width: 1280, height: 800 });
     expectNoProblems(portal);
   });
 

@@ -72,6 +72,33 @@ export type AttemptOutcome =
   | 'TIMEOUT'
   | 'TLS_ERROR';
 
+/** Every change the audit log records: the mutation that made it. */
+export type AuditAction =
+  | 'archiveEventType'
+  | 'createApiKey'
+  | 'createEndpoint'
+  | 'createEventType'
+  | 'createPortalSession'
+  | 'createTenant'
+  | 'deleteEndpoint'
+  | 'expungeEventPayload'
+  | 'pauseEndpoint'
+  | 'reactivateTenant'
+  | 'replayDeadLetters'
+  | 'replayDelivery'
+  | 'resumeEndpoint'
+  | 'retryDeliveryNow'
+  | 'retryEndpointNow'
+  | 'revokeApiKey'
+  | 'rotateEndpointSecret'
+  | 'sendTestEvent'
+  | 'suspendTenant'
+  | 'unarchiveEventType'
+  | 'updateEndpoint'
+  | 'updateEventType'
+  | 'updateTenant'
+  | 'updateTenantSettings';
+
 export type AuditActorKind =
   | 'API_KEY'
   | 'OPERATOR'
@@ -79,9 +106,11 @@ export type AuditActorKind =
 
 export type AuditLogEntry = {
   __typename?: 'AuditLogEntry';
-  /** The mutation, e.g. createEndpoint. */
-  action: Scalars['String']['output'];
+  /** The mutation that made the change. */
+  action: AuditAction;
   actorKind: AuditActorKind;
+  /** That key (a portal session is a key too), revoked and expired ones included; null for the operator. */
+  apiKey: Maybe<ApiKey>;
   /** The key that made the change (null for the operator). */
   apiKeyId: Maybe<Scalars['ID']['output']>;
   createdAt: Scalars['DateTime']['output'];
@@ -105,7 +134,7 @@ export type AuditLogEntryEdge = {
 };
 
 export type AuditLogFilter = {
-  action?: InputMaybe<Scalars['String']['input']>;
+  action?: InputMaybe<AuditAction>;
   since?: InputMaybe<Scalars['DateTime']['input']>;
   targetId?: InputMaybe<Scalars['ID']['input']>;
   until?: InputMaybe<Scalars['DateTime']['input']>;
@@ -471,7 +500,7 @@ export type Mutation = {
   publishEvents: PublishEventsPayload;
   /** Operator only: undoes suspendTenant. */
   reactivateTenant: Tenant;
-  /** Replays dead letters in bulk: all of the tenant's, or one endpoint's, optionally only those dead-lettered in a time range; not those whose payload was expunged. */
+  /** Replays dead letters in bulk: all of the tenant's, or one endpoint's, optionally only those dead-lettered in a time range; not those whose payload was expunged. At most 5,000 per call (see remainingCount). */
   replayDeadLetters: ReplayDeadLettersPayload;
   /** Sends a finished delivery again (same webhook-id, fresh retry schedule) through its endpoint's workflow; CONFLICT once its event's payload is expunged. */
   replayDelivery: Delivery;
@@ -853,6 +882,8 @@ export type ReplayDeadLettersPayload = {
   __typename?: 'ReplayDeadLettersPayload';
   /** The ids of the deliveries queued again, newest first: follow them with deliveries(filter: { ids }). */
   deliveryIds: Array<Scalars['ID']['output']>;
+  /** Dead letters matching the filter that this call left (one call replays at most 5,000, the oldest first): call again with the same filter until it is 0. */
+  remainingCount: Scalars['Int']['output'];
   /** How many deliveries were queued again. */
   replayedCount: Scalars['Int']['output'];
 };
@@ -1045,6 +1076,7 @@ export type ResolversTypes = {
   ApiKeyScope: ApiKeyScope;
   ApiKeyWithToken: ResolverTypeWrapper<ApiKeyWithToken>;
   AttemptOutcome: AttemptOutcome;
+  AuditAction: AuditAction;
   AuditActorKind: AuditActorKind;
   AuditLogEntry: ResolverTypeWrapper<AuditLogEntryModel>;
   AuditLogEntryConnection: ResolverTypeWrapper<Omit<AuditLogEntryConnection, 'edges'> & { edges: Array<ResolversTypes['AuditLogEntryEdge']> }>;
@@ -1220,8 +1252,9 @@ export type ApiKeyWithTokenResolvers<ContextType = GraphQLContext, ParentType ex
 };
 
 export type AuditLogEntryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditLogEntry'] = ResolversParentTypes['AuditLogEntry']> = {
-  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  action?: Resolver<ResolversTypes['AuditAction'], ParentType, ContextType>;
   actorKind?: Resolver<ResolversTypes['AuditActorKind'], ParentType, ContextType>;
+  apiKey?: Resolver<Maybe<ResolversTypes['ApiKey']>, ParentType, ContextType>;
   apiKeyId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   details?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
@@ -1491,6 +1524,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
 
 export type ReplayDeadLettersPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ReplayDeadLettersPayload'] = ResolversParentTypes['ReplayDeadLettersPayload']> = {
   deliveryIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  remainingCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   replayedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 

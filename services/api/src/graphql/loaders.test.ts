@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import {
   connectDatabase,
+  createApiKey,
   createEndpoint,
   createEventType,
+  createPortalSession,
   createTenant,
   type Db,
   loadConfig,
@@ -86,6 +88,33 @@ describe('the per-request loaders', () => {
       loaders.endpointStats.load({ endpointId: ids[0]!, since, bucket: 'DAY' }),
     ]);
     expect(counter.transactions).toBe(2);
+  });
+
+  it("read the keys an audit log page names in one query, revoked keys included, another tenant's not at all", async () => {
+    const { tenant, apiKey } = await createTenant(database.db, { name: 'audit actors' });
+    const principal: Principal = {
+      kind: 'tenant',
+      tenantId: tenant.id,
+      apiKeyId: apiKey.id,
+      scopes: ['FULL_ACCESS'],
+      consumerId: null,
+      limits: { publishRatePerSecond: null, publishBurst: null, maxPayloadBytes: null },
+    };
+    const caller = {
+      tenantId: tenant.id,
+      consumerId: null,
+      actor: { kind: 'API_KEY' as const, apiKeyId: apiKey.id },
+      limits: principal.limits,
+    };
+    const second = await createApiKey(database.db, caller, { name: 'deployer', scopes: ['READ_ONLY'] });
+    await createPortalSession(database.db, caller, 'http://portal.test', { consumerId: 'globex' });
+    const stranger = await createTenant(database.db, { name: 'someone else' });
+
+    const { db, counter } = countingTransactions(database.db);
+    const loaders = createLoaders({ ...database, db }, principal);
+    const keys = await Promise.all([apiKey.id, second.apiKey.id, stranger.apiKey.id].map((id) => loaders.apiKey.load(id)));
+    expect(counter.transactions).toBe(1);
+    expect(keys.map((k) => k?.name ?? null)).toEqual([apiKey.name, 'deployer', null]);
   });
 });
 

@@ -6,6 +6,7 @@ import {
   type DeliveryStats,
   deliveriesOfEvents,
   endpointStats,
+  getApiKeys,
   getDeliveries,
   getEndpoints,
   getEvents,
@@ -16,7 +17,7 @@ import {
   type TenantCaller,
 } from '@acme/core';
 import DataLoader from 'dataloader';
-import type { DeliveryAttemptModel, DeliveryModel, EndpointModel, EventModel } from './models.ts';
+import type { ApiKeyModel, DeliveryAttemptModel, DeliveryModel, EndpointModel, EventModel } from './models.ts';
 
 export type Loaders = ReturnType<typeof createLoaders>;
 
@@ -78,6 +79,8 @@ export function createLoaders(database: Database, principal: Principal | null) {
       (ids, slice) => attemptsOfDeliveries(db, caller(), ids, slice),
       (a) => a.deliveryId,
     ),
+    /** The keys an audit log page names: one query for the page, revoked keys and portal sessions included. */
+    apiKey: new DataLoader<string, ApiKeyModel | null>(async (ids) => byId(await getApiKeys(db, caller(), ids), ids)),
     lastAttempt: new DataLoader<string, DeliveryAttemptModel | null>(async (ids) =>
       groupBy(await lastAttemptsOf(db, caller(), ids), (a) => a.deliveryId, ids).map((list) => list[0] ?? null),
     ),

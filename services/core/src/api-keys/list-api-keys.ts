@@ -1,5 +1,5 @@
 import { apiKeys } from '@acme/schema/db';
-import { and, desc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { TenantCaller } from '../auth/principal.ts';
 import type { Db } from '../db/client.ts';
 import { inTenant } from '../db/tenant-scope.ts';
@@ -37,4 +37,15 @@ export async function getApiKey(db: Db, caller: TenantCaller, id: string) {
       .where(and(eq(apiKeys.tenantId, caller.tenantId), eq(apiKeys.id, id))),
   );
   return row ?? null;
+}
+
+/** Keys by id in one query, revoked and expired ones included (the audit log names the key that acted); others' ids find nothing. */
+export async function getApiKeys(db: Db, caller: TenantCaller, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  return inTenant(db, caller.tenantId, (tx) =>
+    tx
+      .select(apiKeyColumns)
+      .from(apiKeys)
+      .where(and(eq(apiKeys.tenantId, caller.tenantId), inArray(apiKeys.id, [...ids]))),
+  );
 }

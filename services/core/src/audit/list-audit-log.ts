@@ -4,9 +4,10 @@ import type { TenantCaller } from '../auth/principal.ts';
 import type { Db } from '../db/client.ts';
 import { inTenant } from '../db/tenant-scope.ts';
 import { type PageArgs, pageWindow, toPage } from '../pagination/cursor.ts';
+import type { AuditAction } from './audit-actions.ts';
 
 export interface AuditLogFilter {
-  action?: string | null;
+  action?: AuditAction | null;
   targetId?: string | null;
   since?: Date | null;
   until?: Date | null;

@@ -2,6 +2,7 @@ import { auditLog } from '@acme/schema/db';
 import type { TenantCaller } from '../auth/principal.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { newId } from '../ids.ts';
+import type { AuditAction } from './audit-actions.ts';
 
 /** Argument names whose values never reach the audit log: credentials and event data. */
 const LEFT_OUT = new Set(['payload', 'example', 'token', 'secret', 'password']);
@@ -36,7 +37,7 @@ export function auditDetails(args: Record<string, unknown>): Record<string, unkn
 export async function recordAudit(
   tx: DbOrTx,
   caller: TenantCaller,
-  action: string,
+  action: AuditAction,
   targetId: string | null,
   args: Record<string, unknown> = {},
 ): Promise<void> {

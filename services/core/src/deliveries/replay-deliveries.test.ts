@@ -66,6 +66,24 @@ describe('replayDelivery, replayDeadLetters, retryDeliveryNow, retryEndpointNow'
     expect((await replayDeadLetters(database.db, caller, {})).deliveries.map((d) => d.id)).toEqual([other!.deliveries[0]!.id]);
   });
 
+  it('replays at most a batch per call, the oldest first, and says how many are left for the next call', async () => {
+    const { tenant, caller } = await tenantWithEndpoints(database, 1);
+    const ids = (await publishMany(database, tenant.id, 7)).map((p) => p.deliveries[0]!.id);
+    for (const [i, id] of ids.entries())
+      await database.db
+        .update(deliveries)
+        .set({ status: 'DEAD_LETTERED', completedAt: new Date(Date.now() - (10 - i) * 60_000) })
+        .where(eq(deliveries.id, id));
+    const first = await replayDeadLetters(database.db, caller, {}, 3);
+    expect(first.deliveries.map((d) => d.id)).toEqual(ids.slice(0, 3).reverse());
+    expect(first.remainingCount).toBe(4);
+    const second = await replayDeadLetters(database.db, caller, {}, 3);
+    expect(second.deliveries.map((d) => d.id)).toEqual(ids.slice(3, 6).reverse());
+    const last = await replayDeadLetters(database.db, caller, {}, 3);
+    expect(last).toMatchObject({ remainingCount: 0 });
+    expect(last.deliveries.map((d) => d.id)).toEqual([ids[6]]);
+  });
+
   it('replays in bulk those dead-lettered in a time range, and returns them newest first', async () => {
     const { tenant, caller } = await tenantWithEndpoints(database, 1);
     const published = await publishMany(database, tenant.id, 3);
@@ -115,10 +133,12 @@ describe('replayDelivery, replayDeadLetters, retryDeliveryNow, retryEndpointNow'
     await expect(retryDeliveryNow(database.db, caller, id)).rejects.toMatchObject({ code: 'CONFLICT' });
     await database.db
       .update(deliveries)
-      .set({ handler: 'WORKFLOW', nextAttemptAt: new Date(Date.now() + 3600_000) })
+      .set({ handler: 'WORKFLOW', handedOff: true, nextAttemptAt: new Date(Date.now() + 3600_000) })
       .where(eq(deliveries.id, id));
     const due = await retryDeliveryNow(database.db, caller, id);
     expect(due.nextAttemptAt.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
+    // Until its workflow is woken: should the caller's signal fail (Temporal down), the sweep wakes it.
+    expect(due.handedOff).toBe(false);
     expect(await retryEndpointNow(database.db, caller, endpoints[0]!.id)).toEqual([{ id, endpointId: endpoints[0]!.id }]);
   });
 });

@@ -38,32 +38,49 @@ export async function replayDelivery(db: Db, caller: TenantCaller, id: string) {
   });
 }
 
+/** Dead letters one replayDeadLetters call queues again at most: one bounded transaction and answer. */
+export const MAX_REPLAYED_PER_CALL = 5_000;
+
 /**
  * Replays the caller's dead letters (of one endpoint, dead-lettered in a time range), in bulk; those
- * whose event payload was expunged stay dead letters. Returns the deliveries queued again, newest
- * first, so that a client can follow each of them.
+ * whose event payload was expunged stay dead letters. At most MAX_REPLAYED_PER_CALL per call, the
+ * oldest first; `remainingCount` says how many more match, and calling again with the same filter
+ * replays the next ones (those replayed are dead letters no more). Returns the deliveries queued
+ * again, newest first, so that a client can follow each of them.
  */
-export async function replayDeadLetters(db: Db, caller: TenantCaller, filter: DeadLetterFilter) {
+export async function replayDeadLetters(db: Db, caller: TenantCaller, filter: DeadLetterFilter, perCall = MAX_REPLAYED_PER_CALL) {
   return inTenant(db, caller.tenantId, async (tx) => {
     if (filter.endpointId) await assertEndpointAcceptsReplays(tx, caller, filter.endpointId);
     const replayable = tx
       .select({ id: endpoints.id })
       .from(endpoints)
       .where(and(endpointVisibleTo(caller), inArray(endpoints.status, ['ACTIVE', 'PAUSED'])));
-    // Each event locked for share (see replayDelivery); one expunged meanwhile is re-read and left out.
-    const rows = await requeue(
-      tx,
-      sql`${deliveries.id} in (
-        select d.id from deliveries d join events e on e.id = d.event_id
+    const matching = sql`
+        from deliveries d join events e on e.id = d.event_id
          where d.tenant_id = ${caller.tenantId} and d.status = 'DEAD_LETTERED' and e.payload_expunged_at is null
            ${filter.endpointId ? sql`and d.endpoint_id = ${filter.endpointId}` : sql``}
            ${filter.since ? sql`and d.completed_at >= ${filter.since.toISOString()}::timestamptz` : sql``}
            ${filter.until ? sql`and d.completed_at < ${filter.until.toISOString()}::timestamptz` : sql``}
-           and ${inArray(sql`d.endpoint_id`, replayable)}
-         for update of d for share of e)`,
+           and ${inArray(sql`d.endpoint_id`, replayable)}`;
+    // Each event locked for share (see replayDelivery); one expunged meanwhile is re-read and left out.
+    const rows = await requeue(
+      tx,
+      // = any(array(...)): the limited subquery runs once; as `in (...)` the planner may rerun it
+      // (a semi-join) and update more rows than the limit.
+      sql`${deliveries.id} = any(array(
+        select d.id ${matching}
+         order by d.completed_at, d.id
+         limit ${perCall}
+         for update of d for share of e))`,
     );
-    await recordAudit(tx, caller, 'replayDeadLetters', filter.endpointId ?? null, { ...filter, replayedCount: rows.length });
-    return { deliveries: rows.sort((a, b) => (a.id < b.id ? 1 : -1)) };
+    const [left] = await tx.execute<{ n: number }>(sql`select count(*)::int as n ${matching}`);
+    const remainingCount = Number(left?.n ?? 0);
+    await recordAudit(tx, caller, 'replayDeadLetters', filter.endpointId ?? null, {
+      ...filter,
+      replayedCount: rows.length,
+      remainingCount,
+    });
+    return { deliveries: rows.sort((a, b) => (a.id < b.id ? 1 : -1)), remainingCount };
   });
 }
 

@@ -8,12 +8,15 @@ import { endpointVisibleTo } from '../endpoints/endpoint-scope.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { deliveryVisibleTo } from './delivery-scope.ts';
 
-/** Skips the wait: a pending retry of the delivery becomes due now. Its workflow must then be woken. */
+/**
+ * Skips the wait: a pending retry of the delivery becomes due now. Its workflow must then be woken;
+ * marked not handed off until it is, so that the sweep wakes it should the caller's signal fail.
+ */
 export async function retryDeliveryNow(db: Db, caller: TenantCaller, id: string) {
   return inTenant(db, caller.tenantId, async (tx) => {
     const [row] = await tx
       .update(deliveries)
-      .set({ nextAttemptAt: sql`now()` })
+      .set({ nextAttemptAt: sql`now()`, handedOff: false })
       .where(
         and(
           deliveryVisibleTo(caller),
@@ -50,7 +53,7 @@ export async function retryEndpointNow(db: Db, caller: TenantCaller, endpointId:
     if (!endpoint) throw new NotFoundError(`No endpoint ${endpointId}.`);
     const due = await tx
       .update(deliveries)
-      .set({ nextAttemptAt: sql`now()` })
+      .set({ nextAttemptAt: sql`now()`, handedOff: false })
       .where(
         and(
           eq(deliveries.tenantId, caller.tenantId),

@@ -1,4 +1,4 @@
-import type { Agent } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { Config } from '../config.ts';
 import type { MasterKeys } from '../crypto/secret-box.ts';
 import type { Database } from '../db/client.ts';
@@ -11,7 +11,7 @@ import type { RetrySchedule } from './retry-schedule.ts';
 /** What both delivery paths share: the database, the guarded HTTP client and the delivery settings. */
 export interface DeliveryEngine {
   database: Database;
-  client: Agent;
+  client: Dispatcher;
   secretsMasterKey: MasterKeys;
   privateDestinationsAllowed: readonly Cidr[];
   defaultRetrySchedule: RetrySchedule;

@@ -2,7 +2,7 @@ import { deliveries, endpoints } from '@acme/schema/db';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { publishMany, tenantWithEndpoints, testDatabase } from '../testing/fixtures.ts';
-import { loadDueRetries } from './due-retries.ts';
+import { leaseDueRetries, loadDueRetries } from './due-retries.ts';
 import { planRetries } from './plan-retries.ts';
 
 const database = testDatabase();
@@ -34,6 +34,20 @@ describe('planRetries', () => {
     await set(second!.deliveries[0]!.id, sql`now() - interval '1 second'`);
     expect(await planRetries(database.sql, endpoints[0]!.id)).toBe(0);
     expect((await loadDueRetries(database.sql, endpoints[0]!.id, 10)).map((d) => d.id)).toEqual([second!.deliveries[0]!.id]);
+  });
+
+  it('waits for the lease of a retry another round is sending, rather than spinning on it', async () => {
+    const { tenant, endpoints } = await tenantWithEndpoints(database, 1);
+    const [published] = await publishMany(database, tenant.id, 1);
+    const id = published!.deliveries[0]!.id;
+    await database.db
+      .update(deliveries)
+      .set({ handler: 'WORKFLOW', attemptCount: 1, nextAttemptAt: sql`now() - interval '1 second'` })
+      .where(eq(deliveries.id, id));
+    expect(await leaseDueRetries(database.sql, [id], 'round-1', 20_000)).toEqual(new Set([id]));
+    expect(await leaseDueRetries(database.sql, [id], 'round-2', 20_000)).toEqual(new Set());
+    expect(await loadDueRetries(database.sql, endpoints[0]!.id, 10)).toEqual([]);
+    expect(await planRetries(database.sql, endpoints[0]!.id)).toBeGreaterThan(15_000);
   });
 
   it('ignores first attempts, which belong to the dispatcher', async () => {

@@ -26,7 +26,8 @@ export async function planRetries(sql: postgres.Sql, endpointId: string): Promis
 
     // Not greatest(0, …) over the aggregate: greatest ignores nulls, and would turn "none left" into "due now".
     const [next] = await tx<{ delay_ms: number | null }[]>`
-      select (extract(epoch from (min(next_attempt_at) - now())) * 1000)::float8 as delay_ms
+      -- A retry another round holds the lease on is due for this one only if that lease runs out.
+      select (extract(epoch from (min(greatest(next_attempt_at, lease_expires_at)) - now())) * 1000)::float8 as delay_ms
         from deliveries
        where endpoint_id = ${endpointId} and status = 'PENDING' and handler = 'WORKFLOW'`;
     if (next?.delay_ms != null) return Math.max(0, Math.ceil(next.delay_ms), endpoint.token_wait_ms);

@@ -1,7 +1,7 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { parseCidrList } from './cidr.ts';
 import { createDeliveryClient } from './delivery-client.ts';
 import { parseRetryAfter, sendAttempt } from './send-attempt.ts';
@@ -89,6 +89,22 @@ describe('sendAttempt', () => {
     const result = await send(`http://127.0.0.1:${port}/`, { timeoutMs: 300 });
     expect(result.outcome).toBe('TIMEOUT');
     expect(result.durationMs).toBeLessThan(2000);
+  });
+
+  it("delivers to a quick endpoint at once while another tenant's requests hold more connections to the same origin than any pool cap", async () => {
+    const held: (() => void)[] = [];
+    const port = await serve((req, res) => {
+      if (req.url === '/slow') held.push(() => res.end());
+      else res.end();
+    });
+    // More hung requests to one origin than the 64 connections the origin's pool used to allow.
+    const slow = Array.from({ length: 80 }, () => send(`http://127.0.0.1:${port}/slow`, { timeoutMs: 20_000 }));
+    await vi.waitFor(() => expect(held.length).toBe(80), { timeout: 10_000 });
+    // Its timeout runs from when it is written to a connection, and it never waits for one.
+    const quick = await send(`http://127.0.0.1:${port}/quick`, { timeoutMs: 1000 });
+    expect(quick.outcome).toBe('SUCCESS');
+    for (const release of held) release();
+    expect((await Promise.all(slow)).every((r) => r.outcome === 'SUCCESS')).toBe(true);
   });
 
   it('reads Retry-After on 429 and 503', async () => {

@@ -1,7 +1,7 @@
-import { lookup } from 'node:dns/promises';
 import ipaddr from 'ipaddr.js';
 import { InvalidInputError } from '../errors.ts';
 import type { Cidr } from './cidr.ts';
+import { DnsLookupError, defaultHostResolver, type ResolveHost } from './host-resolver.ts';
 
 const MAX_URL_LENGTH = 2048;
 
@@ -57,7 +57,11 @@ function verdict(ip: ipaddr.IPv4 | ipaddr.IPv6, allowed: readonly Cidr[]): strin
  * and every address its host resolves to must be public (or inside PRIVATE_DESTINATIONS_ALLOWED).
  * The same address check runs again at connect time on the address actually dialled.
  */
-export async function assertDestinationAllowed(rawUrl: string, allowed: readonly Cidr[]): Promise<URL> {
+export async function assertDestinationAllowed(
+  rawUrl: string,
+  allowed: readonly Cidr[],
+  resolveHost: ResolveHost = defaultHostResolver(),
+): Promise<URL> {
   if (rawUrl.length > MAX_URL_LENGTH) throw new InvalidInputError(`The URL is longer than ${MAX_URL_LENGTH} characters.`);
   let url: URL;
   try {
@@ -73,7 +77,7 @@ export async function assertDestinationAllowed(rawUrl: string, allowed: readonly
   }
   // WHATWG URL parsing already turned odd encodings (0x0a000001, 012.0.0.1) into dotted IPv4.
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  const addresses = ipaddr.isValid(host) ? [host] : await resolveAll(host);
+  const addresses = ipaddr.isValid(host) ? [host] : await resolveAll(host, resolveHost);
   for (const address of addresses) {
     const reason = blockedAddressReason(address, allowed);
     if (reason) throw new InvalidInputError(blockedDestinationMessage(reason), { field: 'url' });
@@ -86,10 +90,14 @@ export function blockedDestinationMessage(reason: string): string {
   return `The URL's host resolves to a private or reserved address (${reason}); webhooks may not be sent there.`;
 }
 
-async function resolveAll(host: string): Promise<string[]> {
+async function resolveAll(host: string, resolveHost: ResolveHost): Promise<string[]> {
   try {
-    return (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
-  } catch {
-    throw new InvalidInputError(`The host "${host}" does not resolve.`, { field: 'url' });
+    return (await resolveHost(host)).map((a) => a.address);
+  } catch (err) {
+    const message =
+      err instanceof DnsLookupError && err.timedOut
+        ? `The name servers for "${host}" did not answer; try again, or check its DNS.`
+        : `The host "${host}" does not resolve.`;
+    throw new InvalidInputError(message, { field: 'url' });
   }
 }

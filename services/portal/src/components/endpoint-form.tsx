@@ -4,14 +4,7 @@ import { useForm } from '@mantine/form';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { fieldOf } from '../lib/field-errors.ts';
-import {
-  headerNameError,
-  type KeyValueRow,
-  keyValueObject,
-  keyValueRows,
-  metadataKeyError,
-  metadataValueError,
-} from '../lib/key-value-rows.ts';
+import { type KeyValueRow, keyValueObject, keyValueRows, rowNameError } from '../lib/key-value-rows.ts';
 import { useSignedIn } from '../session/session-context.tsx';
 import { ErrorAlert } from './error-alert.tsx';
 import { KeyValueField } from './key-value-field.tsx';
@@ -55,6 +48,10 @@ function initialValues(endpoint?: Endpoint): Values {
 }
 
 const numberOrNull = (value: number | string) => (value === '' ? null : Number(value));
+/** `headers.2.name` → 2. */
+const rowOf = (path: string) => Number(path.split('.')[1]);
+/** Fields inside the folded "advanced" section: it opens when the API blames one of them. */
+const ADVANCED: readonly string[] = ['timeoutMs', 'retrySchedule', 'metadata'];
 
 /** Create an endpoint, or edit one: URL, description, event types, consumer, headers, limits. */
 export function EndpointFormModal({
@@ -70,7 +67,11 @@ export function EndpointFormModal({
 }) {
   const { acme, can } = useSignedIn();
   const queryClient = useQueryClient();
+  // An API refusal that names no field of the form: shown above it. One that names a field is shown there.
   const [error, setError] = useState<unknown>(null);
+  const [advanced, setAdvanced] = useState<string | null>(() =>
+    endpoint && (endpoint.timeoutMs || endpoint.retrySchedule || keyValueRows(endpoint.metadata).length > 0) ? 'advanced' : null,
+  );
   const eventTypes = useQuery({ queryKey: ['event-types', false], queryFn: () => acme.eventTypes.list() });
   const form = useForm<Values>({
     initialValues: initialValues(endpoint),
@@ -84,11 +85,9 @@ export function EndpointFormModal({
           return 'Not a URL: e.g. https://example.com/webhooks';
         }
       },
-      headers: { name: (_value, values, path) => headerNameError(values.headers, Number(path.split('.')[1])) },
-      metadata: {
-        name: (_value, values, path) => metadataKeyError(values.metadata, Number(path.split('.')[1])),
-        value: (value) => metadataValueError(value),
-      },
+      // Row shape only; what a header or metadata entry may contain is the API's to say (shown at the field).
+      headers: { name: (_value, values, path) => rowNameError(values.headers, rowOf(path), { ignoreCase: true }) },
+      metadata: { name: (_value, values, path) => rowNameError(values.metadata, rowOf(path), { ignoreCase: false }) },
       rateLimit: (value) => (value === '' || Number(value) >= 1 ? null : 'At least 1 per second, or empty for no limit'),
     },
   });
@@ -112,9 +111,10 @@ export function EndpointFormModal({
     },
     onMutate: () => setError(null),
     onError: (err) => {
-      setError(err);
       const field = fieldOf(err, FIELDS);
-      if (field) form.setFieldError(field, (err as Error).message);
+      if (!field) return setError(err);
+      form.setFieldError(field, (err as Error).message);
+      if (ADVANCED.includes(field)) setAdvanced('advanced');
     },
     onSuccess: async (result) => {
       await queryClient.invalidateQueries({ queryKey: ['endpoints'] });
@@ -125,7 +125,6 @@ export function EndpointFormModal({
     },
   });
 
-  const hasMetadata = keyValueRows(endpoint?.metadata).length > 0;
   const typeOptions = (eventTypes.data?.items ?? []).map((t) => ({ value: t.name, label: t.name }));
   for (const name of form.values.eventTypes)
     if (!typeOptions.some((o) => o.value === name)) typeOptions.push({ value: name, label: name });
@@ -187,11 +186,7 @@ export function EndpointFormModal({
             suffix=" / s"
             {...form.getInputProps('rateLimit')}
           />
-          <Accordion
-            variant="contained"
-            chevronPosition="left"
-            defaultValue={endpoint && (endpoint.timeoutMs || endpoint.retrySchedule || hasMetadata) ? 'advanced' : null}
-          >
+          <Accordion variant="contained" chevronPosition="left" value={advanced} onChange={setAdvanced}>
             <Accordion.Item value="advanced">
               <Accordion.Control>Timeout, retry schedule and metadata</Accordion.Control>
               <Accordion.Panel>

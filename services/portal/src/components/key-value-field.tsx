@@ -1,6 +1,7 @@
 import { ActionIcon, Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import type { UseFormReturnType } from '@mantine/form';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
+import { useId } from 'react';
 import type { KeyValueRow } from '../lib/key-value-rows.ts';
 
 /** Rows of name and value inside a form (custom headers, metadata), each row labelled for screen readers. */
@@ -24,9 +25,11 @@ export function KeyValueField<Values extends Record<string, any>>({
   valuePlaceholder: string;
 }) {
   const rows = form.values[field] as KeyValueRow[];
+  // The API's refusal of the whole field (a header value it will not send, a metadata value too long).
   const error = form.errors[field];
+  const errorId = useId();
   return (
-    <Stack gap={6} role="group" aria-label={label}>
+    <Stack gap={6} role="group" aria-label={label} aria-describedby={error ? errorId : undefined}>
       <Text size="sm" fw={500}>
         {label}
       </Text>
@@ -60,7 +63,7 @@ export function KeyValueField<Values extends Record<string, any>>({
         </Group>
       ))}
       {error && (
-        <Text size="xs" c="red">
+        <Text size="xs" c="red" id={errorId}>
           {error}
         </Text>
       )}

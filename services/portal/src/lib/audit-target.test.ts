@@ -1,16 +1,13 @@
-import type { ApiKey } from '@acme/webhooks-sdk';
+import type { AuditLogEntry } from '@acme/webhooks-sdk';
 import { describe, expect, it } from 'vitest';
-import { actorLabel, detailsSummary, targetPath } from './audit-target.ts';
+import { actionLabel, actorLabel, detailLabel, detailsSummary, targetPath } from './audit-target.ts';
 
-const key = (overrides: Partial<ApiKey>): ApiKey => ({
+const key = (overrides: Partial<NonNullable<AuditLogEntry['apiKey']>>): AuditLogEntry['apiKey'] => ({
   id: 'key_1',
   name: 'billing-service',
   prefix: 'acme_sk_ab12',
   scopes: ['FULL_ACCESS'],
   consumerId: null,
-  createdAt: '2025-01-01T00:00:00Z',
-  expiresAt: null,
-  lastUsedAt: null,
   revokedAt: null,
   ...overrides,
 });
@@ -27,22 +24,33 @@ describe('audit log entries', () => {
     expect(targetPath(null)).toBeNull();
   });
 
-  it('names who acted: the key by name, a portal session by consumer, the operator', () => {
-    const keys = new Map([
-      ['key_1', key({})],
-      ['key_2', key({ id: 'key_2', scopes: ['PORTAL'], consumerId: 'globex' })],
-      ['key_3', key({ id: 'key_3', name: 'old', revokedAt: '2025-02-01T00:00:00Z' })],
-    ]);
-    expect(actorLabel({ actorKind: 'API_KEY', apiKeyId: 'key_1' }, keys)).toBe('billing-service (acme_sk_ab12…)');
-    expect(actorLabel({ actorKind: 'API_KEY', apiKeyId: 'key_3' }, keys)).toBe('old (acme_sk_ab12…), revoked');
-    expect(actorLabel({ actorKind: 'PORTAL_SESSION', apiKeyId: 'key_2' }, keys)).toBe('Portal session of globex');
-    expect(actorLabel({ actorKind: 'API_KEY', apiKeyId: 'key_9' }, keys)).toBe('API key key_9');
-    expect(actorLabel({ actorKind: 'OPERATOR', apiKeyId: null }, keys)).toBe('The operator');
+  it('names who acted from the key the API resolved: by name, a portal session by consumer, the operator', () => {
+    expect(actorLabel({ actorKind: 'API_KEY', apiKeyId: 'key_1', apiKey: key({}) })).toBe('billing-service (acme_sk_ab12…)');
+    expect(
+      actorLabel({ actorKind: 'API_KEY', apiKeyId: 'key_3', apiKey: key({ name: 'old', revokedAt: '2025-02-01T00:00:00Z' }) }),
+    ).toBe('old (acme_sk_ab12…), revoked');
+    expect(
+      actorLabel({ actorKind: 'PORTAL_SESSION', apiKeyId: 'key_2', apiKey: key({ scopes: ['PORTAL'], consumerId: 'globex' }) }),
+    ).toBe('Portal session of globex');
+    expect(actorLabel({ actorKind: 'PORTAL_SESSION', apiKeyId: 'key_2', apiKey: null })).toBe('A portal session');
+    expect(actorLabel({ actorKind: 'API_KEY', apiKeyId: 'key_9', apiKey: null })).toBe('Deleted API key key_9');
+    expect(actorLabel({ actorKind: 'OPERATOR', apiKeyId: null, apiKey: null })).toBe('The operator');
   });
 
-  it('sums up details in one line', () => {
-    expect(detailsSummary({ url: 'https://x.test/h', rateLimit: 5, headers: { 'X-A': '[redacted]' } })).toBe(
-      'url: https://x.test/h, rateLimit: 5, headers: {"X-A":"[redacted]"}',
+  it('names actions and detail inputs in words, spacing out names it has no label for', () => {
+    expect(actionLabel('updateEndpoint')).toBe('Endpoint changed');
+    expect(actionLabel('frobnicateWidget')).toBe('Frobnicate widget');
+    expect(detailLabel('retryScheduleOverride')).toBe('Retry schedule override');
+    expect(detailLabel('timeoutMs')).toBe('Timeout (ms)');
+    expect(detailLabel('url')).toBe('URL');
+  });
+
+  it('sums up details in one line, in words', () => {
+    expect(
+      detailsSummary({ url: 'https://x.test/h', rateLimit: 5, eventTypes: ['a', 'b'], headers: { 'X-A': '[redacted]' } }),
+    ).toBe('URL: https://x.test/h, Rate limit (per second): 5, Event types: a, b, Headers: X-A: [redacted]');
+    expect(detailsSummary({ timeoutMs: null, description: '', metadata: {}, schema: { required: ['id'] } })).toBe(
+      'Timeout (ms): not set, Description: empty, Metadata: none, JSON Schema: {"required":["id"]}',
     );
     expect(detailsSummary({})).toBe('');
     expect(detailsSummary(null)).toBe('');

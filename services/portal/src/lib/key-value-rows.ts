@@ -25,33 +25,19 @@ export function keyValueObject(rows: KeyValueRow[]): Record<string, string> {
   return result;
 }
 
-// RFC 9110 token characters: what a header name may contain.
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+// Only the shape of the rows is checked here: what the object cannot hold (a value without a name, a
+// name given twice, of which the object would keep one). What a header or metadata entry may contain
+// is the API's rule, shown beside the field when it refuses one (see endpoint-form.tsx).
 
-/** The error to show beside a header row's name, or null when it is fine. Header names ignore case. */
-export function headerNameError(rows: KeyValueRow[], index: number): string | null {
+/**
+ * The error to show beside a row's name, or null when it is fine. Header names ignore case (the API
+ * keeps one of `X-A` and `x-a`); metadata keys keep it.
+ */
+export function rowNameError(rows: KeyValueRow[], index: number, { ignoreCase }: { ignoreCase: boolean }): string | null {
   const name = rows[index]?.name.trim() ?? '';
   const value = rows[index]?.value ?? '';
-  if (!name) return value ? 'Name the header' : null;
-  if (!TOKEN.test(name)) return 'Letters, digits and - only';
-  const lower = name.toLowerCase();
-  if (rows.findIndex((r) => r.name.trim().toLowerCase() === lower) !== index) return 'Already set above';
+  if (!name) return value ? 'Give this row a name' : null;
+  const same = (other: string) => (ignoreCase ? other.toLowerCase() === name.toLowerCase() : other === name);
+  if (rows.findIndex((r) => same(r.name.trim())) !== index) return 'Already set above';
   return null;
-}
-
-/** The API keeps metadata values up to this long. */
-export const METADATA_VALUE_MAX = 1000;
-
-/** The error to show beside a metadata row's key, or null when it is fine. Keys are any text, case kept. */
-export function metadataKeyError(rows: KeyValueRow[], index: number): string | null {
-  const name = rows[index]?.name.trim() ?? '';
-  const value = rows[index]?.value ?? '';
-  if (!name) return value ? 'Name the key' : null;
-  if (rows.findIndex((r) => r.name.trim() === name) !== index) return 'Already set above';
-  return null;
-}
-
-/** The error to show beside a metadata value, or null when it is fine. */
-export function metadataValueError(value: string): string | null {
-  return value.length > METADATA_VALUE_MAX ? `At most ${METADATA_VALUE_MAX} characters` : null;
 }

@@ -1,24 +1,8 @@
-import type { ApiKey, AuditLogEntry, AuditLogFilter } from '@acme/webhooks-sdk';
-import {
-  Alert,
-  Anchor,
-  Button,
-  Card,
-  Code,
-  EmptyState,
-  Group,
-  Modal,
-  Paper,
-  Select,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-} from '@mantine/core';
+import type { AuditAction, AuditLogEntry, AuditLogFilter } from '@acme/webhooks-sdk';
+import { Alert, Anchor, Button, EmptyState, Group, Modal, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconHistory } from '@tabler/icons-react';
-import { useQuery } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { DateTimeField, isoOrUndefined } from '../components/date-time-field.tsx';
 import { FilterCard } from '../components/filter-card.tsx';
@@ -26,11 +10,23 @@ import { JsonViewer } from '../components/json-view.tsx';
 import { LoadMore } from '../components/load-more.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { PagedListBody } from '../components/paged-list-body.tsx';
+import { ResponsiveList } from '../components/responsive-list.tsx';
 import { exactTime, TimeAgo } from '../components/time-ago.tsx';
-import { AUDIT_ACTIONS, actorLabel, detailsSummary, targetPath } from '../lib/audit-target.ts';
+import {
+  AUDIT_ACTION_LABELS,
+  actionLabel,
+  actorLabel,
+  detailLabel,
+  detailsSummary,
+  detailValue,
+  isFlatObject,
+  targetPath,
+} from '../lib/audit-target.ts';
 import { PAGE_SIZE, usePaged } from '../lib/use-paged.ts';
 import { usePhone } from '../lib/use-phone.ts';
 import { useSignedIn } from '../session/session-context.tsx';
+
+const ACTION_OPTIONS = Object.entries(AUDIT_ACTION_LABELS).map(([value, label]) => ({ value, label }));
 
 function Target({ id }: { id: string | null }) {
   if (!id)
@@ -68,7 +64,7 @@ function Details({ entry, onOpen }: { entry: AuditLogEntry; onOpen: () => void }
         size="compact-xs"
         variant="subtle"
         onClick={onOpen}
-        aria-label={`Details of ${entry.action} ${exactTime(entry.createdAt)}`}
+        aria-label={`Details of ${actionLabel(entry.action)} ${exactTime(entry.createdAt)}`}
       >
         Details
       </Button>
@@ -76,22 +72,42 @@ function Details({ entry, onOpen }: { entry: AuditLogEntry; onOpen: () => void }
   );
 }
 
+/** The change's inputs, one labelled row each (nested values as a JSON tree): readable at any width. */
+function DetailsTable({ details }: { details: unknown }) {
+  const entries = details && typeof details === 'object' ? Object.entries(details as Record<string, unknown>) : [];
+  return (
+    <Table variant="vertical" layout="fixed" withTableBorder aria-label="Details of the change">
+      <Table.Tbody>
+        {entries.map(([key, value]) => (
+          <Table.Tr key={key}>
+            <Table.Th scope="row" w="38%" style={{ overflowWrap: 'anywhere' }}>
+              {detailLabel(key)}
+            </Table.Th>
+            <Table.Td style={{ overflowWrap: 'anywhere' }}>
+              {value !== null && typeof value === 'object' && !isFlatObject(value) && !Array.isArray(value) ? (
+                <JsonViewer value={value} label={detailLabel(key)} collapsed={2} />
+              ) : (
+                <Text size="sm" c={value === null || value === '' ? 'dimmed' : undefined}>
+                  {detailValue(value)}
+                </Text>
+              )}
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
 export default function AuditLogPage() {
   const { acme, can } = useSignedIn();
   const phone = usePhone();
-  const [action, setAction] = useState<string | null>(null);
+  const [action, setAction] = useState<AuditAction | null>(null);
   const [target, setTarget] = useState('');
   const [debouncedTarget] = useDebouncedValue(target.trim(), 300);
   const [since, setSince] = useState<string | null>(null);
   const [until, setUntil] = useState<string | null>(null);
   const [opened, setOpened] = useState<AuditLogEntry | null>(null);
-  // Names for the keys that acted: revoked ones too, since the log outlives them.
-  const keys = useQuery({
-    queryKey: ['api-keys', 'all'],
-    queryFn: () => acme.apiKeys.list({ includeRevoked: true, first: 100 }),
-    enabled: can.manage,
-  });
-  const keysById = useMemo(() => new Map<string, ApiKey>((keys.data?.items ?? []).map((k) => [k.id, k])), [keys.data]);
   const filter: AuditLogFilter = {
     ...(action ? { action } : {}),
     ...(debouncedTarget ? { targetId: debouncedTarget } : {}),
@@ -119,9 +135,9 @@ export default function AuditLogPage() {
         <Select
           label="Action"
           placeholder="Any action"
-          data={[...AUDIT_ACTIONS]}
+          data={ACTION_OPTIONS}
           value={action}
-          onChange={setAction}
+          onChange={(value) => setAction(value as AuditAction | null)}
           searchable
           clearable
           nothingFoundMessage="No such action"
@@ -148,76 +164,57 @@ export default function AuditLogPage() {
           />
         }
       >
-        {() =>
-          phone ? (
-            <Stack gap="xs" role="list" aria-label="Audit log">
-              {entries.items.map((e) => (
-                <Paper key={e.id} withBorder p="sm" role="listitem">
-                  <Group justify="space-between" gap="xs" wrap="nowrap">
-                    <Code>{e.action}</Code>
-                    <TimeAgo value={e.createdAt} size="xs" c="dimmed" />
-                  </Group>
-                  <Text size="sm" mt={6}>
-                    {actorLabel(e, keysById)}
+        {() => (
+          <ResponsiveList
+            items={entries.items}
+            label="Audit log"
+            rowKey={(e) => e.id}
+            minWidth={860}
+            columns={[
+              { header: 'When', cell: (e) => <TimeAgo value={e.createdAt} size="sm" />, td: { style: { whiteSpace: 'nowrap' } } },
+              {
+                header: 'Who',
+                cell: (e) => (
+                  <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+                    {actorLabel(e)}
                   </Text>
-                  <Target id={e.targetId} />
-                  <Details entry={e} onOpen={() => setOpened(e)} />
-                </Paper>
-              ))}
-            </Stack>
-          ) : (
-            <Card withBorder padding={0}>
-              <Table.ScrollContainer minWidth={860}>
-                <Table verticalSpacing="sm" horizontalSpacing="md" aria-label="Audit log">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>When</Table.Th>
-                      <Table.Th>Who</Table.Th>
-                      <Table.Th>What</Table.Th>
-                      <Table.Th>Target</Table.Th>
-                      <Table.Th>Details</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {entries.items.map((e) => (
-                      <Table.Tr key={e.id}>
-                        <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                          <TimeAgo value={e.createdAt} size="sm" />
-                        </Table.Td>
-                        <Table.Td maw={220}>
-                          <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
-                            {actorLabel(e, keysById)}
-                          </Text>
-                        </Table.Td>
-                        <Table.Td>
-                          <Code>{e.action}</Code>
-                        </Table.Td>
-                        <Table.Td maw={220}>
-                          <Target id={e.targetId} />
-                        </Table.Td>
-                        <Table.Td maw={320}>
-                          <Details entry={e} onOpen={() => setOpened(e)} />
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </Table.ScrollContainer>
-            </Card>
-          )
-        }
+                ),
+                td: { maw: 220 },
+              },
+              { header: 'What', cell: (e) => <Text size="sm">{actionLabel(e.action)}</Text> },
+              { header: 'Target', cell: (e) => <Target id={e.targetId} />, td: { maw: 220 } },
+              { header: 'Details', cell: (e) => <Details entry={e} onOpen={() => setOpened(e)} />, td: { maw: 320 } },
+            ]}
+            card={(e) => (
+              <>
+                <Group justify="space-between" gap="xs" wrap="nowrap">
+                  <Text size="sm" fw={600}>
+                    {actionLabel(e.action)}
+                  </Text>
+                  <TimeAgo value={e.createdAt} size="xs" c="dimmed" />
+                </Group>
+                <Text size="sm" mt={4}>
+                  {actorLabel(e)}
+                </Text>
+                <Target id={e.targetId} />
+                <Details entry={e} onOpen={() => setOpened(e)} />
+              </>
+            )}
+          />
+        )}
       </PagedListBody>
       <LoadMore {...entries} hasNextPage={entries.hasNextPage} count={entries.items.length} noun="entry" plural="entries" />
       <Modal
         opened={opened !== null}
         onClose={() => setOpened(null)}
-        title={opened ? `${opened.action}, ${exactTime(opened.createdAt)}` : ''}
+        title={opened ? `${actionLabel(opened.action)}, ${exactTime(opened.createdAt)}` : ''}
         size="lg"
+        fullScreen={phone}
       >
         {opened && (
           <Stack gap="sm">
             <Text size="sm">
-              By {actorLabel(opened, keysById)}
+              By {actorLabel(opened)}
               {opened.targetId ? (
                 <>
                   {' '}
@@ -226,7 +223,7 @@ export default function AuditLogPage() {
               ) : null}
               . Secrets, tokens and payloads are never recorded; custom header values are redacted.
             </Text>
-            <JsonViewer value={opened.details} label="Details of the change" />
+            <DetailsTable details={opened.details} />
           </Stack>
         )}
       </Modal>

@@ -1,19 +1,5 @@
 import type { EndpointFilter, EndpointStatus, EndpointWithStats } from '@acme/webhooks-sdk';
-import {
-  ActionIcon,
-  Anchor,
-  Badge,
-  Button,
-  Card,
-  EmptyState,
-  Group,
-  Menu,
-  Select,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-} from '@mantine/core';
+import { ActionIcon, Anchor, Badge, Button, EmptyState, Group, Menu, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import {
   IconDots,
@@ -32,11 +18,34 @@ import { NewSecretModal } from '../components/endpoint-secret.tsx';
 import { LoadMore } from '../components/load-more.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { PagedListBody } from '../components/paged-list-body.tsx';
+import { ResponsiveList } from '../components/responsive-list.tsx';
 import { EndpointStatusBadge, HealthBadge } from '../components/status-badge.tsx';
 import { formatRate } from '../lib/format.ts';
 import { PAGE_SIZE, usePaged } from '../lib/use-paged.ts';
-import { usePhone } from '../lib/use-phone.ts';
 import { useSignedIn } from '../session/session-context.tsx';
+
+function EventTypes({ types }: { types: string[] }) {
+  if (types.length === 0)
+    return (
+      <Text size="sm" c="dimmed">
+        All
+      </Text>
+    );
+  return (
+    <Group gap={4}>
+      {types.slice(0, 2).map((t) => (
+        <Badge key={t} variant="outline" color="gray" tt="none">
+          {t}
+        </Badge>
+      ))}
+      {types.length > 2 && (
+        <Text size="xs" c="dimmed">
+          +{types.length - 2}
+        </Text>
+      )}
+    </Group>
+  );
+}
 
 export default function EndpointsPage() {
   const { acme, can } = useSignedIn();
@@ -49,7 +58,6 @@ export default function EndpointsPage() {
   const createOpen = params.get('create') === '1';
   const setCreateOpen = (open: boolean) => setParams(open ? { create: '1' } : {}, { replace: true });
   const actions = useEndpointActions();
-  const phone = usePhone();
   const rowMenu = (e: EndpointWithStats) => (
     <Menu position="bottom-end" withinPortal>
       <Menu.Target>
@@ -151,110 +159,73 @@ export default function EndpointsPage() {
           </EmptyState>
         }
       >
-        {() =>
-          phone ? (
-            <Stack gap="sm" role="list" aria-label="Endpoints">
-              {list.items.map((e) => (
-                <Card key={e.id} withBorder padding="sm" role="listitem">
-                  <Group justify="space-between" wrap="nowrap" align="flex-start" gap="xs">
-                    <Stack gap={2} style={{ minWidth: 0 }}>
-                      <Anchor component={Link} to={`/endpoints/${e.id}`} fw={500} size="sm" style={{ overflowWrap: 'anywhere' }}>
-                        {e.url}
-                      </Anchor>
-                      {subtitle(e) && (
-                        <Text size="xs" c="dimmed" lineClamp={1}>
-                          {subtitle(e)}
-                        </Text>
-                      )}
-                    </Stack>
-                    {can.write && rowMenu(e)}
-                  </Group>
-                  <Group gap="xs" mt="xs">
-                    <EndpointStatusBadge status={e.status} />
-                    <HealthBadge health={e.health} />
-                    <Text size="xs" c="dimmed">
-                      {formatRate(e.stats.successRate)} of {e.stats.counts.total} in 24 h
+        {() => (
+          <ResponsiveList
+            items={list.items}
+            label="Endpoints"
+            rowKey={(e) => e.id}
+            minWidth={720}
+            columns={[
+              {
+                header: 'URL',
+                td: { maw: 360 },
+                cell: (e) => (
+                  <>
+                    <Anchor component={Link} to={`/endpoints/${e.id}`} fw={500} size="sm" style={{ wordBreak: 'break-all' }}>
+                      {e.url}
+                    </Anchor>
+                    {subtitle(e) && (
+                      <Text size="xs" c="dimmed" lineClamp={1}>
+                        {subtitle(e)}
+                      </Text>
+                    )}
+                  </>
+                ),
+              },
+              { header: 'Status', cell: (e) => <EndpointStatusBadge status={e.status} /> },
+              { header: 'Health', cell: (e) => <HealthBadge health={e.health} /> },
+              {
+                header: 'Success (24 h)',
+                cell: (e) => (
+                  <>
+                    <Text size="sm" c={e.stats.successRate !== null && e.stats.successRate < 0.9 ? 'red' : undefined}>
+                      {formatRate(e.stats.successRate)}
                     </Text>
-                  </Group>
-                </Card>
-              ))}
-            </Stack>
-          ) : (
-            <Card withBorder padding={0}>
-              <Table.ScrollContainer minWidth={720}>
-                <Table highlightOnHover verticalSpacing="sm" horizontalSpacing="md" aria-label="Endpoints">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>URL</Table.Th>
-                      <Table.Th>Status</Table.Th>
-                      <Table.Th>Health</Table.Th>
-                      <Table.Th>Success (24 h)</Table.Th>
-                      <Table.Th>Event types</Table.Th>
-                      {can.write && <Table.Th aria-label="Actions" />}
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {list.items.map((e) => (
-                      <Table.Tr key={e.id}>
-                        <Table.Td maw={360}>
-                          <Anchor
-                            component={Link}
-                            to={`/endpoints/${e.id}`}
-                            fw={500}
-                            size="sm"
-                            style={{ wordBreak: 'break-all' }}
-                          >
-                            {e.url}
-                          </Anchor>
-                          {subtitle(e) && (
-                            <Text size="xs" c="dimmed" lineClamp={1}>
-                              {subtitle(e)}
-                            </Text>
-                          )}
-                        </Table.Td>
-                        <Table.Td>
-                          <EndpointStatusBadge status={e.status} />
-                        </Table.Td>
-                        <Table.Td>
-                          <HealthBadge health={e.health} />
-                        </Table.Td>
-                        <Table.Td>
-                          <Text size="sm" c={e.stats.successRate !== null && e.stats.successRate < 0.9 ? 'red' : undefined}>
-                            {formatRate(e.stats.successRate)}
-                          </Text>
-                          <Text size="xs" c="dimmed">
-                            {e.stats.counts.total} deliveries
-                          </Text>
-                        </Table.Td>
-                        <Table.Td>
-                          {e.eventTypes.length === 0 ? (
-                            <Text size="sm" c="dimmed">
-                              All
-                            </Text>
-                          ) : (
-                            <Group gap={4}>
-                              {e.eventTypes.slice(0, 2).map((t) => (
-                                <Badge key={t} variant="outline" color="gray" tt="none">
-                                  {t}
-                                </Badge>
-                              ))}
-                              {e.eventTypes.length > 2 && (
-                                <Text size="xs" c="dimmed">
-                                  +{e.eventTypes.length - 2}
-                                </Text>
-                              )}
-                            </Group>
-                          )}
-                        </Table.Td>
-                        {can.write && <Table.Td ta="right">{rowMenu(e)}</Table.Td>}
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </Table.ScrollContainer>
-            </Card>
-          )
-        }
+                    <Text size="xs" c="dimmed">
+                      {e.stats.counts.total} deliveries
+                    </Text>
+                  </>
+                ),
+              },
+              { header: 'Event types', cell: (e) => <EventTypes types={e.eventTypes} /> },
+              ...(can.write ? [{ header: 'Actions', headerHidden: true, td: { ta: 'right' as const }, cell: rowMenu }] : []),
+            ]}
+            card={(e) => (
+              <>
+                <Group justify="space-between" wrap="nowrap" align="flex-start" gap="xs">
+                  <Stack gap={2} style={{ minWidth: 0 }}>
+                    <Anchor component={Link} to={`/endpoints/${e.id}`} fw={500} size="sm" style={{ overflowWrap: 'anywhere' }}>
+                      {e.url}
+                    </Anchor>
+                    {subtitle(e) && (
+                      <Text size="xs" c="dimmed" lineClamp={1}>
+                        {subtitle(e)}
+                      </Text>
+                    )}
+                  </Stack>
+                  {can.write && rowMenu(e)}
+                </Group>
+                <Group gap="xs" mt="xs">
+                  <EndpointStatusBadge status={e.status} />
+                  <HealthBadge health={e.health} />
+                  <Text size="xs" c="dimmed">
+                    {formatRate(e.stats.successRate)} of {e.stats.counts.total} in 24 h
+                  </Text>
+                </Group>
+              </>
+            )}
+          />
+        )}
       </PagedListBody>
       <Stack>
         <LoadMore {...list} hasNextPage={list.hasNextPage} count={list.items.length} total={list.total} noun="endpoint" />

@@ -1,5 +1,5 @@
 import type { OperationalEvent, OperationalEventFilter, OperationalEventType } from '@acme/webhooks-sdk';
-import { Anchor, Badge, Card, EmptyState, Group, Paper, Select, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Badge, EmptyState, Group, Select, Text } from '@mantine/core';
 import { IconActivity } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -9,15 +9,15 @@ import { FilterCard } from '../components/filter-card.tsx';
 import { LoadMore } from '../components/load-more.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { PagedListBody } from '../components/paged-list-body.tsx';
+import { ResponsiveList } from '../components/responsive-list.tsx';
 import { TimeAgo } from '../components/time-ago.tsx';
 import { PAGE_SIZE, usePaged } from '../lib/use-paged.ts';
-import { usePhone } from '../lib/use-phone.ts';
 import { useSignedIn } from '../session/session-context.tsx';
 
-const TYPES: Record<OperationalEventType, { label: string; color: string }> = {
-  ENDPOINT_DISABLED: { label: 'Endpoint disabled', color: 'red' },
-  DELIVERY_DEAD_LETTERED: { label: 'Dead letter', color: 'orange' },
-  ENDPOINT_RECOVERED: { label: 'Endpoint recovered', color: 'teal' },
+const TYPES: Record<OperationalEventType, { label: string; plural: string; color: string }> = {
+  ENDPOINT_DISABLED: { label: 'Endpoint disabled', plural: 'disables', color: 'red' },
+  DELIVERY_DEAD_LETTERED: { label: 'Dead letter', plural: 'dead letters', color: 'orange' },
+  ENDPOINT_RECOVERED: { label: 'Endpoint recovered', plural: 'recoveries', color: 'teal' },
 };
 
 function TypeBadge({ type }: { type: OperationalEventType }) {
@@ -47,9 +47,31 @@ function Links({ event }: { event: OperationalEvent }) {
   );
 }
 
+/** A run of events of one type at one endpoint, newest first: how many, over what time, where. */
+function RunSummary({ run }: { run: OperationalEvent[] }) {
+  const newest = run[0]!;
+  const oldest = run.at(-1)!;
+  return (
+    <>
+      <Group justify="space-between" gap="xs" wrap="nowrap">
+        <Group gap="xs" wrap="nowrap">
+          <TypeBadge type={newest.type} />
+          <Text size="sm" fw={600}>
+            ×{run.length}
+          </Text>
+        </Group>
+        <TimeAgo value={newest.createdAt} size="xs" c="dimmed" />
+      </Group>
+      <Text size="xs" c="dimmed" mt={4}>
+        {run.length} {TYPES[newest.type].plural} in a row, the first <TimeAgo value={oldest.createdAt} size="xs" />
+      </Text>
+      <Links event={newest} />
+    </>
+  );
+}
+
 export default function OperationalEventsPage() {
   const { acme, can } = useSignedIn();
-  const phone = usePhone();
   const [type, setType] = useState<OperationalEventType | null>(null);
   const [endpointId, setEndpointId] = useState<string | null>(null);
   const [since, setSince] = useState<string | null>(null);
@@ -122,57 +144,38 @@ export default function OperationalEventsPage() {
           />
         }
       >
-        {() =>
-          phone ? (
-            <Stack gap="xs" role="list" aria-label="Operational events">
-              {events.items.map((e) => (
-                <Paper key={e.id} withBorder p="sm" role="listitem">
-                  <Group justify="space-between" gap="xs" wrap="nowrap">
-                    <TypeBadge type={e.type} />
-                    <TimeAgo value={e.createdAt} size="xs" c="dimmed" />
-                  </Group>
-                  <Text size="sm" mt={6}>
-                    {e.message}
-                  </Text>
-                  <Links event={e} />
-                </Paper>
-              ))}
-            </Stack>
-          ) : (
-            <Card withBorder padding={0}>
-              <Table.ScrollContainer minWidth={720}>
-                <Table verticalSpacing="sm" horizontalSpacing="md" aria-label="Operational events">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>What</Table.Th>
-                      <Table.Th>Details</Table.Th>
-                      <Table.Th>Where</Table.Th>
-                      <Table.Th>When</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {events.items.map((e) => (
-                      <Table.Tr key={e.id}>
-                        <Table.Td>
-                          <TypeBadge type={e.type} />
-                        </Table.Td>
-                        <Table.Td maw={420}>
-                          <Text size="sm">{e.message}</Text>
-                        </Table.Td>
-                        <Table.Td maw={280}>
-                          <Links event={e} />
-                        </Table.Td>
-                        <Table.Td>
-                          <TimeAgo value={e.createdAt} size="sm" c="dimmed" />
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </Table.ScrollContainer>
-            </Card>
-          )
-        }
+        {() => (
+          <ResponsiveList
+            items={events.items}
+            label="Operational events"
+            rowKey={(e) => e.id}
+            minWidth={720}
+            columns={[
+              { header: 'What', cell: (e) => <TypeBadge type={e.type} /> },
+              { header: 'Details', cell: (e) => <Text size="sm">{e.message}</Text>, td: { maw: 420 } },
+              { header: 'Where', cell: (e) => <Links event={e} />, td: { maw: 280 } },
+              { header: 'When', cell: (e) => <TimeAgo value={e.createdAt} size="sm" c="dimmed" /> },
+            ]}
+            card={(e) => (
+              <>
+                <Group justify="space-between" gap="xs" wrap="nowrap">
+                  <TypeBadge type={e.type} />
+                  <TimeAgo value={e.createdAt} size="xs" c="dimmed" />
+                </Group>
+                <Text size="sm" mt={6}>
+                  {e.message}
+                </Text>
+                <Links event={e} />
+              </>
+            )}
+            // A failing endpoint dead-letters dozens of deliveries in a row: one card for the run on a phone.
+            groupOnPhone={{
+              key: (e) => `${e.type}|${e.endpointId ?? ''}`,
+              noun: (run) => TYPES[run[0]!.type].plural,
+              summary: (run) => <RunSummary run={run} />,
+            }}
+          />
+        )}
       </PagedListBody>
       <LoadMore {...events} hasNextPage={events.hasNextPage} count={events.items.length} noun="operational event" />
     </>

@@ -1,19 +1,20 @@
 import { Alert, Button, Center, Code, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
-import { useForm } from '@mantine/form';
 import { IconApi, IconInfoCircle } from '@tabler/icons-react';
-import { useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useSession } from '../session/session-context.tsx';
 
 export function SignInPage() {
   const { signIn, notice } = useSession();
   const [error, setError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
-  const form = useForm({
-    initialValues: { apiKey: '' },
-    validate: { apiKey: (value) => (value.trim() ? null : 'Paste an API key') },
-  });
+  // One field: plain state, not @mantine/form, which would add to the one chunk every visitor loads.
+  const [apiKey, setApiKey] = useState('');
+  const [fieldError, setFieldError] = useState<string | null>(null);
 
-  const submit = form.onSubmit(async ({ apiKey }) => {
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!apiKey.trim()) return setFieldError('Paste an API key');
+    setFieldError(null);
     setSubmitting(true);
     setError(null);
     try {
@@ -23,7 +24,7 @@ export function SignInPage() {
     } finally {
       setSubmitting(false);
     }
-  });
+  };
 
   const shown = error ?? notice;
   return (
@@ -54,7 +55,12 @@ export function SignInPage() {
                 spellCheck={false}
                 data-autofocus
                 autoFocus
-                {...form.getInputProps('apiKey')}
+                value={apiKey}
+                onChange={(e) => {
+                  setApiKey(e.currentTarget.value);
+                  setFieldError(null);
+                }}
+                error={fieldError}
               />
               <Button type="submit" loading={submitting} fullWidth>
                 Sign in

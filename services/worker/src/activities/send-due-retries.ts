@@ -37,6 +37,7 @@ export async function sendDueRetries(
           budgetMs: 30_000,
           onProgress: () => context.heartbeat(),
           signal: AbortSignal.any([stopping, context.cancellationSignal]),
+          owner: `${info.workflowExecution?.workflowId ?? endpointId}/${info.activityId}#${info.attempt}`,
         });
         endSpan(span);
         if (stopping.aborted) logger?.info({ endpointId, next }, 'retry round handed back: this worker is stopping');

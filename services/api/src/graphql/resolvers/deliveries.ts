@@ -38,9 +38,9 @@ export const deliveryMutations: Pick<MutationResolvers, 'replayDelivery' | 'repl
     return delivery;
   },
   replayDeadLetters: async (_, filter, { principal, database, handOver }) => {
-    const { deliveries } = await replayDeadLetters(database.db, requireTenant(principal, 'write'), filter);
+    const { deliveries, remainingCount } = await replayDeadLetters(database.db, requireTenant(principal, 'write'), filter);
     await handOver(deliveries, 'replay');
-    return { replayedCount: deliveries.length, deliveryIds: deliveries.map((d) => d.id) };
+    return { replayedCount: deliveries.length, deliveryIds: deliveries.map((d) => d.id), remainingCount };
   },
 };
 

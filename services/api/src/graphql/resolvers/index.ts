@@ -6,7 +6,7 @@ import { deliveryAttemptFields, deliveryFields, deliveryMutations, deliveryQueri
 import { endpointFields, endpointMutations, endpointQueries } from './endpoints.ts';
 import { eventTypeFields, eventTypeMutations, eventTypeQueries } from './event-types.ts';
 import { eventFields, eventMutations, eventQueries } from './events.ts';
-import { insightQueries } from './stats.ts';
+import { auditLogEntryFields, insightQueries } from './stats.ts';
 import { tenantFields, tenantMutations, tenantQueries } from './tenants.ts';
 import { viewerQueries } from './viewer.ts';
 
@@ -33,6 +33,7 @@ export const resolvers: Resolvers = {
   },
   Tenant: tenantFields,
   ApiKey: apiKeyFields,
+  AuditLogEntry: auditLogEntryFields,
   EventType: eventTypeFields,
   Endpoint: endpointFields,
   Event: eventFields,
