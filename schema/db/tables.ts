@@ -37,6 +37,12 @@ export const tenantStatus = pgEnum('tenant_status', ['ACTIVE', 'SUSPENDED']);
 export const endpointStatus = pgEnum('endpoint_status', ['ACTIVE', 'PAUSED', 'DISABLED']);
 export const endpointHealth = pgEnum('endpoint_health', ['HEALTHY', 'RECOVERING']);
 export const deliveryStatus = pgEnum('delivery_status', ['PENDING', 'SUCCEEDED', 'DEAD_LETTERED', 'CANCELLED']);
+/** Why the gateway cancelled a delivery (null: cancelled before reasons were kept, or by a 410 Gone answer). */
+export const deliveryCancelReason = pgEnum('delivery_cancel_reason', [
+  'PAYLOAD_EXPUNGED',
+  'ENDPOINT_DISABLED',
+  'ENDPOINT_DELETED',
+]);
 /** Who drives a pending delivery: the dispatcher (first attempt, fast path) or its endpoint's workflow. */
 export const deliveryHandler = pgEnum('delivery_handler', ['DISPATCHER', 'WORKFLOW']);
 export const attemptOutcome = pgEnum('attempt_outcome', [
@@ -219,6 +225,7 @@ export const deliveries = pgTable(
     leaseExpiresAt: ts('lease_expires_at'),
     createdAt: createdAt(),
     completedAt: ts('completed_at'),
+    cancelReason: deliveryCancelReason('cancel_reason'),
   },
   (t) => [
     index('deliveries_dispatch_idx').on(t.nextAttemptAt).where(sql`status = 'PENDING' and handler = 'DISPATCHER'`),
@@ -249,8 +256,11 @@ export const deliveryAttempts = pgTable(
     path: deliveryPath('path').notNull(),
     startedAt: ts('started_at').notNull(),
     durationMs: integer('duration_ms').notNull(),
-    /** The URL dialled: the endpoint's URL at the time of the attempt. */
-    url: text('url').notNull().default(''),
+    /**
+     * The URL dialled: the endpoint's URL at the time of the attempt. Rows from before this column had ''
+     * until the data migration backfillAttemptUrls (services/core/src/db/data-migrations.ts).
+     */
+    url: text('url').notNull(),
     requestHeaders: jsonb('request_headers').$type<Record<string, string>>().notNull(),
     responseStatus: integer('response_status'),
     responseHeaders: jsonb('response_headers').$type<Record<string, string>>(),
@@ -312,3 +322,12 @@ export const auditLog = pgTable(
   },
   (t) => [index('audit_log_tenant_idx').on(t.tenantId, t.id), tenantIsolation()],
 );
+
+/**
+ * Data migrations applied (services/core/src/db/data-migrations.ts): changes to rows that SQL generated
+ * from this file cannot express, run once each, after the schema migrations, under the same lock.
+ */
+export const dataMigrations = pgTable('data_migrations', {
+  name: text('name').primaryKey(),
+  appliedAt: timestamp('applied_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});

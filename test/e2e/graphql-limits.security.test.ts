@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
-import { createTenantWithEventType, type TestTenant } from '../support/scenario.ts';
+import { createEndpoint, createTenantWithEventType, publish, type TestTenant } from '../support/scenario.ts';
 
 let gateway: TestGateway;
 let production: TestGateway;
@@ -52,6 +52,36 @@ describe('limits on one GraphQL operation', () => {
       tenant.token,
     );
     expect(oneDelivery.body.errors).toBeUndefined();
+  });
+
+  it("pages an event's deliveries and refuses a nested page over 100 with BAD_USER_INPUT", async () => {
+    const own = await createTenantWithEventType(gateway, 'nested pages');
+    for (const i of [1, 2, 3]) await createEndpoint(gateway, own.token, { url: `http://127.0.0.1:9/${i}` });
+    const { event, deliveries } = await publish(gateway, own.token, { eventType: 'invoice.paid', payload: {} });
+    const ids = deliveries.map((d) => d.id).sort();
+    const page = async (args: string) => {
+      const { body } = await gateway.graphql(
+        `query($id: ID!) { event(id: $id) { deliveries${args} { id attempts(first: 5) { attemptNumber } } } }`,
+        { id: event.id },
+        own.token,
+      );
+      return body;
+    };
+    expect((await page('')).data.event.deliveries.map((d: { id: string }) => d.id)).toEqual(ids);
+    expect((await page('(first: 2)')).data.event.deliveries.map((d: { id: string }) => d.id)).toEqual(ids.slice(0, 2));
+    expect((await page(`(first: 2, after: "${ids[1]}")`)).data.event.deliveries.map((d: { id: string }) => d.id)).toEqual(
+      ids.slice(2),
+    );
+    for (const refused of [await page('(first: 101)'), await page('(first: 0)')]) {
+      expect(refused.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'first', limit: 100 } });
+      expect(refused.data?.event ?? null).toBeNull();
+    }
+    const attempts = await gateway.graphql(
+      'query($id: ID!) { delivery(id: $id) { attempts(first: 1000) { attemptNumber } } }',
+      { id: ids[0] },
+      own.token,
+    );
+    expect(attempts.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'first' } });
   });
 
   it('refuses more than 15 aliases', async () => {

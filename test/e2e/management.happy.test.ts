@@ -259,7 +259,7 @@ describe('events and deliveries', () => {
     });
 
     const expunged = await ok(
-      'mutation($id: ID!) { expungeEventPayload(id: $id) { payload payloadExpungedAt deliveries { attempts { requestBody } } } }',
+      'mutation($id: ID!) { expungeEventPayload(id: $id) { payload payloadExpungedAt deliveries(first: 5) { attempts(first: 10) { requestBody } } } }',
       {
         id: results[1].event.id,
       },

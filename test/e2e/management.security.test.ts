@@ -162,8 +162,8 @@ describe('scopes', () => {
     // An attempt logged before custom values were redacted at write time.
     const db = connectTestDatabase(gateway.databaseUrl);
     try {
-      await db`insert into delivery_attempts (id, delivery_id, tenant_id, attempt_number, path, started_at, duration_ms, request_headers, outcome)
-               values ('att_legacy_headers', ${victimIds.deliveryId}, ${victimIds.tenantId}, 99, 'FAST', now(), 1,
+      await db`insert into delivery_attempts (id, delivery_id, tenant_id, attempt_number, path, started_at, duration_ms, url, request_headers, outcome)
+               values ('att_legacy_headers', ${victimIds.deliveryId}, ${victimIds.tenantId}, 99, 'FAST', now(), 1, 'http://127.0.0.1:9/creds',
                        ${db.json({ authorization: 'Bearer receiver-credential', 'webhook-id': 'msg_1', 'webhook-signature': 'v1,x' })},
                        'CONNECTION_ERROR')`;
     } finally {

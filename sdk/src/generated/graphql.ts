@@ -100,6 +100,14 @@ export type CreateTenantInput = {
   retrySchedule?: string | null | undefined;
 };
 
+export type DeliveryCancelReason =
+  /** The endpoint was deleted. */
+  | 'ENDPOINT_DELETED'
+  /** The endpoint was disabled, by a person or automatically. */
+  | 'ENDPOINT_DISABLED'
+  /** The event's payload was expunged (on request or by retention): nothing was left to send. */
+  | 'PAYLOAD_EXPUNGED';
+
 export type DeliveryFilter = {
   endpointId?: string | number | null | undefined;
   eventId?: string | number | null | undefined;
@@ -284,7 +292,7 @@ export type ListDeadLettersQueryVariables = Exact<{
 }>;
 
 
-export type ListDeadLettersQuery = { deadLetters: { totalCount?: number, totalCountIsExact?: boolean, edges: Array<{ node: { id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ListDeadLettersQuery = { deadLetters: { totalCount?: number, totalCountIsExact?: boolean, edges: Array<{ node: { id: string, status: DeliveryStatus, cancelReason: DeliveryCancelReason | null, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type ReplayDeadLettersMutationVariables = Exact<{
   endpointId?: string | number | null | undefined;
@@ -300,7 +308,7 @@ export type GetDeliveryQueryVariables = Exact<{
 }>;
 
 
-export type GetDeliveryQuery = { delivery: { id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, attempts: Array<{ attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, requestHeaders: unknown, requestBody: string | null, responseStatus: number | null, responseHeaders: unknown, responseBody: string | null, outcome: AttemptOutcome, error: string | null, hint: string | null }>, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } | null };
+export type GetDeliveryQuery = { delivery: { id: string, status: DeliveryStatus, cancelReason: DeliveryCancelReason | null, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, attempts: Array<{ attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, requestHeaders: unknown, requestBody: string | null, responseStatus: number | null, responseHeaders: unknown, responseBody: string | null, outcome: AttemptOutcome, error: string | null, hint: string | null }>, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } | null };
 
 export type ListDeliveriesQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -310,21 +318,21 @@ export type ListDeliveriesQueryVariables = Exact<{
 }>;
 
 
-export type ListDeliveriesQuery = { deliveries: { totalCount?: number, totalCountIsExact?: boolean, edges: Array<{ node: { id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ListDeliveriesQuery = { deliveries: { totalCount?: number, totalCountIsExact?: boolean, edges: Array<{ node: { id: string, status: DeliveryStatus, cancelReason: DeliveryCancelReason | null, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type ReplayDeliveryMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type ReplayDeliveryMutation = { replayDelivery: { id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } };
+export type ReplayDeliveryMutation = { replayDelivery: { id: string, status: DeliveryStatus, cancelReason: DeliveryCancelReason | null, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } };
 
 export type RetryDeliveryNowMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type RetryDeliveryNowMutation = { retryDeliveryNow: { id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } };
+export type RetryDeliveryNowMutation = { retryDeliveryNow: { id: string, status: DeliveryStatus, cancelReason: DeliveryCancelReason | null, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } };
 
 export type DeliveryStatsQueryVariables = Exact<{
   filter?: DeliveryStatsFilter | null | undefined;
@@ -420,7 +428,7 @@ export type SendTestEventMutationVariables = Exact<{
 }>;
 
 
-export type SendTestEventMutation = { sendTestEvent: { id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } };
+export type SendTestEventMutation = { sendTestEvent: { id: string, status: DeliveryStatus, cancelReason: DeliveryCancelReason | null, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null } };
 
 export type RetryEndpointNowMutationVariables = Exact<{
   endpointId: string | number;
@@ -477,21 +485,21 @@ export type PublishEventMutationVariables = Exact<{
 }>;
 
 
-export type PublishEventMutation = { publishEvent: { event: { id: string, eventType: string, consumerId: string | null, payload: unknown, idempotencyKey: string | null, createdAt: string, payloadExpungedAt: string | null }, deliveries: Array<{ id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null }> } };
+export type PublishEventMutation = { publishEvent: { event: { id: string, eventType: string, consumerId: string | null, payload: unknown, idempotencyKey: string | null, createdAt: string, payloadExpungedAt: string | null }, deliveries: Array<{ id: string, status: DeliveryStatus, cancelReason: DeliveryCancelReason | null, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null }> } };
 
 export type PublishEventsMutationVariables = Exact<{
   input: PublishEventsInput;
 }>;
 
 
-export type PublishEventsMutation = { publishEvents: { results: Array<{ event: { id: string, eventType: string, consumerId: string | null, payload: unknown, idempotencyKey: string | null, createdAt: string, payloadExpungedAt: string | null }, deliveries: Array<{ id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null }> }> } };
+export type PublishEventsMutation = { publishEvents: { results: Array<{ event: { id: string, eventType: string, consumerId: string | null, payload: unknown, idempotencyKey: string | null, createdAt: string, payloadExpungedAt: string | null }, deliveries: Array<{ id: string, status: DeliveryStatus, cancelReason: DeliveryCancelReason | null, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null }> }> } };
 
 export type GetEventQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type GetEventQuery = { event: { id: string, eventType: string, consumerId: string | null, payload: unknown, idempotencyKey: string | null, createdAt: string, payloadExpungedAt: string | null, deliveries: Array<{ id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null }> } | null };
+export type GetEventQuery = { event: { id: string, eventType: string, consumerId: string | null, payload: unknown, idempotencyKey: string | null, createdAt: string, payloadExpungedAt: string | null, deliveries: Array<{ id: string, status: DeliveryStatus, cancelReason: DeliveryCancelReason | null, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null }> } | null };
 
 export type ListEventsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -526,7 +534,7 @@ export type DeliveryAttemptFieldsFragment = { attemptNumber: number, path: Deliv
 
 export type DeliveryAttemptSummaryFieldsFragment = { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null };
 
-export type DeliveryFieldsFragment = { id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null };
+export type DeliveryFieldsFragment = { id: string, status: DeliveryStatus, cancelReason: DeliveryCancelReason | null, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, eventType: string, consumerId: string | null, createdAt: string }, endpoint: { id: string, url: string }, lastAttempt: { attemptNumber: number, path: DeliveryPath, startedAt: string, durationMs: number, url: string, responseStatus: number | null, outcome: AttemptOutcome, error: string | null, hint: string | null } | null };
 
 export type DeliveryStatusCountsFieldsFragment = { total: number, pending: number, succeeded: number, deadLettered: number, cancelled: number };
 
@@ -747,6 +755,7 @@ export const DeliveryFieldsFragmentDoc = new TypedDocumentString(`
     fragment DeliveryFields on Delivery {
   id
   status
+  cancelReason
   attemptCount
   nextAttemptAt
   createdAt
@@ -1003,6 +1012,7 @@ fragment DeliveryAttemptSummaryFields on DeliveryAttempt {
 fragment DeliveryFields on Delivery {
   id
   status
+  cancelReason
   attemptCount
   nextAttemptAt
   createdAt
@@ -1034,7 +1044,7 @@ export const GetDeliveryDocument = new TypedDocumentString(`
     query GetDelivery($id: ID!) {
   delivery(id: $id) {
     ...DeliveryFields
-    attempts {
+    attempts(first: 100) {
       ...DeliveryAttemptFields
     }
   }
@@ -1068,6 +1078,7 @@ fragment DeliveryAttemptSummaryFields on DeliveryAttempt {
 fragment DeliveryFields on Delivery {
   id
   status
+  cancelReason
   attemptCount
   nextAttemptAt
   createdAt
@@ -1119,6 +1130,7 @@ fragment DeliveryAttemptSummaryFields on DeliveryAttempt {
 fragment DeliveryFields on Delivery {
   id
   status
+  cancelReason
   attemptCount
   nextAttemptAt
   createdAt
@@ -1157,6 +1169,7 @@ export const ReplayDeliveryDocument = new TypedDocumentString(`
 fragment DeliveryFields on Delivery {
   id
   status
+  cancelReason
   attemptCount
   nextAttemptAt
   createdAt
@@ -1195,6 +1208,7 @@ export const RetryDeliveryNowDocument = new TypedDocumentString(`
 fragment DeliveryFields on Delivery {
   id
   status
+  cancelReason
   attemptCount
   nextAttemptAt
   createdAt
@@ -1505,6 +1519,7 @@ export const SendTestEventDocument = new TypedDocumentString(`
 fragment DeliveryFields on Delivery {
   id
   status
+  cancelReason
   attemptCount
   nextAttemptAt
   createdAt
@@ -1658,6 +1673,7 @@ fragment DeliveryAttemptSummaryFields on DeliveryAttempt {
 fragment DeliveryFields on Delivery {
   id
   status
+  cancelReason
   attemptCount
   nextAttemptAt
   createdAt
@@ -1712,6 +1728,7 @@ fragment DeliveryAttemptSummaryFields on DeliveryAttempt {
 fragment DeliveryFields on Delivery {
   id
   status
+  cancelReason
   attemptCount
   nextAttemptAt
   createdAt
@@ -1734,7 +1751,7 @@ export const GetEventDocument = new TypedDocumentString(`
     query GetEvent($id: ID!) {
   event(id: $id) {
     ...EventFields
-    deliveries {
+    deliveries(first: 100) {
       ...DeliveryFields
     }
   }
@@ -1762,6 +1779,7 @@ fragment DeliveryAttemptSummaryFields on DeliveryAttempt {
 fragment DeliveryFields on Delivery {
   id
   status
+  cancelReason
   attemptCount
   nextAttemptAt
   createdAt

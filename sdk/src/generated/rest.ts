@@ -135,6 +135,7 @@ export interface components {
             payload: unknown;
             /** Format: date-time */
             createdAt: string;
+            /** @description One per endpoint the event went to, oldest first; at most 100 (GraphQL's `Event.deliveries` pages beyond). */
             deliveries: components["schemas"]["DeliverySummary"][];
         };
         WebhookPayload: {

@@ -40,7 +40,7 @@ export function growHeapSlowly(): void {
 export async function prepareDatabase(config: Config, logger: Logger): Promise<void> {
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required (only `start` runs an embedded Postgres).');
   if (config.migrateOnStart) {
-    await migrateDatabase(config.databaseUrl);
+    await migrateDatabase(config.databaseUrl, { log: (fields, message) => logger.warn(fields, message) });
     return;
   }
   const pending = await pendingMigrations(config.databaseUrl);

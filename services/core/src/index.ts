@@ -4,7 +4,7 @@ export type { ApiKeyRecord } from './api-keys/api-key-columns.ts';
 export { createApiKey } from './api-keys/create-api-key.ts';
 export { createPortalSession, PORTAL_SESSION_TTL } from './api-keys/create-portal-session.ts';
 export { getApiKey, getApiKeys, listApiKeys } from './api-keys/list-api-keys.ts';
-export { revokeApiKey, revokeApiKeyAsOperator } from './api-keys/revoke-api-key.ts';
+export { revokeApiKey, revokeApiKeyAs } from './api-keys/revoke-api-key.ts';
 export { AUDIT_ACTIONS, type AuditAction } from './audit/audit-actions.ts';
 export { type AuditLogFilter, listAuditLog } from './audit/list-audit-log.ts';
 export { auditDetails } from './audit/record-audit.ts';
@@ -18,6 +18,7 @@ export {
   mayAccess,
   operatorCaller,
   type Principal,
+  requireKeyAdmin,
   requireOperator,
   requireTenant,
   type TenantCaller,
@@ -34,15 +35,20 @@ export {
 } from './config.ts';
 export { connectDatabase, type Database, type Db } from './db/client.ts';
 export { isClosedSocketWriteError, surviveClosedSocketWrites } from './db/closed-socket-write.ts';
+export { type DataMigration, type MigrationLog, runDataMigrations } from './db/data-migrations.ts';
 export { migrateDatabase, pendingMigrations } from './db/migrate.ts';
 export { inTenant } from './db/tenant-scope.ts';
 export { attemptRequestBody } from './deliveries/attempt-request-body.ts';
 export {
   attemptsOfDeliveries,
+  DEFAULT_NESTED_LIST,
   deliveriesOfEvents,
   getDeliveries,
   getDelivery,
   lastAttemptsOf,
+  MAX_NESTED_LIST,
+  type NestedSlice,
+  nestedSlice,
 } from './deliveries/get-delivery.ts';
 export { type DeadLetterFilter, listDeadLetters } from './deliveries/list-dead-letters.ts';
 export { type DeliveryFilter, listDeliveries, MAX_FILTER_IDS } from './deliveries/list-deliveries.ts';

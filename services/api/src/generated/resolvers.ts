@@ -202,7 +202,13 @@ export type CreateTenantPayload = {
 export type Delivery = {
   __typename?: 'Delivery';
   attemptCount: Scalars['Int']['output'];
+  /**
+   * The delivery's attempts, oldest first: at most `first` (1 to 100), after attempt number `after`;
+   * page on with the attemptNumber of the last one you have. attemptCount says how many there are.
+   */
   attempts: Array<DeliveryAttempt>;
+  /** Why a CANCELLED delivery was cancelled; null otherwise, and for a receiver that answered 410 Gone. */
+  cancelReason: Maybe<DeliveryCancelReason>;
   completedAt: Maybe<Scalars['DateTime']['output']>;
   createdAt: Scalars['DateTime']['output'];
   endpoint: Endpoint;
@@ -211,6 +217,12 @@ export type Delivery = {
   lastAttempt: Maybe<DeliveryAttempt>;
   nextAttemptAt: Maybe<Scalars['DateTime']['output']>;
   status: DeliveryStatus;
+};
+
+
+export type DeliveryAttemptsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type DeliveryAttempt = {
@@ -236,6 +248,14 @@ export type DeliveryAttempt = {
   startedAt: Scalars['DateTime']['output'];
   url: Scalars['String']['output'];
 };
+
+export type DeliveryCancelReason =
+  /** The endpoint was deleted. */
+  | 'ENDPOINT_DELETED'
+  /** The endpoint was disabled, by a person or automatically. */
+  | 'ENDPOINT_DISABLED'
+  /** The event's payload was expunged (on request or by retention): nothing was left to send. */
+  | 'PAYLOAD_EXPUNGED';
 
 export type DeliveryConnection = {
   __typename?: 'DeliveryConnection';
@@ -390,6 +410,10 @@ export type Event = {
   __typename?: 'Event';
   consumerId: Maybe<Scalars['String']['output']>;
   createdAt: Scalars['DateTime']['output'];
+  /**
+   * The event's deliveries (one per endpoint it went to), oldest first: at most `first` (1 to 100),
+   * after the delivery whose id is `after`; page on with the id of the last one you have.
+   */
   deliveries: Array<Delivery>;
   eventType: Scalars['String']['output'];
   id: Scalars['ID']['output'];
@@ -397,6 +421,12 @@ export type Event = {
   /** The payload as published; null once expunged. */
   payload: Maybe<Scalars['JSON']['output']>;
   payloadExpungedAt: Maybe<Scalars['DateTime']['output']>;
+};
+
+
+export type EventDeliveriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type EventConnection = {
@@ -1063,6 +1093,7 @@ export type ResolversTypes = {
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Delivery: ResolverTypeWrapper<DeliveryModel>;
   DeliveryAttempt: ResolverTypeWrapper<DeliveryAttemptModel>;
+  DeliveryCancelReason: DeliveryCancelReason;
   DeliveryConnection: ResolverTypeWrapper<DeliveryConnectionModel>;
   DeliveryEdge: ResolverTypeWrapper<Omit<DeliveryEdge, 'node'> & { node: ResolversTypes['Delivery'] }>;
   DeliveryFilter: DeliveryFilter;
@@ -1262,7 +1293,8 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 
 export type DeliveryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Delivery'] = ResolversParentTypes['Delivery']> = {
   attemptCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  attempts?: Resolver<Array<ResolversTypes['DeliveryAttempt']>, ParentType, ContextType>;
+  attempts?: Resolver<Array<ResolversTypes['DeliveryAttempt']>, ParentType, ContextType, RequireFields<DeliveryAttemptsArgs, 'first'>>;
+  cancelReason?: Resolver<Maybe<ResolversTypes['DeliveryCancelReason']>, ParentType, ContextType>;
   completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   endpoint?: Resolver<ResolversTypes['Endpoint'], ParentType, ContextType>;
@@ -1359,7 +1391,7 @@ export type EndpointEdgeResolvers<ContextType = GraphQLContext, ParentType exten
 export type EventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Event'] = ResolversParentTypes['Event']> = {
   consumerId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  deliveries?: Resolver<Array<ResolversTypes['Delivery']>, ParentType, ContextType>;
+  deliveries?: Resolver<Array<ResolversTypes['Delivery']>, ParentType, ContextType, RequireFields<EventDeliveriesArgs, 'first'>>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   idempotencyKey?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;

@@ -36,11 +36,24 @@ describe('operationCost', () => {
     expect(cost('{ deliveries(first: 100) { edges { node { attempts { requestBody } } } } }')).toBeGreaterThan(MAX_QUERY_COST);
   });
 
-  it("keeps one delivery's or one event's request bodies under the limit", () => {
+  it("keeps one delivery's request bodies, and one event's by the page, under the limit", () => {
     expect(cost('{ delivery(id: "d") { attempts { requestBody requestHeaders responseBody } } }')).toBeLessThan(MAX_QUERY_COST);
     expect(
-      cost('{ event(id: "e") { payload deliveries { lastAttempt { requestBody } attempts { requestBody } } } }'),
+      cost(
+        '{ event(id: "e") { payload deliveries(first: 10) { lastAttempt { requestBody } attempts(first: 10) { requestBody } } } }',
+      ),
     ).toBeLessThan(MAX_QUERY_COST);
+  });
+
+  it("counts an event's deliveries and a delivery's attempts by their first, else by their schema default", () => {
+    const attempts = (args: string) => cost(`{ delivery(id: "d") { attempts${args} { outcome } } }`);
+    expect(attempts('')).toBe(attempts('(first: 20)'));
+    expect(attempts('(first: 100)')).toBe(5 * attempts('(first: 20)') - 4);
+    const deliveries = (args: string) => cost(`{ event(id: "e") { deliveries${args} { id } } }`);
+    expect(deliveries('')).toBe(deliveries('(first: 50)'));
+    expect(cost('query($n: Int) { event(id: "e") { deliveries(first: $n) { id } } }', { n: 3 })).toBe(deliveries('(first: 3)'));
+    // One event's every delivery with every attempt's body: refused, where a page of each passes.
+    expect(cost('{ event(id: "e") { deliveries { attempts { requestBody } } } }')).toBeGreaterThan(MAX_QUERY_COST);
   });
 
   // The SDK (and the portal, which talks only through it) must never meet the limit, at its largest page.

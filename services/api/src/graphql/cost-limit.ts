@@ -26,8 +26,8 @@ function namedType(type: GraphQLType): GraphQLNamedType {
 
 /**
  * The most values one operation may ask for, counted before it runs: each field is 1, a list
- * multiplies what is under it by its size (`first`, a literal or a variable, default 20; else the
- * size assumed below), and big fields weigh more. graphql-armor's cost limit multiplies only by
+ * multiplies what is under it by its size (`first`, a literal or a variable, else the argument's
+ * schema default, else 20; lists without `first`: the size assumed below), and big fields weigh more. graphql-armor's cost limit multiplies only by
  * literal `first` and counts lists without arguments as one item, so `events(first: $n)` over
  * deliveries and attempts, each with its request body, priced as a handful of fields.
  */
@@ -36,17 +36,15 @@ export const MAX_QUERY_COST = 50_000;
 const DEFAULT_PAGE = 20;
 /** Lists without `first`: what one usually holds (attempts follow a retry schedule, fan-out the endpoints). */
 const ASSUMED_LIST_SIZES: Record<string, number> = {
-  'Event.deliveries': 10,
   'PublishEventPayload.deliveries': 10,
   'PublishEventsPayload.results': 100,
-  'Delivery.attempts': 10,
   'DeliveryStats.buckets': 60,
   'Query.eventTypes': 100,
 };
 const ASSUMED_LIST_SIZE = 10;
 /**
  * Fields that carry a whole event payload (up to 256 KiB by default) rather than a short value. A
- * request body is rebuilt for each attempt: at most 200 of them fit in one operation.
+ * request body is built once per event but sent with every attempt: at most 200 of them fit in one operation.
  */
 const FIELD_WEIGHTS: Record<string, number> = {
   'DeliveryAttempt.requestBody': 250,
@@ -91,8 +89,10 @@ export function operationCost(
       let fieldCost = FIELD_WEIGHTS[key] ?? 1;
       if (selection.selectionSet) fieldCost += costOf(selection.selectionSet, namedType(field.type));
       const first = selection.arguments?.find((a) => a.name.value === 'first');
-      if (field.args.some((a) => a.name === 'first')) {
-        const value = first ? valueFromASTUntyped(first.value, variableValues) : undefined;
+      const firstArg = field.args.find((a) => a.name === 'first');
+      if (firstArg) {
+        // Unsaid, a list holds what its schema default says (a delivery's attempts: 50), else a page.
+        const value = first ? valueFromASTUntyped(first.value, variableValues) : firstArg.defaultValue;
         fieldCost *= typeof value === 'number' && value > 0 ? value : DEFAULT_PAGE;
       } else if (isList(field.type) && selection.selectionSet && !parent.name.endsWith('Connection')) {
         // A connection's edges are already counted by its `first`.

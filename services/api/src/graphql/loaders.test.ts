@@ -12,8 +12,13 @@ import {
   PublishRateLimiter,
   publishEvent,
 } from '@acme/core';
+import { deliveryAttempts } from '@acme/schema/db';
+import type { GraphQLResolveInfo } from 'graphql';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import type { GraphQLContext } from './context.ts';
 import { createLoaders } from './loaders.ts';
+import type { DeliveryAttemptModel, DeliveryModel, EventModel } from './models.ts';
+import { deliveryAttemptFields } from './resolvers/deliveries.ts';
 
 const config = loadConfig({
   NODE_ENV: 'test',
@@ -110,5 +115,139 @@ describe('the per-request loaders', () => {
     const keys = await Promise.all([apiKey.id, second.apiKey.id, stranger.apiKey.id].map((id) => loaders.apiKey.load(id)));
     expect(counter.transactions).toBe(1);
     expect(keys.map((k) => k?.name ?? null)).toEqual([apiKey.name, 'deployer', null]);
+  });
+});
+
+/** A tenant with `endpoints` endpoints and `events` published events, each delivered to every endpoint. */
+async function tenantWithDeliveries(endpoints: number, events: number) {
+  const { tenant, apiKey } = await createTenant(database.db, { name: 'loaders' });
+  const principal: Principal = {
+    kind: 'tenant',
+    tenantId: tenant.id,
+    apiKeyId: apiKey.id,
+    scopes: ['FULL_ACCESS'],
+    consumerId: null,
+    limits: { publishRatePerSecond: null, publishBurst: null, maxPayloadBytes: null },
+  };
+  const caller = {
+    tenantId: tenant.id,
+    consumerId: null,
+    actor: { kind: 'API_KEY' as const, apiKeyId: apiKey.id },
+    limits: principal.limits,
+  };
+  await createEventType(database.db, caller, { name: 'invoice.paid' });
+  const endpointIds: string[] = [];
+  for (let i = 0; i < endpoints; i++)
+    endpointIds.push((await createEndpoint(database.db, config, caller, { url: `http://127.0.0.1:9/${i}` })).endpoint.id);
+  const publishing = {
+    rateLimiter: new PublishRateLimiter(),
+    defaults: config.limits.tenantDefaults,
+    defaultRetrySchedule: config.retrySchedule,
+  };
+  const published = [];
+  for (let i = 0; i < events; i++)
+    published.push(await publishEvent(database.db, publishing, caller, { eventType: 'invoice.paid', payload: { i } }));
+  return { tenant, principal, endpointIds, published };
+}
+
+/** A connection of its own whose every statement is counted by the table it reads. */
+function countingDatabase() {
+  const statements: string[] = [];
+  const counted = connectDatabase(inject('databaseUrl'), { max: 2, onQuery: (q) => statements.push(q) });
+  const reads = (table: string) => statements.filter((q) => q.includes(`from "${table}"`)).length;
+  return { counted, reads, reset: () => statements.splice(0) };
+}
+
+describe('the per-request loaders of nested objects', () => {
+  it('read N deliveries, events, endpoints, attempts and last attempts in one query each', async () => {
+    const { tenant, principal, endpointIds, published } = await tenantWithDeliveries(3, 3);
+    const deliveries = published.flatMap((p) => p.deliveries);
+    expect(deliveries).toHaveLength(9);
+    let n = 0;
+    for (const d of deliveries)
+      for (const attemptNumber of [1, 2])
+        await database.db.insert(deliveryAttempts).values({
+          id: `att_loaders${tenant.id.slice(-8)}${n++}`,
+          deliveryId: d.id,
+          tenantId: tenant.id,
+          attemptNumber,
+          path: attemptNumber === 1 ? 'FAST' : 'DURABLE',
+          startedAt: new Date(),
+          durationMs: 5,
+          url: 'http://127.0.0.1:9/x',
+          requestHeaders: {},
+          outcome: 'HTTP_ERROR',
+          responseStatus: 500,
+        });
+    const { counted, reads, reset } = countingDatabase();
+    try {
+      const loaders = createLoaders(counted, principal);
+      const slice = { first: 20, after: null };
+      const [byId, events, endpoints, attempts, last, ofEvents] = await Promise.all([
+        Promise.all(deliveries.map((d) => loaders.delivery.load(d.id))),
+        Promise.all(published.map((p) => loaders.event.load(p.event.id))),
+        Promise.all(endpointIds.map((id) => loaders.endpoint.load(id))),
+        Promise.all(deliveries.map((d) => loaders.attempts.load({ id: d.id, ...slice }))),
+        Promise.all(deliveries.map((d) => loaders.lastAttempt.load(d.id))),
+        Promise.all(published.map((p) => loaders.deliveriesOfEvent.load({ id: p.event.id, ...slice }))),
+      ]);
+      expect(byId.map((d) => d?.id)).toEqual(deliveries.map((d) => d.id));
+      expect(events.map((e) => e?.payload)).toEqual([{ i: 0 }, { i: 1 }, { i: 2 }]);
+      expect(endpoints.map((e) => e?.id)).toEqual(endpointIds);
+      expect(attempts.map((list) => list.map((a) => a.attemptNumber))).toEqual(deliveries.map(() => [1, 2]));
+      expect(attempts.map((list) => list[0]!.deliveryId)).toEqual(deliveries.map((d) => d.id));
+      expect(last.map((a) => a?.attemptNumber)).toEqual(deliveries.map(() => 2));
+      expect(ofEvents.map((list) => list.length)).toEqual([3, 3, 3]);
+      // deliveries: by id, and of events (joined back to its rows); attempts: the pages and the last ones.
+      expect({ deliveries: reads('deliveries'), events: reads('events'), endpoints: reads('endpoints') }).toEqual({
+        deliveries: 2,
+        events: 1,
+        endpoints: 1,
+      });
+      expect(reads('delivery_attempts')).toBe(2);
+
+      // Two slices of the same list are two queries, whatever the number of parents; repeats are cached.
+      reset();
+      await Promise.all([
+        ...deliveries.map((d) => loaders.attempts.load({ id: d.id, first: 1, after: null })),
+        ...deliveries.map((d) => loaders.attempts.load({ id: d.id, first: 1, after: '1' })),
+        ...deliveries.map((d) => loaders.attempts.load({ id: d.id, ...slice })),
+      ]);
+      expect(reads('delivery_attempts')).toBe(2);
+    } finally {
+      await counted.close();
+    }
+  });
+
+  it("builds an event's request body once for the request, however many attempts of its deliveries show it", async () => {
+    const { principal, published } = await tenantWithDeliveries(2, 1);
+    const [{ event, deliveries }] = published as [(typeof published)[number]];
+    const loaders = createLoaders(database, principal);
+    // JSON.stringify calls toJSON once per serialisation of the payload: the count of bodies built.
+    let built = 0;
+    const payload = {
+      toJSON: () => {
+        built++;
+        return { amount: 42 };
+      },
+    };
+    loaders.event.prime(event.id, { ...(event as EventModel), payload });
+    for (const d of deliveries) loaders.delivery.prime(d.id, d as DeliveryModel);
+    const context = { loaders } as unknown as GraphQLContext;
+    const attempts = deliveries.flatMap((d) =>
+      [1, 2, 3].map((attemptNumber) => ({ deliveryId: d.id, attemptNumber }) as DeliveryAttemptModel),
+    );
+    const resolve = deliveryAttemptFields.requestBody as (
+      a: DeliveryAttemptModel,
+      args: object,
+      context: GraphQLContext,
+      info: GraphQLResolveInfo,
+    ) => Promise<string | null>;
+    const bodies = await Promise.all(attempts.map((a) => resolve(a, {}, context, {} as GraphQLResolveInfo)));
+    expect(bodies).toHaveLength(6);
+    expect(new Set(bodies)).toEqual(
+      new Set([JSON.stringify({ type: 'invoice.paid', timestamp: event.createdAt.toISOString(), data: { amount: 42 } })]),
+    );
+    expect(built).toBe(1);
   });
 });

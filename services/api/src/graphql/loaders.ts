@@ -1,4 +1,5 @@
 import {
+  attemptRequestBody,
   attemptsOfDeliveries,
   callerOf,
   type Database,
@@ -10,6 +11,7 @@ import {
   getEndpoints,
   getEvents,
   lastAttemptsOf,
+  type NestedSlice,
   type Principal,
   type StatsArgs,
   type TenantCaller,
@@ -22,6 +24,27 @@ export type Loaders = ReturnType<typeof createLoaders>;
 function byId<T extends { id: string }>(rows: T[], ids: readonly string[]): (T | null)[] {
   const map = new Map(rows.map((r) => [r.id, r]));
   return ids.map((id) => map.get(id) ?? null);
+}
+
+/** A nested list's loader: keyed by parent and slice, each slice read for all its parents in one query. */
+function slicedLoader<T>(load: (ids: readonly string[], slice: NestedSlice) => Promise<T[]>, parentOf: (row: T) => string) {
+  const keyOf = (k: { id: string } & NestedSlice) => `${k.id}|${k.first}|${k.after ?? ''}`;
+  return new DataLoader<{ id: string } & NestedSlice, T[], string>(
+    async (keys) => {
+      const slices = new Map<string, { slice: NestedSlice; ids: string[] }>();
+      for (const k of keys) {
+        const s = `${k.first}|${k.after ?? ''}`;
+        slices.set(s, { slice: { first: k.first, after: k.after }, ids: [...(slices.get(s)?.ids ?? []), k.id] });
+      }
+      const results = new Map<string, T[]>();
+      for (const { slice, ids } of slices.values()) {
+        const grouped = groupBy(await load(ids, slice), parentOf, ids);
+        for (const [i, id] of ids.entries()) results.set(keyOf({ id, ...slice }), grouped[i]!);
+      }
+      return keys.map((k) => results.get(keyOf(k)) ?? []);
+    },
+    { cacheKeyFn: keyOf },
+  );
 }
 
 function groupBy<T>(rows: T[], key: (row: T) => string, ids: readonly string[]): T[][] {
@@ -41,23 +64,34 @@ export function createLoaders(database: Database, principal: Principal | null) {
     return callerOf(principal);
   };
   const { db } = database;
+  const eventLoader = new DataLoader<string, EventModel | null>(async (ids) => byId(await getEvents(db, caller(), ids), ids));
   return {
-    event: new DataLoader<string, EventModel | null>(async (ids) => byId(await getEvents(db, caller(), ids), ids)),
+    event: eventLoader,
     endpoint: new DataLoader<string, EndpointModel | null>(async (ids) =>
       byId(await getEndpoints(db, caller(), ids, { includeDeleted: true }), ids),
     ),
     delivery: new DataLoader<string, DeliveryModel | null>(async (ids) => byId(await getDeliveries(db, caller(), ids), ids)),
-    deliveriesOfEvent: new DataLoader<string, DeliveryModel[]>(async (ids) =>
-      groupBy(await deliveriesOfEvents(db, caller(), ids), (d) => d.eventId, ids),
+    deliveriesOfEvent: slicedLoader<DeliveryModel>(
+      (ids, slice) => deliveriesOfEvents(db, caller(), ids, slice),
+      (d) => d.eventId,
     ),
-    attempts: new DataLoader<string, DeliveryAttemptModel[]>(async (ids) =>
-      groupBy(await attemptsOfDeliveries(db, caller(), ids), (a) => a.deliveryId, ids),
+    attempts: slicedLoader<DeliveryAttemptModel>(
+      (ids, slice) => attemptsOfDeliveries(db, caller(), ids, slice),
+      (a) => a.deliveryId,
     ),
     /** The keys an audit log page names: one query for the page, revoked keys and portal sessions included. */
     apiKey: new DataLoader<string, ApiKeyModel | null>(async (ids) => byId(await getApiKeys(db, caller(), ids), ids)),
     lastAttempt: new DataLoader<string, DeliveryAttemptModel | null>(async (ids) =>
       groupBy(await lastAttemptsOf(db, caller(), ids), (a) => a.deliveryId, ids).map((list) => list[0] ?? null),
     ),
+    /**
+     * The body an attempt sent, built once per event for the request: every attempt of every delivery
+     * of an event shares it (a payload is up to 256 KiB, and attempts of one event are many).
+     */
+    requestBody: new DataLoader<string, string | null>(async (eventIds) => {
+      const events = await eventLoader.loadMany(eventIds);
+      return events.map((e) => (e instanceof Error ? e : e ? attemptRequestBody(e) : null));
+    }),
     /** Keyed by endpoint and window: every endpoint of a page asking for the same window shares one grouped query. */
     endpointStats: new DataLoader<{ endpointId: string } & StatsArgs, DeliveryStats, string>(
       async (keys) => {

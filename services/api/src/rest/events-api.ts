@@ -5,7 +5,9 @@ import {
   deliveriesOfEvents,
   getEvent,
   type Logger,
+  MAX_NESTED_LIST,
   NotFoundError,
+  nestedSlice,
   type Principal,
   type PublishEventInput,
   type PublishSettings,
@@ -92,7 +94,8 @@ export async function registerEventsApi(
       const caller = requireTenant(principalOf(request), 'read');
       const event = await getEvent(database.db, caller, id);
       if (!event) throw new NotFoundError(`No event ${id}.`);
-      const deliveries = await deliveriesOfEvents(database.db, caller, [id]);
+      // One delivery per endpoint the event went to: the REST answer keeps the most a nested list gives.
+      const deliveries = await deliveriesOfEvents(database.db, caller, [id], nestedSlice({ first: MAX_NESTED_LIST }));
       return reply.send({
         id: event.id,
         eventType: event.eventType,

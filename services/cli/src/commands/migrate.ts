@@ -6,6 +6,6 @@ export async function runMigrate(): Promise<void> {
   const { config, logger } = boot('migrate');
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required to migrate.');
   const pending = await pendingMigrations(config.databaseUrl);
-  await migrateDatabase(config.databaseUrl);
+  await migrateDatabase(config.databaseUrl, { log: (fields, message) => logger.warn(fields, message) });
   logger.info({ pendingBefore: pending }, pending ? 'migrations applied' : 'database already current');
 }

@@ -2,7 +2,7 @@ import { apiKeys } from '@acme/schema/db';
 import { and, eq, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit/record-audit.ts';
 import { forgetAuthenticatedKeys } from '../auth/authenticate.ts';
-import { operatorCaller, type TenantCaller } from '../auth/principal.ts';
+import { operatorCaller, type Principal, requireTenant, type TenantCaller } from '../auth/principal.ts';
 import type { Db } from '../db/client.ts';
 import { inTenant } from '../db/tenant-scope.ts';
 import { NotFoundError } from '../errors.ts';
@@ -24,8 +24,15 @@ export async function revokeApiKey(db: Db, caller: TenantCaller, id: string) {
   return revoked;
 }
 
-/** Operator: revokes any tenant's key, recorded in that tenant's audit log. */
-export async function revokeApiKeyAsOperator(db: Db, id: string) {
+/**
+ * Revokes as whoever calls: the operator any tenant's key (recorded in that tenant's audit log), a
+ * tenant's full-access key only its own tenant's.
+ */
+export async function revokeApiKeyAs(db: Db, principal: Principal | null, id: string) {
+  return principal?.kind === 'operator' ? revokeAnyApiKey(db, id) : revokeApiKey(db, requireTenant(principal, 'manage'), id);
+}
+
+async function revokeAnyApiKey(db: Db, id: string) {
   const [key] = await db.select({ tenantId: apiKeys.tenantId }).from(apiKeys).where(eq(apiKeys.id, id));
   if (!key) throw new NotFoundError(`No API key ${id}.`);
   return revokeApiKey(db, operatorCaller(key.tenantId), id);

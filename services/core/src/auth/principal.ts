@@ -1,4 +1,4 @@
-import { ForbiddenError, UnauthenticatedError } from '../errors.ts';
+import { ForbiddenError, InvalidInputError, UnauthenticatedError } from '../errors.ts';
 
 /** Scopes a tenant may give its keys; FULL_ACCESS covers the others. PORTAL keys come from createPortalSession. */
 export const API_KEY_SCOPES = ['FULL_ACCESS', 'READ_ONLY', 'PUBLISH_ONLY'] as const;
@@ -94,4 +94,20 @@ export function callerOf(p: TenantPrincipal): TenantCaller {
 /** The operator acting on one tenant (its changes go into that tenant's audit log). */
 export function operatorCaller(tenantId: string): TenantCaller {
   return { tenantId, consumerId: null, actor: { kind: 'OPERATOR', apiKeyId: null }, limits: NO_LIMIT_OVERRIDES };
+}
+
+/**
+ * Who administers API keys for `tenantId`: the operator for any tenant it names (it must name one),
+ * a tenant's full-access key for its own tenant only (naming it is optional).
+ */
+export function requireKeyAdmin(principal: Principal | null, tenantId: string | null | undefined): TenantCaller {
+  const p = requirePrincipal(principal);
+  if (p.kind === 'operator') {
+    if (!tenantId) throw new InvalidInputError('The operator must say which tenant the key is for.', { field: 'tenantId' });
+    return operatorCaller(tenantId);
+  }
+  const caller = requireTenant(p, 'manage');
+  if (tenantId && tenantId !== caller.tenantId)
+    throw new ForbiddenError('A tenant key administers keys of its own tenant only.', { field: 'tenantId' });
+  return caller;
 }

@@ -25,9 +25,17 @@ export function drizzleIn(database: Database, tx: postgres.TransactionSql): DbOr
   return drizzle(Object.assign(tx, { options: database.sql.options }) as unknown as postgres.Sql) as unknown as DbOrTx;
 }
 
-export function connectDatabase(url: string, options: { max?: number } = {}): Database {
+export interface ConnectOptions {
+  max?: number;
+  /** Called with the text of every statement sent (postgres.js `debug`): tests count round trips with it. */
+  onQuery?: (query: string) => void;
+}
+
+export function connectDatabase(url: string, options: ConnectOptions = {}): Database {
+  const { onQuery } = options;
   const sql = postgres(url, {
     max: options.max ?? 10,
+    ...(onQuery ? { debug: (_connection: number, query: string) => onQuery(query) } : {}),
     onnotice: () => {},
     // Dates and jsonb come back typed; bigints are not used.
     connection: { application_name: 'acme-webhooks' },

@@ -4,20 +4,25 @@ import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { createLogger } from '../logger.ts';
 import { ensureAppRole, grantAppRole } from './app-role.ts';
+import { type MigrationLog, runDataMigrations } from './data-migrations.ts';
 
 const MIGRATION_LOCK = 7_216_001;
 
 /**
- * Applies pending migrations, with the application role their policies name; an advisory lock makes
- * concurrent starts wait for each other instead of racing.
+ * Applies pending migrations, with the application role their policies name, then the data migrations
+ * not yet run (their changes go to `log`); an advisory lock makes concurrent starts wait for each
+ * other instead of racing.
  */
-export async function migrateDatabase(url: string): Promise<void> {
+export async function migrateDatabase(url: string, options: { log?: MigrationLog } = {}): Promise<void> {
+  const log = options.log ?? defaultLog();
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK})`;
     await ensureAppRole(sql);
     await migrate(drizzle(sql, { schema: tables }), { migrationsFolder });
+    await runDataMigrations(sql, log);
     await grantAppRole(sql);
     await sql`select pg_advisory_unlock(${MIGRATION_LOCK})`;
   } finally {
@@ -44,4 +49,9 @@ export async function pendingMigrations(url: string): Promise<number> {
   } finally {
     await sql.end({ timeout: 5 });
   }
+}
+
+function defaultLog(): MigrationLog {
+  const logger = createLogger('info', 'migrate');
+  return (fields, message) => logger.warn(fields, message);
 }

@@ -11,7 +11,14 @@ import {
   testPublishSettings,
   testSettings,
 } from '../testing/fixtures.ts';
-import { attemptsOfDeliveries, deliveriesOfEvents, getDelivery, lastAttemptsOf } from './get-delivery.ts';
+import {
+  attemptsOfDeliveries,
+  deliveriesOfEvents,
+  getDelivery,
+  lastAttemptsOf,
+  MAX_NESTED_LIST,
+  nestedSlice,
+} from './get-delivery.ts';
 import { listDeadLetters } from './list-dead-letters.ts';
 import { listDeliveries } from './list-deliveries.ts';
 
@@ -125,6 +132,45 @@ describe('listDeliveries, listDeadLetters and the batched loads', () => {
     const other = await tenantWithEndpoints(database, 0);
     expect(await attemptsOfDeliveries(database.db, other.caller, [da.id])).toEqual([]);
     expect(await getDelivery(database.db, other.caller, da.id)).toBeNull();
+  });
+
+  it("caps each delivery's attempts and each event's deliveries at first, and pages on after", async () => {
+    const { tenant, caller } = await tenantWithEndpoints(database, 3);
+    const [a, b] = await publishMany(database, tenant.id, 2);
+    const [da, db] = [a!.deliveries[0]!, b!.deliveries[0]!];
+    for (let n = 1; n <= 5; n++) await attempt(da.id, tenant.id, n);
+    for (let n = 1; n <= 3; n++) await attempt(db.id, tenant.id, n);
+    const numbers = async (first: number, after: string | null = null) => {
+      const rows = await attemptsOfDeliveries(database.db, caller, [da.id, db.id], nestedSlice({ first, after }));
+      return [da.id, db.id].map((id) => rows.filter((r) => r.deliveryId === id).map((r) => r.attemptNumber));
+    };
+    expect(await numbers(2)).toEqual([
+      [1, 2],
+      [1, 2],
+    ]);
+    expect(await numbers(2, '2')).toEqual([[3, 4], [3]]);
+    expect(await numbers(10, '4')).toEqual([[5], []]);
+
+    const byEvent = async (first: number, after: string | null = null) => {
+      const rows = await deliveriesOfEvents(database.db, caller, [a!.event.id, b!.event.id], nestedSlice({ first, after }));
+      return [a!, b!].map((p) => rows.filter((r) => r.eventId === p.event.id).map((r) => r.id));
+    };
+    const all = [a!, b!].map((p) => p.deliveries.map((d) => d.id).sort());
+    expect(await byEvent(3)).toEqual(all);
+    expect(await byEvent(2)).toEqual(all.map((ids) => ids.slice(0, 2)));
+    expect(await byEvent(2, all[0]![1]!)).toEqual([all[0]!.slice(2), all[1]!.filter((id) => id > all[0]![1]!).slice(0, 2)]);
+  });
+
+  it('refuses a nested page over the cap, or a cursor that is not an attempt number, with BAD_USER_INPUT', async () => {
+    const { caller } = await tenantWithEndpoints(database, 0);
+    expect(() => nestedSlice({ first: MAX_NESTED_LIST + 1 })).toThrow(
+      expect.objectContaining({ code: 'BAD_USER_INPUT', details: { field: 'first', limit: MAX_NESTED_LIST } }),
+    );
+    expect(() => nestedSlice({ first: 0 })).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
+    expect(nestedSlice({})).toEqual({ first: 50, after: null });
+    expect(() => attemptsOfDeliveries(database.db, caller, ['dlv_x'], nestedSlice({ after: 'abc' }))).toThrow(
+      expect.objectContaining({ code: 'BAD_USER_INPUT', details: { field: 'after' } }),
+    );
   });
 
   it("shows a portal session only deliveries to its consumer's endpoints", async () => {

@@ -94,6 +94,7 @@ function requeue(tx: DbOrTx, where: SQL | undefined) {
       scheduleBase: sql`${deliveries.attemptCount}`,
       nextAttemptAt: sql`now()`,
       completedAt: null,
+      cancelReason: null,
     })
     .where(where)
     .returning();

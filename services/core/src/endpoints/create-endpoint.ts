@@ -46,13 +46,14 @@ const headerValue = /^(?:[\x21-\x7e](?:[\x20-\x7e\t]*[\x21-\x7e])?)?$/;
 /** Every attempt carries them (and the attempt log keeps their names): bounded like any other input. */
 export const MAX_CUSTOM_HEADERS = 20;
 export const MAX_CUSTOM_HEADER_BYTES = 8192;
+const MAX_HEADER_VALUE_LENGTH = 4096;
 
 /** The settable fields, shared with updateEndpoint. */
 export const endpointFields = z.object({
   description: z.string().max(2000).nullish(),
   eventTypes: z.array(z.string()).max(200).nullish(),
   consumerId: z.string().min(1).max(200).nullish(),
-  headers: z.record(z.string(), z.string().max(4096)).nullish(),
+  headers: z.record(z.string(), z.string().max(MAX_HEADER_VALUE_LENGTH)).nullish(),
   rateLimit: z.number().int().min(1).max(10_000).nullish(),
   timeoutMs: z.number().int().min(1000).max(60_000).nullish(),
   retrySchedule: z.string().nullish(),
@@ -126,20 +127,21 @@ export function normaliseHeaders(headers: Record<string, string>): Record<string
       field: 'headers',
     });
   for (const [rawName, value] of entries) {
-    const name = rawName.toLowerCase();
-    if (!headerName.test(name)) throw new InvalidInputError(`"${rawName}" is not a valid header name.`, { field: 'headers' });
-    if (RESERVED_HEADERS.has(name))
-      throw new InvalidInputError(`The header "${rawName}" is set by the gateway and cannot be overridden.`, {
-        field: 'headers',
-      });
-    if (!headerValue.test(value))
-      throw new InvalidInputError(
-        `The header "${rawName}" must be visible ASCII (spaces and tabs inside only): no line breaks, control or non-ASCII characters.`,
-        { field: 'headers' },
-      );
-    out[name] = value;
+    const problem = headerProblem(rawName, value);
+    if (problem) throw new InvalidInputError(problem, { field: 'headers' });
+    out[rawName.toLowerCase()] = value;
   }
   return out;
+}
+
+/** Why one custom header is refused, or null: the rules for each header (the limits on all are above). */
+export function headerProblem(rawName: string, value: unknown): string | null {
+  const name = rawName.toLowerCase();
+  if (!headerName.test(name)) return `"${rawName}" is not a valid header name.`;
+  if (RESERVED_HEADERS.has(name)) return `The header "${rawName}" is set by the gateway and cannot be overridden.`;
+  if (typeof value !== 'string' || value.length > MAX_HEADER_VALUE_LENGTH || !headerValue.test(value))
+    return `The header "${rawName}" must be visible ASCII (spaces and tabs inside only): no line breaks, control or non-ASCII characters.`;
+  return null;
 }
 
 export async function assertEventTypesExist(db: DbOrTx, tenantId: string, names: string[]): Promise<void> {

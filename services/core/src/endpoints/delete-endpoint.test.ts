@@ -19,7 +19,7 @@ describe('deleteEndpoint', () => {
     const [published] = await publishMany(database, tenant.id, 1);
     expect(await deleteEndpoint(database.db, caller, ep!.id)).toBe(true);
     const [delivery] = await database.db.select().from(deliveries).where(eq(deliveries.id, published!.deliveries[0]!.id));
-    expect(delivery!.status).toBe('CANCELLED');
+    expect(delivery).toMatchObject({ status: 'CANCELLED', cancelReason: 'ENDPOINT_DELETED' });
     const [row] = await database.db.select().from(tenants).where(eq(tenants.id, tenant.id));
     expect(row!.operationalEndpointId).toBeNull();
     await expect(deleteEndpoint(database.db, caller, ep!.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });

@@ -17,7 +17,7 @@ export async function deleteEndpoint(db: Db, caller: TenantCaller, id: string): 
       .where(and(endpointVisibleTo(caller), eq(endpoints.id, id)))
       .returning({ id: endpoints.id });
     if (!deleted) throw new NotFoundError(`No endpoint ${id}.`);
-    await cancelPendingDeliveries(tx, id);
+    await cancelPendingDeliveries(tx, id, 'ENDPOINT_DELETED');
     // Operational events have nowhere to go any more.
     await tx
       .update(tenants)

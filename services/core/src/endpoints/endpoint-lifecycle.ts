@@ -14,14 +14,18 @@ export async function disableEndpoint(tx: DbOrTx, endpointId: string, reason: st
     .where(and(eq(endpoints.id, endpointId), sql`${endpoints.status} <> 'DISABLED'`))
     .returning({ id: endpoints.id });
   if (!disabled) return null;
-  return cancelPendingDeliveries(tx, endpointId);
+  return cancelPendingDeliveries(tx, endpointId, 'ENDPOINT_DISABLED');
 }
 
 /** Disabled or deleted: every pending delivery is CANCELLED, and the endpoint's workflow is told to let go. */
-export async function cancelPendingDeliveries(tx: DbOrTx, endpointId: string): Promise<number> {
+export async function cancelPendingDeliveries(
+  tx: DbOrTx,
+  endpointId: string,
+  reason: 'ENDPOINT_DISABLED' | 'ENDPOINT_DELETED',
+): Promise<number> {
   const cancelled = await tx
     .update(deliveries)
-    .set({ status: 'CANCELLED', completedAt: sql`now()`, leaseOwner: null, leaseExpiresAt: null })
+    .set({ status: 'CANCELLED', cancelReason: reason, completedAt: sql`now()`, leaseOwner: null, leaseExpiresAt: null })
     .where(and(eq(deliveries.endpointId, endpointId), eq(deliveries.status, 'PENDING')))
     .returning({ id: deliveries.id });
   await tx.execute(sql`select pg_notify(${DELIVERIES_CHANNEL}, ${endpointNotice('pause', endpointId)})`);

@@ -75,7 +75,7 @@ export async function updateEndpoint(
       .returning();
     let resumed: { id: string; endpointId: string }[] = [];
     if (data.status && data.status !== current.status) {
-      if (data.status === 'DISABLED') await cancelPendingDeliveries(tx, id);
+      if (data.status === 'DISABLED') await cancelPendingDeliveries(tx, id, 'ENDPOINT_DISABLED');
       if (data.status === 'ACTIVE') resumed = await resumeEndpoint(tx, id);
       if (data.status === 'PAUSED') await pauseEndpoint(tx, id);
     }

@@ -21,7 +21,7 @@ describe('expungeEventPayload', () => {
     expect(expunged).toMatchObject({ id: before.id, payload: null, payloadExpungedAt: expect.any(Date) });
     expect(attemptRequestBody(expunged)).toBeNull();
     const [delivery] = await database.db.select().from(deliveries).where(eq(deliveries.id, published!.deliveries[0]!.id));
-    expect(delivery!.status).toBe('CANCELLED');
+    expect(delivery).toMatchObject({ status: 'CANCELLED', cancelReason: 'PAYLOAD_EXPUNGED' });
     expect((await expungeEventPayload(database.db, caller, before.id)).payloadExpungedAt).toEqual(expunged.payloadExpungedAt);
   });
 

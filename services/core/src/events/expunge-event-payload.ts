@@ -9,7 +9,7 @@ import { NotFoundError } from '../errors.ts';
 /**
  * Deletes an event's payload now (a customer's erasure request, say). The event, its deliveries and
  * their attempt log stay; attempts no longer show the body they sent. Deliveries still pending are
- * CANCELLED: there is nothing left to send. Expunging twice keeps the first time.
+ * CANCELLED (reason PAYLOAD_EXPUNGED): there is nothing left to send, and the claim paths never see them. Expunging twice keeps the first time.
  */
 export async function expungeEventPayload(db: Db, caller: TenantCaller, id: string) {
   return inTenant(db, caller.tenantId, async (tx) => {
@@ -21,7 +21,13 @@ export async function expungeEventPayload(db: Db, caller: TenantCaller, id: stri
     if (!event) throw new NotFoundError(`No event ${id}.`);
     await tx
       .update(deliveries)
-      .set({ status: 'CANCELLED', completedAt: sql`now()`, leaseOwner: null, leaseExpiresAt: null })
+      .set({
+        status: 'CANCELLED',
+        cancelReason: 'PAYLOAD_EXPUNGED',
+        completedAt: sql`now()`,
+        leaseOwner: null,
+        leaseExpiresAt: null,
+      })
       .where(and(eq(deliveries.tenantId, caller.tenantId), eq(deliveries.eventId, id), eq(deliveries.status, 'PENDING')));
     await recordAudit(tx, caller, 'expungeEventPayload', id);
     return event;

@@ -1,6 +1,7 @@
 import { deliveries, events } from '@acme/schema/db';
 import { eq } from 'drizzle-orm';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { connectDatabase } from '../db/client.ts';
 import { parseRetrySchedule } from '../delivery/retry-schedule.ts';
 import { createEndpoint } from '../endpoints/create-endpoint.ts';
 import { archiveEventType, unarchiveEventType } from '../event-types/archive-event-type.ts';
@@ -278,5 +279,32 @@ describe('publishEvents', () => {
     ).rejects.toMatchObject({ code: 'CONFLICT', details: { index: 1, field: 'events/1/idempotencyKey' } });
     expect(await database.db.select().from(events).where(eq(events.tenantId, tenant.id))).toHaveLength(1);
     expect(await database.db.select().from(deliveries).where(eq(deliveries.tenantId, tenant.id))).toHaveLength(1);
+  });
+
+  it('answers a batch of repeated keys with one statement, however many repeat, each with its own event and deliveries', async () => {
+    const { caller } = await tenantWithEndpoints(database, 2);
+    const statements: string[] = [];
+    const counted = connectDatabase(inject('databaseUrl'), { max: 1, onQuery: (q) => statements.push(q) });
+    try {
+      const batch = (n: number, prefix: string) =>
+        Array.from({ length: n }, (_, i) => ({ eventType: 'invoice.paid', payload: { i }, idempotencyKey: `${prefix}-${i}` }));
+      const repeatAll = async (n: number, prefix: string) => {
+        const first = await publishEvents(counted.db, settings, caller, batch(n, prefix));
+        statements.length = 0;
+        const again = await publishEvents(counted.db, settings, caller, batch(n, prefix));
+        return { first: first.results, again: again.results, statements: statements.length };
+      };
+      const few = await repeatAll(2, 'few');
+      const many = await repeatAll(60, 'many');
+      // The same round trips for 60 repeats as for 2: no statement per repeated event.
+      expect(many.statements).toBe(few.statements);
+      expect(many.again.every((r) => r.duplicate)).toBe(true);
+      expect(many.again.map((r) => r.event.id)).toEqual(many.first.map((r) => r.event.id));
+      expect(many.again.map((r) => r.event.payload)).toEqual(many.first.map((_, i) => ({ i })));
+      expect(many.again.map((r) => r.deliveries.map((d) => d.id))).toEqual(many.first.map((r) => r.deliveries.map((d) => d.id)));
+      expect(many.again.every((r) => r.deliveries.length === 2)).toBe(true);
+    } finally {
+      await counted.close();
+    }
   });
 });

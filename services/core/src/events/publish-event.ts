@@ -24,7 +24,7 @@ import {
   type EventRow,
   type NewEvent,
   type StoredEvents,
-  selectByIdempotencyKey,
+  selectByIdempotencyKeys,
   storedEvents,
   storeEvents,
   toDeliveryRow,
@@ -203,17 +203,25 @@ async function replayRepeats(
   stored: StoredEvents,
 ): Promise<Map<number, Published>> {
   const repeated = [...stored.events.keys()].filter((index) => stored.events[index] === null);
-  const found = await Promise.all(repeated.map((index) => Promise.all(selectByIdempotencyKey(tx, tenantId, rows[index]!))));
+  const found = await selectByIdempotencyKeys(
+    tx,
+    tenantId,
+    repeated.map((index) => rows[index]!),
+  );
   const replays = new Map<number, Published>();
   for (const [n, index] of repeated.entries()) {
-    const [[existing], created] = found[n]!;
+    const existing = found[n];
     const row = rows[index]!;
     atIndex(batch, index, () => {
-      if (!existing) throw new ConflictError('The event could not be stored; publish it again.');
+      if (!existing?.id) throw new ConflictError('The event could not be stored; publish it again.');
       if (existing.event_type !== row.eventType || existing.consumer_id !== row.consumerId || !existing.same) {
         throw new ConflictError('This idempotency key was already used for a different event.', { field: 'idempotencyKey' });
       }
-      replays.set(index, { event: toEventRow(tenantId, existing), deliveries: created.map(toDeliveryRow), duplicate: true });
+      replays.set(index, {
+        event: toEventRow(tenantId, { ...existing, id: existing.id }),
+        deliveries: (existing.deliveries ?? []).map(toDeliveryRow),
+        duplicate: true,
+      });
     });
   }
   return replays;

@@ -60,6 +60,7 @@ interface DeliveryColumns {
   lease_expires_at: Timestamp | null;
   created_at: Timestamp;
   completed_at: Timestamp | null;
+  cancel_reason: DeliveryRow['cancelReason'];
 }
 
 /**
@@ -171,22 +172,23 @@ export function toDeliveryRow(d: DeliveryColumns): DeliveryRow {
     leaseExpiresAt: toDateOrNull(d.lease_expires_at),
     createdAt: toDate(d.created_at),
     completedAt: toDateOrNull(d.completed_at),
+    cancelReason: d.cancel_reason,
   };
 }
 
 /**
- * An event already stored under an idempotency key, and its deliveries, for a repeated publish.
- * `same`: the payload compared as jsonb, the way it was stored, so key order and spacing do not matter.
+ * The events already stored under the idempotency keys of `items` (the repeats of one publish), each
+ * with its deliveries, in one statement whatever the number of repeats: one row per item, in order,
+ * `id` null where no event holds its key. `same`: the payload compared as jsonb, the way it was
+ * stored, so key order and spacing do not matter.
  */
-export function selectByIdempotencyKey(sql: postgres.Sql, tenantId: string, item: NewEvent) {
-  const event = sql<(Omit<EventColumns, 'types_current' | 'deliveries'> & { id: string; same: boolean })[]>`
+export function selectByIdempotencyKeys(sql: postgres.Sql, tenantId: string, items: readonly NewEvent[]) {
+  return sql<(Omit<EventColumns, 'types_current'> & { same: boolean | null })[]>`
     select e.id, e.event_type, e.consumer_id, e.payload, e.payload_expunged_at, e.idempotency_key, e.trace_parent, e.created_at,
-           e.payload = ${item.json}::jsonb as same
-      from events e
-     where e.tenant_id = ${tenantId} and e.idempotency_key = ${item.idempotencyKey ?? ''}`;
-  const created = sql<DeliveryColumns[]>`
-    select d.* from deliveries d join events e on e.id = d.event_id
-     where e.tenant_id = ${tenantId} and e.idempotency_key = ${item.idempotencyKey ?? ''}
-     order by d.id`;
-  return [event, created] as const;
+           e.payload = x.payload::jsonb as same,
+           (select coalesce(json_agg(d order by d.id), '[]') from deliveries d where d.event_id = e.id) as deliveries
+      from unnest(${textArray(items.map((i) => i.idempotencyKey ?? ''))}::text[], ${textArray(items.map((i) => i.json))}::text[])
+           with ordinality as x(idempotency_key, payload, n)
+      left join events e on e.tenant_id = ${tenantId} and e.idempotency_key = x.idempotency_key
+     order by x.n`;
 }

@@ -27,6 +27,7 @@ async function history(count: number, ageDays: number, status: 'SUCCEEDED' | 'PE
       path: 'FAST' as const,
       startedAt: at,
       durationMs: 12,
+      url: 'http://127.0.0.1:9/hook',
       requestHeaders: {},
       outcome: status === 'PENDING' ? ('HTTP_ERROR' as const) : ('SUCCESS' as const),
     })),

@@ -35,6 +35,7 @@ describe('deliveryStats', () => {
         path: 'FAST',
         startedAt: at(base + 30_000),
         durationMs: ms,
+        url: 'http://127.0.0.1:9/hook',
         requestHeaders: {},
         outcome: 'SUCCESS',
       });

@@ -1,10 +1,10 @@
 import {
-  attemptRequestBody,
   getDelivery,
   listDeadLetters,
   listDeliveries,
   loggedRequestHeaders,
   NotFoundError,
+  nestedSlice,
   replayDeadLetters,
   replayDelivery,
   requireTenant,
@@ -48,23 +48,16 @@ export const deliveryFields: DeliveryResolvers = {
   nextAttemptAt: (d) => (d.status === 'PENDING' ? d.nextAttemptAt : null),
   event: async (d, _, { loaders }) => (await loaders.event.load(d.eventId)) ?? missing('event'),
   endpoint: async (d, _, { loaders }) => (await loaders.endpoint.load(d.endpointId)) ?? missing('endpoint'),
-  attempts: (d, _, { loaders }) => loaders.attempts.load(d.id),
+  attempts: (d, args, { loaders }) => loaders.attempts.load({ id: d.id, ...nestedSlice(args) }),
   lastAttempt: (d, _, { loaders }) => loaders.lastAttempt.load(d.id),
 };
 
 export const deliveryAttemptFields: DeliveryAttemptResolvers = {
   // Rows logged before custom values were redacted at write time still hold them.
   requestHeaders: (a) => loggedRequestHeaders(a.requestHeaders),
-  // Attempts made before the url column existed have '' there: the endpoint's URL is the best answer then.
-  url: async (a, _, { loaders }) => {
-    if (a.url) return a.url;
-    const delivery = await loaders.delivery.load(a.deliveryId);
-    return (delivery && (await loaders.endpoint.load(delivery.endpointId))?.url) ?? '';
-  },
   requestBody: async (a, _, { loaders }) => {
     const delivery = await loaders.delivery.load(a.deliveryId);
-    const event = delivery && (await loaders.event.load(delivery.eventId));
-    return event ? attemptRequestBody(event) : null;
+    return delivery ? loaders.requestBody.load(delivery.eventId) : null;
   },
 };
 

@@ -1,7 +1,9 @@
 import {
+  DEFAULT_NESTED_LIST,
   expungeEventPayload,
   getEvent,
   listEvents,
+  nestedSlice,
   type Published,
   publishEvent,
   publishEvents,
@@ -40,11 +42,13 @@ export const eventMutations: Pick<MutationResolvers, 'publishEvent' | 'publishEv
 function primePublished(loaders: Loaders, results: readonly Published[]) {
   for (const { event, deliveries, duplicate } of results) {
     loaders.event.prime(event.id, event);
-    loaders.deliveriesOfEvent.prime(event.id, deliveries);
+    // What a query asks without first/after: the first page, which is all a new event's deliveries.
+    if (deliveries.length <= DEFAULT_NESTED_LIST)
+      loaders.deliveriesOfEvent.prime({ id: event.id, ...nestedSlice({}) }, deliveries);
     if (!duplicate) for (const delivery of deliveries) loaders.lastAttempt.prime(delivery.id, null);
   }
 }
 
 export const eventFields: EventResolvers = {
-  deliveries: (event, _, { loaders }) => loaders.deliveriesOfEvent.load(event.id),
+  deliveries: (event, args, { loaders }) => loaders.deliveriesOfEvent.load({ id: event.id, ...nestedSlice(args) }),
 };
