@@ -42,7 +42,6 @@ export async function sendDelivery(
     { url: delivery.endpoint.url, headers, body, timeoutMs: delivery.endpoint.timeoutMs ?? engine.timeoutMs },
     {
       client: engine.client,
-      privateDestinationsAllowed: engine.privateDestinationsAllowed,
       responseBodyBytes: engine.responseBodyBytes,
     },
   );

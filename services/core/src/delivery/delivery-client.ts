@@ -63,6 +63,10 @@ export function createDeliveryClient(options: DeliveryClientOptions): Dispatcher
     keepAliveTimeout: 30_000,
     connections: null,
   }).compose((dispatch) => (opts, handler) => {
+    // An IP-literal host skips the lookup above, so its address is checked here, before dialling
+    // (undici's request() turns this throw into its rejection).
+    const refusal = literalRefusal(opts.origin, options.privateDestinationsAllowed);
+    if (refusal) throw refusal;
     const onDispatched = (opts as { [ON_DISPATCHED]?: DispatchedCallback })[ON_DISPATCHED];
     if (!onDispatched) return dispatch(opts, handler);
     // undici starts a request (onRequestStart) as it writes it to its connection.
@@ -81,8 +85,12 @@ export function createDeliveryClient(options: DeliveryClientOptions): Dispatcher
   });
 }
 
-/** IP-literal hosts skip DNS lookup entirely, so they are checked here before dialling. */
-export function blockedLiteralReason(url: URL, allowed: readonly Cidr[]): string | null {
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  return isIP(host) ? blockedAddressReason(host, allowed) : null;
+function literalRefusal(origin: string | URL | undefined, allowed: readonly Cidr[]): NodeJS.ErrnoException | null {
+  if (origin === undefined) return null;
+  const host = new URL(origin).hostname.replace(/^\[|\]$/g, '');
+  const reason = isIP(host) ? blockedAddressReason(host, allowed) : null;
+  if (reason === null) return null;
+  const error: NodeJS.ErrnoException = new Error(blockedDestinationMessage(reason));
+  error.code = BLOCKED_DESTINATION_CODE;
+  return error;
 }

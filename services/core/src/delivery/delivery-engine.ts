@@ -3,7 +3,6 @@ import type { Config } from '../config.ts';
 import type { MasterKeys } from '../crypto/secret-box.ts';
 import type { Database } from '../db/client.ts';
 import type { DeliveryMetrics } from '../metrics.ts';
-import type { Cidr } from './cidr.ts';
 import { createDeliveryClient } from './delivery-client.ts';
 import type { AutoDisablePolicy } from './endpoint-outcomes.ts';
 import type { RetrySchedule } from './retry-schedule.ts';
@@ -13,7 +12,6 @@ export interface DeliveryEngine {
   database: Database;
   client: Dispatcher;
   secretsMasterKey: MasterKeys;
-  privateDestinationsAllowed: readonly Cidr[];
   defaultRetrySchedule: RetrySchedule;
   timeoutMs: number;
   responseBodyBytes: number;
@@ -31,7 +29,6 @@ export function createDeliveryEngine(config: Config, database: Database, metrics
       connectTimeoutMs: config.delivery.connectTimeoutMs,
     }),
     secretsMasterKey: config.secretsMasterKey,
-    privateDestinationsAllowed: config.privateDestinationsAllowed,
     defaultRetrySchedule: config.retrySchedule,
     timeoutMs: config.delivery.timeoutMs,
     responseBodyBytes: config.delivery.responseBodyBytes,

@@ -94,7 +94,7 @@ describe('DNS at delivery and at endpoint creation', () => {
     const send = (host: string) =>
       sendAttempt(
         { url: `http://${host}:${port}/hook`, headers: {}, body: '{}', timeoutMs: 5000 },
-        { client, privateDestinationsAllowed: loopback, responseBodyBytes: 16 },
+        { client, responseBodyBytes: 16 },
       );
     try {
       const hung = Array.from({ length: 20 }, (_, i) => send(`silent-delivery-${i}.test`));

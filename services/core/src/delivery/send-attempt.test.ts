@@ -30,7 +30,6 @@ const send = (url: string, options: { timeoutMs?: number; strict?: boolean } = {
     { url, headers: { 'content-type': 'application/json' }, body: '{}', timeoutMs: options.timeoutMs ?? 2000 },
     {
       client: options.strict ? strictClient : client,
-      privateDestinationsAllowed: options.strict ? [] : loopback,
       responseBodyBytes: 16,
     },
   );

@@ -1,10 +1,8 @@
 import type { Dispatcher } from 'undici';
 import { request } from 'undici';
-import type { Cidr } from './cidr.ts';
-import { BLOCKED_DESTINATION_CODE, blockedLiteralReason, ON_DISPATCHED } from './delivery-client.ts';
+import { BLOCKED_DESTINATION_CODE, ON_DISPATCHED } from './delivery-client.ts';
 import { DNS_ERROR_CODE, DnsLookupError } from './host-resolver.ts';
 import { describeResponseBody, storableHeaders, storableText } from './storable-text.ts';
-import { blockedDestinationMessage } from './url-guard.ts';
 
 export type AttemptOutcome =
   | 'SUCCESS'
@@ -38,8 +36,8 @@ export interface AttemptResult {
 }
 
 export interface SendOptions {
+  /** The guarded client (delivery-client.ts): it refuses what the destination guard refuses. */
   client: Dispatcher;
-  privateDestinationsAllowed: readonly Cidr[];
   responseBodyBytes: number;
 }
 
@@ -70,10 +68,6 @@ export async function sendAttempt(req: AttemptRequest, options: SendOptions): Pr
   };
 
   const url = new URL(req.url);
-  const blocked = blockedLiteralReason(url, options.privateDestinationsAllowed);
-  if (blocked)
-    return done({ outcome: 'BLOCKED_DESTINATION', error: blockedDestinationMessage(blocked), hint: HINTS.BLOCKED_DESTINATION });
-
   // Not AbortSignal.timeout(): its timer cannot be cleared, so every attempt left a timer (and a
   // WeakRef) alive for the whole timeout after it was answered: 10,000 of them in the worker's heap
   // at 600 deliveries/s. Started when the request is written to a connection, not before: the

@@ -42,7 +42,6 @@ export function testEngine(database: Database, overrides: Partial<DeliveryEngine
     database,
     client: createDeliveryClient({ privateDestinationsAllowed: testSettings.privateDestinationsAllowed, connectTimeoutMs: 1000 }),
     secretsMasterKey: testSettings.secretsMasterKey,
-    privateDestinationsAllowed: testSettings.privateDestinationsAllowed,
     defaultRetrySchedule: TEST_RETRY_SCHEDULE,
     timeoutMs: 2000,
     responseBodyBytes: 4096,
