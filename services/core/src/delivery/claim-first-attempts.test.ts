@@ -1,14 +1,24 @@
 import { deliveries } from '@acme/schema/db';
 import { eq, inArray, sql } from 'drizzle-orm';
-import { afterAll, describe, expect, it } from 'vitest';
-import { publishMany, tenantWithEndpoints, testDatabase } from '../testing/fixtures.ts';
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../db/client.ts';
+import { updateEndpoint } from '../endpoints/update-endpoint.ts';
+import { registerBacklogGauges } from '../metrics.ts';
+import { reactivateTenant, suspendTenant } from '../tenants/suspend-tenant.ts';
+import { isolatedTestDatabase, publishMany, tenantWithEndpoints, testSettings } from '../testing/fixtures.ts';
 import { claimFirstAttempts } from './claim-first-attempts.ts';
 import { DispatcherLiveness } from './dispatcher-liveness.ts';
+import { markRecovered, markRecovering } from './endpoint-health.ts';
 
-const database = testDatabase();
-afterAll(() => database.close());
+// A database of its own: a claim takes any due row, and leases it for a minute.
+let database: Database;
+beforeAll(async () => {
+  database = await isolatedTestDatabase();
+});
+afterAll(() => database?.close());
 
-/** Claims only this test's deliveries' rows are looked at: other files share the database. */
+/** The rows of these deliveries this owner holds. */
 async function claimedIdsOf(ids: string[], owner: string) {
   const rows = await database.db
     .select({ id: deliveries.id, owner: deliveries.leaseOwner })
@@ -139,5 +149,77 @@ describe('claimFirstAttempts', () => {
       inFlight: new Map([[endpoint!.id, 4]]),
     });
     expect(full.filter((d) => ids.includes(d.id))).toEqual([]);
+  });
+
+  it('does not walk held deliveries, however many, and gives them back on resume, recovery and reactivation', async () => {
+    // What the tests before left due is taken first, so that the counts below are this test's.
+    while ((await claimFirstAttempts(database.sql, { owner: 'drain', limit: 1000, leaseMs: 60_000 })).length > 0);
+    const paused = await tenantWithEndpoints(database, 2);
+    const [pausedEp, recoveringEp] = paused.endpoints.map((e) => e!.id);
+    const suspended = await tenantWithEndpoints(database, 1);
+    const suspendedEp = suspended.endpoints[0]!.id;
+    const healthy = await tenantWithEndpoints(database, 1);
+    await updateEndpoint(database.db, testSettings, paused.caller, pausedEp!, { status: 'PAUSED' });
+    await markRecovering(database.db, [recoveringEp!]);
+    await suspendTenant(database.db, suspended.tenant.id);
+
+    // A held backlog older than anything else due: 30,000 rows over the three endpoints.
+    const [event] = await publishMany(database, paused.tenant.id, 1);
+    const [suspendedEvent] = await publishMany(database, suspended.tenant.id, 1);
+    await database.sql`
+      insert into deliveries (id, tenant_id, event_id, endpoint_id, next_attempt_at)
+      select 'dlv_held_' || g, ${paused.tenant.id}, ${event!.event.id},
+             case when g % 2 = 0 then ${pausedEp!} else ${recoveringEp!} end, now() - interval '1 hour' + g * interval '1 ms'
+        from generate_series(1, 24000) g`;
+    await database.sql`
+      insert into deliveries (id, tenant_id, event_id, endpoint_id, next_attempt_at)
+      select 'dlv_susp_' || g, ${suspended.tenant.id}, ${suspendedEvent!.event.id}, ${suspendedEp},
+             now() - interval '1 hour' + g * interval '1 ms'
+        from generate_series(1, 6000) g`;
+    const healthyIds = (await publishMany(database, healthy.tenant.id, 5)).flatMap((r) => r.deliveries.map((d) => d.id));
+
+    // The first claim meets the backlog (it was never held), holds it, and still takes what may be sent.
+    const first = await claimFirstAttempts(database.sql, { owner: 'a', limit: 100, leaseMs: 60_000 });
+    expect(first.map((d) => d.id).sort()).toEqual([...healthyIds].sort());
+    const [counted] = await database.sql<{ held: number }[]>`select count(*)::int as held from deliveries where held`;
+    expect(counted?.held).toBe(30_000 + 2 + 1);
+    await database.sql`analyze deliveries`;
+
+    // Later claims read only what they may send: the dispatch index no longer lists held rows.
+    const more = (await publishMany(database, healthy.tenant.id, 5)).flatMap((r) => r.deliveries.map((d) => d.id));
+    const visited = await database.sql.begin(async (tx) => {
+      const claimed = await claimFirstAttempts(tx as unknown as typeof database.sql, { owner: 'b', limit: 100, leaseMs: 60_000 });
+      expect(claimed.map((d) => d.id).sort()).toEqual([...more].sort());
+      const [stats] = await tx<{ seq_tup_read: number; idx_tup_fetch: number; dispatch_read: number }[]>`
+        select t.seq_tup_read::int, t.idx_tup_fetch::int,
+               pg_stat_get_xact_tuples_returned('deliveries_dispatch_idx'::regclass)::int as dispatch_read
+          from pg_stat_xact_user_tables t where t.relname = 'deliveries'`;
+      return stats!;
+    });
+    expect(visited.seq_tup_read).toBeLessThan(1000);
+    expect(visited.idx_tup_fetch).toBeLessThan(1000);
+    expect(visited.dispatch_read).toBeLessThan(100);
+
+    // The gauges count only what may be sent: none of it is due and unclaimed now.
+    const registry = new Registry();
+    registerBacklogGauges(registry, database.sql);
+    expect((await registry.getSingleMetric('acme_dispatcher_backlog')!.get()).values[0]!.value).toBe(0);
+
+    // Resume, recovery and reactivation give each one's rows back, and the claims take them.
+    await updateEndpoint(database.db, testSettings, paused.caller, pausedEp!, { status: 'ACTIVE' });
+    await markRecovered(database.db, [recoveringEp!]);
+    await reactivateTenant(database.db, suspended.tenant.id);
+    expect((await registry.getSingleMetric('acme_dispatcher_backlog')!.get()).values[0]!.value).toBe(30_003);
+    const byEndpoint = new Map<string, number>();
+    for (;;) {
+      const batch = await claimFirstAttempts(database.sql, { owner: 'c', limit: 5000, leaseMs: 60_000 });
+      if (batch.length === 0) break;
+      for (const d of batch) byEndpoint.set(d.endpoint.id, (byEndpoint.get(d.endpoint.id) ?? 0) + 1);
+    }
+    expect(Object.fromEntries(byEndpoint)).toEqual({
+      [pausedEp!]: 12_000 + 1,
+      [recoveringEp!]: 12_000 + 1,
+      [suspendedEp]: 6000 + 1,
+    });
   });
 });

@@ -40,6 +40,8 @@ export async function planRetries(sql: postgres.Sql, endpointId: string): Promis
       returning id`;
     if (probe.length > 0) return endpoint.token_wait_ms;
     await tx`update endpoints set health = 'HEALTHY' where id = ${endpointId}`;
+    // As releaseHeldDeliveries: a first attempt the probe skipped (locked) may have been held meanwhile.
+    await tx`update deliveries set held = false where status = 'PENDING' and held and endpoint_id = ${endpointId}`;
     return null;
   });
 }
