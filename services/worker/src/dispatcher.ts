@@ -83,8 +83,11 @@ export class Dispatcher {
   private readonly pending = new Set<Promise<unknown>>();
   private timers: NodeJS.Timeout[] = [];
   private unlisten: (() => Promise<void>) | null = null;
-  /** Rows this dispatcher claimed whose result is not written yet: what a stop must give back. */
-  private readonly claimed = new Set<string>();
+  /**
+   * Rows this dispatcher claimed whose result is not written yet (what a stop must give back), with
+   * when the claim that took them started: their lease runs out leaseMs later, at the earliest.
+   */
+  private readonly claimed = new Map<string, number>();
   /** Of those, the rows being written right now: their write clears the lease itself. */
   private readonly writing = new Set<string>();
   /** Past the stop deadline: results still coming back are not written (their rows were released). */
@@ -150,7 +153,7 @@ export class Dispatcher {
   }
 
   private async releaseClaims(): Promise<number> {
-    const ids = [...this.claimed].filter((id) => !this.writing.has(id));
+    const ids = [...this.claimed.keys()].filter((id) => !this.writing.has(id));
     try {
       return await releaseClaims(this.engine.database.sql, this.owner, ids);
     } catch (err) {
@@ -198,6 +201,7 @@ export class Dispatcher {
       }
       const saturated = [...this.inFlightByEndpoint].filter(([, n]) => n >= this.options.perEndpointLimit).map(([id]) => id);
       this.excluded = new Set(saturated);
+      const claimedAt = Date.now();
       const batch = await claimFirstAttempts(this.engine.database.sql, {
         owner: this.owner,
         limit: room,
@@ -207,7 +211,7 @@ export class Dispatcher {
         deadOwnerGraceMs: this.options.deadOwnerGraceMs,
       });
       for (const d of batch) this.engine.metrics.claimLagSeconds.observe(d.overdueMs / 1000);
-      if (batch.length > 0) await this.launch(batch);
+      if (batch.length > 0) await this.launch(batch, claimedAt);
       // A full batch may have left more behind. So may one that took an endpoint to its cap: it is
       // left out of the next claim, which then reaches other endpoints' deliveries.
       const capped = batch.some((d) => (this.inFlightByEndpoint.get(d.endpoint.id) ?? 0) >= this.options.perEndpointLimit);
@@ -225,9 +229,9 @@ export class Dispatcher {
     if (mattered) this.wake();
   }
 
-  private async launch(batch: DueDelivery[]): Promise<void> {
+  private async launch(batch: DueDelivery[], claimedAt: number): Promise<void> {
     for (const d of batch) {
-      this.claimed.add(d.id);
+      this.claimed.set(d.id, claimedAt);
       this.inFlight++;
       this.adjustEndpoint(d.endpoint.id, +1);
     }
@@ -275,10 +279,14 @@ export class Dispatcher {
 
   /**
    * Writes the results, trying again while the database is briefly away (a restart, a failover) for
-   * up to half the lease: an attempt that was made should be recorded, not made twice.
+   * as long as their claims hold: an attempt that was made should be recorded, not made twice. Past
+   * the lease (counted from the claim, not from this write) another dispatcher may have claimed and
+   * sent them again; then it is that one's write that decides, and this one would only be logged as
+   * an outvoted attempt (write-attempts.ts), so this one stops trying.
    */
   private async record(items: SentAttempt[]): Promise<void> {
-    const giveUpAt = Date.now() + this.options.leaseMs / 2;
+    const claimedAt = Math.min(...items.map(({ delivery }) => this.claimed.get(delivery.id) ?? Date.now()));
+    const giveUpAt = claimedAt + this.options.leaseMs;
     for (const { delivery } of items) this.writing.add(delivery.id);
     try {
       for (let failures = 0; ; failures++) {
