@@ -53,8 +53,8 @@ export async function recordAttempts(
   const writes = decided.map(toWrite);
   const { sql } = engine.database;
 
-  const write = async (tx: typeof sql | postgres.TransactionSql) => {
-    const moved = new Map((await writeAttempts(tx, path, writes)).map((r) => [r.id, r]));
+  const write = async (tx: typeof sql | postgres.TransactionSql, lockAllEndpoints: boolean) => {
+    const moved = new Map((await writeAttempts(tx, path, writes, lockAllEndpoints)).map((r) => [r.id, r]));
     if (moved.size < writes.length) await countCancelledAttempts(tx, writes);
     return decided
       .filter(({ delivery }) => moved.has(delivery.id))
@@ -73,10 +73,10 @@ export async function recordAttempts(
   let applied: AppliedAttempt[];
   let notices: readonly { type: string }[] = [];
   if (path === 'FAST' && decided.every((d) => d.outcome.status === 'SUCCEEDED')) {
-    applied = await write(sql);
+    applied = await write(sql, false);
   } else {
     ({ applied, notices } = await sql.begin(async (tx) => {
-      const applied = await write(tx);
+      const applied = await write(tx, true);
       return { applied, notices: await applyEndpointOutcomes(drizzleIn(engine.database, tx), applied, path, engine.autoDisable) };
     }));
   }
@@ -115,7 +115,10 @@ function toWrite({
     retryInMs:
       outcome.retryDelayMs === null
         ? null
-        : Math.max(0, outcome.retryDelayMs - (Date.now() - (result.startedAt.getTime() + result.durationMs))),
+        : Math.min(
+            outcome.retryDelayMs,
+            Math.max(0, outcome.retryDelayMs - (Date.now() - (result.startedAt.getTime() + result.durationMs))),
+          ),
   };
 }
 

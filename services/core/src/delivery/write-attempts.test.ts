@@ -153,3 +153,44 @@ describe('a retry', () => {
     expect(due!.in_ms).toBeLessThanOrEqual(engine.defaultRetrySchedule[1]!);
   });
 });
+
+describe('lock order', () => {
+  it("takes the batch's endpoints before its deliveries, as updateEndpoint and planRetries do", async () => {
+    const { endpointId, deliveryId } = await oneDelivery();
+    const claimed = (await claimFirstAttempts(database.sql, { owner: 'l', limit: 1000, leaseMs: 60_000 })).filter(
+      (d) => d.id === deliveryId,
+    );
+    // Someone holds the endpoint (an update of it, which goes on to its deliveries).
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let locked!: () => void;
+    const holding = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    const holder = database.sql.begin(async (tx) => {
+      await tx`select id from endpoints where id = ${endpointId} for update`;
+      locked();
+      await released;
+    });
+    await holding;
+    const recording = record(claimed, 500);
+    // Wait until the write waits for a lock...
+    for (let i = 0; ; i++) {
+      const [w] = await database.sql<{ n: number }[]>`select count(*)::int as n from pg_locks where not granted`;
+      if (w!.n > 0) break;
+      if (i > 200) throw new Error('the write never waited for the endpoint');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    // ...holding no delivery row meanwhile: the holder could go on to lock it without a deadlock.
+    const free = await database.sql.begin(async (tx) => {
+      await tx`set local lock_timeout = '200ms'`;
+      return (await tx`select id from deliveries where id = ${deliveryId} for update`).length;
+    });
+    expect(free).toBe(1);
+    release();
+    await holder;
+    expect(await recording).toMatchObject([{ deliveryId, status: 'RETRY_SCHEDULED' }]);
+  });
+});

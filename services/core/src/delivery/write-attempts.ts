@@ -45,7 +45,13 @@ export interface AttemptWrite {
  * commit whose answer was lost changes nothing. One fixed text per path, prepared once per
  * connection; on its own it is its own transaction.
  */
-export function writeAttempts(sql: Sql, path: DeliveryPath, writes: readonly AttemptWrite[]) {
+export function writeAttempts(
+  sql: Sql,
+  path: DeliveryPath,
+  writes: readonly AttemptWrite[],
+  /** Lock every endpoint of the batch, not just those whose failing_since this clears: the transaction goes on to change them. */
+  lockAllEndpoints: boolean,
+) {
   const fast = path === 'FAST';
   const decides = fast
     ? sql`(d.handler = 'DISPATCHER' and d.lease_owner = v."leaseOwner")`
@@ -58,6 +64,15 @@ export function writeAttempts(sql: Sql, path: DeliveryPath, writes: readonly Att
         "responseHeaders" jsonb, "responseBody" text, outcome text, error text, hint text,
         status text, retry boolean, "retryInMs" float8)
        where not exists (select 1 from delivery_attempts a where a.id = v."attemptId")),
+    -- Endpoints first, in id order, then deliveries: the order planRetries, updateEndpoint and
+    -- disabling take them in, so two of them never wait on each other (40P01). moved reads this as an
+    -- InitPlan, which runs before it locks a delivery.
+    endpoints_locked as materialized (
+      select e.id from endpoints e
+       where e.id = any(array(select distinct "endpointId" from v))
+         and (${lockAllEndpoints} or e.failing_since is not null)
+       order by e.id
+         for no key update of e),
     moved as (
       update deliveries d
          set attempt_count = d.attempt_count + 1,
@@ -71,6 +86,7 @@ export function writeAttempts(sql: Sql, path: DeliveryPath, writes: readonly Att
              lease_expires_at = null
         from v
        where d.id = v."deliveryId" and d.status = 'PENDING' and ${decides}
+         and (select count(*) from endpoints_locked) >= 0
       returning d.id, d.endpoint_id, d.attempt_count, d.next_attempt_at, v.status),
     -- Sent, but not the write that decides (see above): counted, so that the attempt of the sender
     -- that does decide is numbered after this one.
@@ -78,6 +94,7 @@ export function writeAttempts(sql: Sql, path: DeliveryPath, writes: readonly Att
       update deliveries d set attempt_count = d.attempt_count + 1
         from v
        where d.id = v."deliveryId" and d.status = 'PENDING' and not coalesce(${decides}, false)
+         and (select count(*) from endpoints_locked) >= 0
       returning d.id, d.attempt_count),
     attempts as (
       insert into delivery_attempts (id, delivery_id, tenant_id, attempt_number, path, started_at, duration_ms, url,
