@@ -8,6 +8,7 @@ import {
   DispatcherLiveness,
   type DueDelivery,
   deliveriesAwaitingHandoff,
+  endpointsWithOverdueRetries,
   type Logger,
   parseEndpointNotice,
   recordAttempts,
@@ -31,6 +32,11 @@ export interface DispatcherOptions {
   pollIntervalMs: number;
   handoffSweepIntervalMs: number;
   /**
+   * The sweep also signals (with start) the workflow of an endpoint whose handed-off retries are this
+   * overdue: it is gone. Longer than a busy workflow's usual lag, so a live one is rarely woken for nothing.
+   */
+  handoffOverdueGraceMs: number;
+  /**
    * A killed dispatcher's claimed rows are taken back by the others once claimed this long ago
    * (its liveness lock is gone), instead of after `leaseMs`.
    */
@@ -51,6 +57,7 @@ export const defaultDispatcherOptions: DispatcherOptions = {
   leaseMs: 75_000,
   pollIntervalMs: 1000,
   handoffSweepIntervalMs: 5000,
+  handoffOverdueGraceMs: 60_000,
   deadOwnerGraceMs: 3000,
 };
 
@@ -347,6 +354,10 @@ export class Dispatcher {
     try {
       const pending = await deliveriesAwaitingHandoff(this.engine.database.sql, 1000);
       await handOverDeliveries(this.handoff, this.engine.database.db, pending, this.logger);
+      const orphaned = await endpointsWithOverdueRetries(this.engine.database.sql, this.options.handoffOverdueGraceMs, 1000);
+      if (orphaned.length > 0)
+        this.logger.info({ endpoints: orphaned.length }, 'retries overdue: signalling their workflows again');
+      await handOverDeliveries(this.handoff, this.engine.database.db, orphaned, this.logger);
     } catch (err) {
       this.logger.warn({ err }, 'hand-off sweep failed');
     } finally {
