@@ -216,6 +216,7 @@ export class Dispatcher {
         perEndpointLimit: this.options.perEndpointLimit,
         inFlight: this.inFlightByEndpoint,
         deadOwnerGraceMs: this.options.deadOwnerGraceMs,
+        holding: [...this.claimed.keys()],
       });
       for (const d of batch) this.engine.metrics.claimLagSeconds.observe(d.overdueMs / 1000);
       if (batch.length > 0) await this.launch(batch, claimedAt);

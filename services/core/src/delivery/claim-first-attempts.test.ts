@@ -92,6 +92,18 @@ describe('claimFirstAttempts', () => {
     }
   });
 
+  it('takes back its own claims that it does not know it holds (a claim whose answer was lost), not the others', async () => {
+    const { tenant } = await tenantWithEndpoints(database, 2);
+    const ids = (await publishMany(database, tenant.id, 1)).flatMap((r) => r.deliveries.map((d) => d.id));
+    const mine = (rows: { id: string }[]) => rows.map((d) => d.id).filter((id) => ids.includes(id));
+    const options = { owner: 'restarted-connection', limit: 1000, leaseMs: 60_000 };
+    expect(mine(await claimFirstAttempts(database.sql, options)).sort()).toEqual([...ids].sort());
+    // It knows of the first only (the answer carrying the second was lost): the second comes back.
+    expect(mine(await claimFirstAttempts(database.sql, { ...options, holding: [ids[0]!] }))).toEqual([ids[1]]);
+    expect(mine(await claimFirstAttempts(database.sql, { ...options, holding: ids }))).toEqual([]);
+    expect(mine(await claimFirstAttempts(database.sql, { ...options, owner: 'someone-else', holding: [] }))).toEqual([]);
+  });
+
   it('carries what sending needs: the event, the endpoint and its settings', async () => {
     const { tenant, endpoints } = await tenantWithEndpoints(database, 1);
     const [published] = await publishMany(database, tenant.id, 1);

@@ -26,6 +26,12 @@ export interface ClaimOptions {
    * and not yet taken it again. Without it, only expired leases are taken.
    */
   deadOwnerGraceMs?: number;
+  /**
+   * The rows this dispatcher holds claims on right now. Given, a row leased to this owner but not in
+   * it is a claim it lost (the claim committed but its answer never arrived: the connection dropped),
+   * and is taken again at once rather than after the lease, which must outlast the longest attempt.
+   */
+  holding?: readonly string[];
 }
 
 /**
@@ -67,10 +73,15 @@ async function claimOnce(sql: postgres.Sql, options: ClaimOptions): Promise<{ ro
   // Free to claim: never leased, lease run out, or (with deadOwnerGraceMs) leased long enough ago to
   // a dispatcher other than this one whose liveness lock nobody holds: its process is gone. The live
   // owners' lock keys are read from pg_locks once per claim (the live CTE), not per use.
+  const holding = options.holding;
   const free = (alias: string) => {
     const d = sql(alias);
-    if (options.deadOwnerGraceMs === undefined) return sql`(${d}.lease_expires_at is null or ${d}.lease_expires_at < now())`;
-    return sql`(${d}.lease_expires_at is null or ${d}.lease_expires_at < now()
+    const lost = holding
+      ? sql`or (${d}.lease_owner = ${options.owner} and not (${d}.id = any(${textArray(holding)}::text[])))`
+      : sql``;
+    if (options.deadOwnerGraceMs === undefined)
+      return sql`(${d}.lease_expires_at is null or ${d}.lease_expires_at < now() ${lost})`;
+    return sql`(${d}.lease_expires_at is null or ${d}.lease_expires_at < now() ${lost}
             or (${d}.lease_owner <> ${options.owner}
                 and ${d}.lease_expires_at < now() + ${options.leaseMs - options.deadOwnerGraceMs} * interval '1 millisecond'
                 and not (${livenessKey(sql, sql`${d}.lease_owner`)}::bigint = any((select keys from live)::bigint[]))))`;
@@ -103,7 +114,7 @@ async function claimOnce(sql: postgres.Sql, options: ClaimOptions): Promise<{ ro
     -- Endpoints whose walked rows may not be sent, checked again on their rows as they are now, and
     -- locked until this claim commits (see the function's comment); one being changed right now is
     -- left for the next claim.
-    holding as (
+    holding_endpoints as (
       select ce.id from endpoints ce join tenants ct on ct.id = ce.tenant_id
        where ce.id = any(array(select distinct endpoint_id from walked where hold))
          and not (ce.status = 'ACTIVE' and ce.health = 'HEALTHY' and ct.status = 'ACTIVE')
@@ -112,7 +123,7 @@ async function claimOnce(sql: postgres.Sql, options: ClaimOptions): Promise<{ ro
       update deliveries d set held = true
        where d.id = any(array(
                select h.id from deliveries h
-                where h.id = any(array(select id from walked where hold and endpoint_id = any(array(select id from holding))))
+                where h.id = any(array(select id from walked where hold and endpoint_id = any(array(select id from holding_endpoints))))
                   and h.status = 'PENDING' and h.handler = 'DISPATCHER' and not h.held
                   for update skip locked))
       returning d.id),
