@@ -293,29 +293,9 @@ export class Dispatcher {
    * an outvoted attempt (write-attempts.ts), so this one stops trying.
    */
   private async record(items: SentAttempt[]): Promise<void> {
-    const claimedAt = Math.min(...items.map(({ delivery }) => this.claimed.get(delivery.id) ?? Date.now()));
-    const giveUpAt = claimedAt + this.options.leaseMs;
     for (const { delivery } of items) this.writing.add(delivery.id);
     try {
-      for (let failures = 0; ; failures++) {
-        try {
-          const outcomes = await recordAttempts(this.engine, items, 'FAST');
-          for (const { delivery } of items) this.claimed.delete(delivery.id);
-          this.handOver(outcomes);
-          return;
-        } catch (err) {
-          const backoffMs = Math.min(200 * 2 ** failures, 2000);
-          // Stopping, keep trying until the stop's deadline: what is not recorded by then is released and sent again.
-          if (Date.now() + backoffMs > Math.min(giveUpAt, this.stopDeadline)) {
-            // The rows stay leased: when the lease runs out (or at once, if this dispatcher is stopping and
-            // releases them) they are claimed and sent again (same webhook-id).
-            this.logger.error({ err, count: items.length }, 'could not record attempts; they will be sent again after the lease');
-            return;
-          }
-          if (failures === 0) this.logger.warn({ err, count: items.length }, 'could not record attempts yet; trying again');
-          await new Promise((resolve) => setTimeout(resolve, backoffMs));
-        }
-      }
+      await this.write(items);
     } finally {
       for (const { delivery, result } of items) {
         this.writing.delete(delivery.id);
@@ -323,6 +303,45 @@ export class Dispatcher {
         if (result.outcome !== 'SUCCESS') this.adjustEndpoint(delivery.endpoint.id, -1);
         // Counted against maxInFlight until written.
         this.slotFreed(delivery.endpoint.id);
+      }
+    }
+  }
+
+  private async write(items: SentAttempt[]): Promise<void> {
+    const claimedAt = Math.min(...items.map(({ delivery }) => this.claimed.get(delivery.id) ?? Date.now()));
+    const giveUpAt = claimedAt + this.options.leaseMs;
+    for (let failures = 0; ; failures++) {
+      try {
+        const outcomes = await recordAttempts(this.engine, items, 'FAST');
+        for (const { delivery } of items) this.claimed.delete(delivery.id);
+        this.handOver(outcomes);
+        return;
+      } catch (err) {
+        // Postgres refused the data itself: trying again cannot help, and one bad row must not hold the
+        // others (nor, as writes are chained, every later batch). Each is written on its own; the one
+        // that still fails is given up at once.
+        if (refusedForGood(err)) {
+          if (items.length > 1) {
+            this.logger.warn({ err, count: items.length }, 'a batch of attempts was refused; writing them one by one');
+            for (const item of items) await this.write([item]);
+          } else {
+            this.logger.error(
+              { err, deliveryId: items[0]?.delivery.id },
+              'an attempt was refused by the database; it will be sent again after the lease',
+            );
+          }
+          return;
+        }
+        const backoffMs = Math.min(200 * 2 ** failures, 2000);
+        // Stopping, keep trying until the stop's deadline: what is not recorded by then is released and sent again.
+        if (Date.now() + backoffMs > Math.min(giveUpAt, this.stopDeadline)) {
+          // The rows stay leased: when the lease runs out (or at once, if this dispatcher is stopping and
+          // releases them) they are claimed and sent again (same webhook-id).
+          this.logger.error({ err, count: items.length }, 'could not record attempts; they will be sent again after the lease');
+          return;
+        }
+        if (failures === 0) this.logger.warn({ err, count: items.length }, 'could not record attempts yet; trying again');
+        await new Promise((resolve) => setTimeout(resolve, backoffMs));
       }
     }
   }
@@ -376,4 +395,17 @@ export class Dispatcher {
     this.pending.add(promise);
     void promise.finally(() => this.pending.delete(promise)).catch(() => {});
   }
+}
+
+/**
+ * An error Postgres will answer again to the same statement: bad data (22), a broken constraint
+ * (23: the delivery was deleted meanwhile, say), a statement it cannot run (42) or a limit (54). Not
+ * a lost connection, a shutdown or a deadlock, which a retry gets past.
+ */
+function refusedForGood(err: unknown): boolean {
+  for (let e = err; e instanceof Error; e = (e as Error & { cause?: unknown }).cause) {
+    const code = (e as Error & { code?: unknown }).code;
+    if (typeof code === 'string' && /^(22|23|42|54)[0-9A-Z]{3}$/.test(code)) return true;
+  }
+  return false;
 }
