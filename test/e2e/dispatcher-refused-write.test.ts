@@ -45,7 +45,7 @@ describe('a batch of results with one the database refuses', () => {
     servers.push(server);
     const tenant = await createTenantWithEventType(gateway);
     await createEndpoint(gateway, tenant.token, { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook` });
-    const ids = [];
+    const ids: string[] = [];
     for (let i = 0; i < 3; i++)
       ids.push((await publish(gateway, tenant.token, { eventType: 'invoice.paid', payload: { i } })).deliveries[0]!.id);
 
