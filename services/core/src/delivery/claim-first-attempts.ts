@@ -60,7 +60,9 @@ const HOLD_SLICE = 2000;
 export async function claimFirstAttempts(sql: postgres.Sql, options: ClaimOptions): Promise<DueDelivery[]> {
   const claimed: DueDelivery[] = [];
   for (;;) {
-    const { rows, held } = await claimOnce(sql, { ...options, limit: options.limit - claimed.length });
+    // What the rounds before took is this dispatcher's too: not a lost claim to take again.
+    const holding = options.holding && [...options.holding, ...claimed.map((d) => d.id)];
+    const { rows, held } = await claimOnce(sql, { ...options, holding, limit: options.limit - claimed.length });
     claimed.push(...rows);
     if (held === 0 || claimed.length >= options.limit) return claimed;
   }
