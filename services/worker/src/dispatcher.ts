@@ -245,6 +245,8 @@ export class Dispatcher {
     }
     const secrets = await signingSecretsFor(this.engine, batch).catch((err) => {
       for (const d of batch) {
+        // Not sent: no longer counted as held, so the next claim takes them back at once (a lost claim).
+        this.claimed.delete(d.id);
         this.inFlight--;
         this.adjustEndpoint(d.endpoint.id, -1);
       }
