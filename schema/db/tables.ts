@@ -216,6 +216,12 @@ export const deliveries = pgTable(
     handler: deliveryHandler('handler').notNull().default('DISPATCHER'),
     /** False while a delivery handed to the workflow has not yet reached Temporal (the hand-off is retried). */
     handedOff: boolean('handed_off').notNull().default(false),
+    /**
+     * A first attempt a claim found it may not send (its endpoint paused or in recovery, its tenant
+     * suspended): out of the dispatch index, so claims stop walking it, until the endpoint or tenant
+     * can send again (releaseHeldDeliveries). See claim-first-attempts.ts.
+     */
+    held: boolean('held').notNull().default(false),
     attemptCount: integer('attempt_count').notNull().default(0),
     /** attempt_count when the delivery was last replayed: a replay starts the retry schedule afresh. */
     scheduleBase: integer('schedule_base').notNull().default(0),
@@ -228,7 +234,9 @@ export const deliveries = pgTable(
     cancelReason: deliveryCancelReason('cancel_reason'),
   },
   (t) => [
-    index('deliveries_dispatch_idx').on(t.nextAttemptAt).where(sql`status = 'PENDING' and handler = 'DISPATCHER'`),
+    index('deliveries_dispatch_idx').on(t.nextAttemptAt).where(sql`status = 'PENDING' and handler = 'DISPATCHER' and not held`),
+    // Held first attempts by endpoint: what a resume, a recovery or a reactivation gives back.
+    index('deliveries_held_idx').on(t.endpointId).where(sql`status = 'PENDING' and held`),
     index('deliveries_workflow_idx').on(t.endpointId, t.nextAttemptAt).where(sql`status = 'PENDING' and handler = 'WORKFLOW'`),
     index('deliveries_handoff_idx').on(t.endpointId).where(sql`status = 'PENDING' and handler = 'WORKFLOW' and not handed_off`),
     index('deliveries_event_idx').on(t.eventId),

@@ -110,7 +110,6 @@ describe('the database going away', () => {
     cleanups.push(() => pg.stop());
     await migrateDatabase(pg.databaseUrl);
     const gateway = await gatewayOn(pg.databaseUrl, {
-      DISPATCHER_LEASE_MS: '5000',
       DELIVERY_RETRY_SCHEDULE: '0s,1s,1s,1s,1s,1s',
     });
     let sql: postgres.Sql | undefined;

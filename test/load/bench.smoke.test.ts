@@ -49,15 +49,15 @@ describe('npm run bench, on a tiny budget', () => {
               SECRETS_MASTER_KEY: randomBytes(32).toString('base64'),
               LOG_LEVEL: 'warn',
               WORKER_METRICS_PORT: '0',
-              // A short lease, so the recovery scenario does not wait 75 s for the killed worker's claims.
-              DISPATCHER_LEASE_MS: '3000',
+              // No short lease: it must outlast the longest attempt (config.ts), and the killed worker's
+              // claims come back through its liveness lock anyway (dispatcher-liveness.ts).
             },
             logDir: join(dataDir, 'logs'),
           });
           return {
             ...processes,
             adminKey,
-            settings: { DISPATCHER_LEASE_MS: '3000' },
+            settings: {},
             processGroups: [...processes.processGroups, ...infrastructureProcessGroups(inject('dataDir'))],
           };
         },

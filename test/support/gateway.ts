@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { startApi } from '@acme/api';
 import { createLogger, loadConfig, migrateDatabase } from '@acme/core';
-import { startWorker } from '@acme/worker';
+import { type DispatcherOptions, startWorker } from '@acme/worker';
 import postgres from 'postgres';
 import { inject } from 'vitest';
 import { withFreePorts } from './cli-process.ts';
@@ -38,6 +38,8 @@ export async function startTestGateway(
     databaseUrl?: string;
     /** Settings of the in-process worker only (the API keeps `overrides`). */
     workerOverrides?: Record<string, string>;
+    /** Dispatcher options of the in-process worker (timings a test cannot wait out at their defaults). */
+    dispatcher?: Partial<DispatcherOptions>;
   } = {},
 ): Promise<TestGateway> {
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
@@ -63,7 +65,7 @@ export async function startTestGateway(
       ? null
       : // Its ops port (0 means off) is chosen again should another process take it first.
         await withFreePorts(1, ([port]) =>
-          startWorker({ ...workerConfig, metrics: { workerPort: port!, workerUrl: undefined } }, logger),
+          startWorker({ ...workerConfig, metrics: { workerPort: port!, workerUrl: undefined } }, logger, options.dispatcher),
         );
   const api = await startApi({ ...config, metrics: { workerPort: 0, workerUrl: worker?.metricsUrl ?? undefined } }, logger);
   return {

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { MasterKeys } from './crypto/secret-box.ts';
+import { LEASE_WRITE_MARGIN_MS, MAX_ATTEMPT_TIMEOUT_MS, MIN_DISPATCHER_LEASE_MS } from './delivery/attempt-limits.ts';
 import { parseCidrList } from './delivery/cidr.ts';
 import { parseDuration, parseRetrySchedule } from './delivery/retry-schedule.ts';
 
@@ -68,9 +69,18 @@ const envSchema = z.object({
   DELIVERY_RETRY_SCHEDULE: z.string().default(DEFAULT_RETRY_SCHEDULE),
   /**
    * How long a dispatcher's claim on a first attempt holds. After a crash, its claims go to another
-   * dispatcher once this passes; it must exceed the longest endpoint timeout (60 s) plus the write.
+   * dispatcher once this passes; it must exceed the longest endpoint timeout plus the write
+   * (MIN_DISPATCHER_LEASE_MS), or a slow attempt's row would be claimed and sent again while in flight.
    */
-  DISPATCHER_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(75_000),
+  DISPATCHER_LEASE_MS: z.coerce
+    .number()
+    .int()
+    .min(
+      MIN_DISPATCHER_LEASE_MS,
+      `must be at least ${MIN_DISPATCHER_LEASE_MS} ms: the longest endpoint timeout (${MAX_ATTEMPT_TIMEOUT_MS} ms) plus ${LEASE_WRITE_MARGIN_MS} ms to write the result`,
+    )
+    .max(3_600_000)
+    .default(75_000),
   /**
    * An endpoint that has failed every attempt for this long, with at least
    * ENDPOINT_AUTO_DISABLE_MIN_FAILURES deliveries undelivered, is disabled (0s = never).

@@ -60,7 +60,7 @@ export { createDeliveryEngine, type DeliveryEngine } from './delivery/delivery-e
 export { DispatcherLiveness } from './delivery/dispatcher-liveness.ts';
 export type { DueDelivery } from './delivery/due-delivery.ts';
 export { loadDueRetries } from './delivery/due-retries.ts';
-export { deliveriesAwaitingHandoff, markHandedOff } from './delivery/handoff.ts';
+export { deliveriesAwaitingHandoff, endpointsWithOverdueRetries, markHandedOff } from './delivery/handoff.ts';
 export { planRetries } from './delivery/plan-retries.ts';
 export { takeDeliveryTokens } from './delivery/rate-limit.ts';
 export { type AttemptOutcomeRecord, recordAttempts, type SentAttempt } from './delivery/record-attempts.ts';

@@ -74,18 +74,20 @@ export function registerBacklogGauges(registry: Registry, sql: postgres.Sql): vo
         this.set(await query().catch(() => Number.NaN));
       },
     });
-  gauge('acme_dispatcher_backlog', 'First attempts that are due and not yet claimed.', async () => {
-    const [row] = await sql<{ n: number }[]>`
-      select count(*)::int as n from deliveries
-       where status = 'PENDING' and handler = 'DISPATCHER' and next_attempt_at <= now()
-         and (lease_expires_at is null or lease_expires_at < now())`;
+  // Rows the dispatchers may send now: not held back (a paused or recovering endpoint, a suspended
+  // tenant), whether a claim has marked them held yet or not, so neither gauge alerts on a pause.
+  const dispatchable = sql`
+    d.status = 'PENDING' and d.handler = 'DISPATCHER' and not d.held and d.next_attempt_at <= now()
+    and (d.lease_expires_at is null or d.lease_expires_at < now())
+    and exists (select 1 from endpoints e join tenants t on t.id = e.tenant_id
+                 where e.id = d.endpoint_id and e.status = 'ACTIVE' and e.health = 'HEALTHY' and t.status = 'ACTIVE')`;
+  gauge('acme_dispatcher_backlog', 'First attempts that are due, sendable and not yet claimed.', async () => {
+    const [row] = await sql<{ n: number }[]>`select count(*)::int as n from deliveries d where ${dispatchable}`;
     return row?.n ?? 0;
   });
-  gauge('acme_dispatcher_claim_lag_seconds', 'Age of the oldest due, unclaimed first attempt.', async () => {
+  gauge('acme_dispatcher_claim_lag_seconds', 'Age of the oldest due, sendable, unclaimed first attempt.', async () => {
     const [row] = await sql<{ s: number | null }[]>`
-      select extract(epoch from now() - min(next_attempt_at))::float8 as s from deliveries
-       where status = 'PENDING' and handler = 'DISPATCHER' and next_attempt_at <= now()
-         and (lease_expires_at is null or lease_expires_at < now())`;
+      select extract(epoch from now() - min(d.next_attempt_at))::float8 as s from deliveries d where ${dispatchable}`;
     return row?.s ?? 0;
   });
   gauge('acme_endpoints_recovering', 'Endpoints in recovery: their workflow is probing them.', async () => {

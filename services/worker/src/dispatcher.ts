@@ -8,6 +8,7 @@ import {
   DispatcherLiveness,
   type DueDelivery,
   deliveriesAwaitingHandoff,
+  endpointsWithOverdueRetries,
   type Logger,
   parseEndpointNotice,
   recordAttempts,
@@ -31,6 +32,11 @@ export interface DispatcherOptions {
   pollIntervalMs: number;
   handoffSweepIntervalMs: number;
   /**
+   * The sweep also signals (with start) the workflow of an endpoint whose handed-off retries are this
+   * overdue: it is gone. Longer than a busy workflow's usual lag, so a live one is rarely woken for nothing.
+   */
+  handoffOverdueGraceMs: number;
+  /**
    * A killed dispatcher's claimed rows are taken back by the others once claimed this long ago
    * (its liveness lock is gone), instead of after `leaseMs`.
    */
@@ -51,6 +57,7 @@ export const defaultDispatcherOptions: DispatcherOptions = {
   leaseMs: 75_000,
   pollIntervalMs: 1000,
   handoffSweepIntervalMs: 5000,
+  handoffOverdueGraceMs: 60_000,
   deadOwnerGraceMs: 3000,
 };
 
@@ -83,8 +90,11 @@ export class Dispatcher {
   private readonly pending = new Set<Promise<unknown>>();
   private timers: NodeJS.Timeout[] = [];
   private unlisten: (() => Promise<void>) | null = null;
-  /** Rows this dispatcher claimed whose result is not written yet: what a stop must give back. */
-  private readonly claimed = new Set<string>();
+  /**
+   * Rows this dispatcher claimed whose result is not written yet (what a stop must give back), with
+   * when the claim that took them started: their lease runs out leaseMs later, at the earliest.
+   */
+  private readonly claimed = new Map<string, number>();
   /** Of those, the rows being written right now: their write clears the lease itself. */
   private readonly writing = new Set<string>();
   /** Past the stop deadline: results still coming back are not written (their rows were released). */
@@ -150,7 +160,7 @@ export class Dispatcher {
   }
 
   private async releaseClaims(): Promise<number> {
-    const ids = [...this.claimed].filter((id) => !this.writing.has(id));
+    const ids = [...this.claimed.keys()].filter((id) => !this.writing.has(id));
     try {
       return await releaseClaims(this.engine.database.sql, this.owner, ids);
     } catch (err) {
@@ -198,6 +208,7 @@ export class Dispatcher {
       }
       const saturated = [...this.inFlightByEndpoint].filter(([, n]) => n >= this.options.perEndpointLimit).map(([id]) => id);
       this.excluded = new Set(saturated);
+      const claimedAt = Date.now();
       const batch = await claimFirstAttempts(this.engine.database.sql, {
         owner: this.owner,
         limit: room,
@@ -205,9 +216,10 @@ export class Dispatcher {
         perEndpointLimit: this.options.perEndpointLimit,
         inFlight: this.inFlightByEndpoint,
         deadOwnerGraceMs: this.options.deadOwnerGraceMs,
+        holding: [...this.claimed.keys()],
       });
       for (const d of batch) this.engine.metrics.claimLagSeconds.observe(d.overdueMs / 1000);
-      if (batch.length > 0) await this.launch(batch);
+      if (batch.length > 0) await this.launch(batch, claimedAt);
       // A full batch may have left more behind. So may one that took an endpoint to its cap: it is
       // left out of the next claim, which then reaches other endpoints' deliveries.
       const capped = batch.some((d) => (this.inFlightByEndpoint.get(d.endpoint.id) ?? 0) >= this.options.perEndpointLimit);
@@ -225,14 +237,16 @@ export class Dispatcher {
     if (mattered) this.wake();
   }
 
-  private async launch(batch: DueDelivery[]): Promise<void> {
+  private async launch(batch: DueDelivery[], claimedAt: number): Promise<void> {
     for (const d of batch) {
-      this.claimed.add(d.id);
+      this.claimed.set(d.id, claimedAt);
       this.inFlight++;
       this.adjustEndpoint(d.endpoint.id, +1);
     }
     const secrets = await signingSecretsFor(this.engine, batch).catch((err) => {
       for (const d of batch) {
+        // Not sent: no longer counted as held, so the next claim takes them back at once (a lost claim).
+        this.claimed.delete(d.id);
         this.inFlight--;
         this.adjustEndpoint(d.endpoint.id, -1);
       }
@@ -275,31 +289,15 @@ export class Dispatcher {
 
   /**
    * Writes the results, trying again while the database is briefly away (a restart, a failover) for
-   * up to half the lease: an attempt that was made should be recorded, not made twice.
+   * as long as their claims hold: an attempt that was made should be recorded, not made twice. Past
+   * the lease (counted from the claim, not from this write) another dispatcher may have claimed and
+   * sent them again; then it is that one's write that decides, and this one would only be logged as
+   * an outvoted attempt (write-attempts.ts), so this one stops trying.
    */
   private async record(items: SentAttempt[]): Promise<void> {
-    const giveUpAt = Date.now() + this.options.leaseMs / 2;
     for (const { delivery } of items) this.writing.add(delivery.id);
     try {
-      for (let failures = 0; ; failures++) {
-        try {
-          const outcomes = await recordAttempts(this.engine, items, 'FAST');
-          for (const { delivery } of items) this.claimed.delete(delivery.id);
-          this.handOver(outcomes);
-          return;
-        } catch (err) {
-          const backoffMs = Math.min(200 * 2 ** failures, 2000);
-          // Stopping, keep trying until the stop's deadline: what is not recorded by then is released and sent again.
-          if (Date.now() + backoffMs > Math.min(giveUpAt, this.stopDeadline)) {
-            // The rows stay leased: when the lease runs out (or at once, if this dispatcher is stopping and
-            // releases them) they are claimed and sent again (same webhook-id).
-            this.logger.error({ err, count: items.length }, 'could not record attempts; they will be sent again after the lease');
-            return;
-          }
-          if (failures === 0) this.logger.warn({ err, count: items.length }, 'could not record attempts yet; trying again');
-          await new Promise((resolve) => setTimeout(resolve, backoffMs));
-        }
-      }
+      await this.write(items);
     } finally {
       for (const { delivery, result } of items) {
         this.writing.delete(delivery.id);
@@ -307,6 +305,45 @@ export class Dispatcher {
         if (result.outcome !== 'SUCCESS') this.adjustEndpoint(delivery.endpoint.id, -1);
         // Counted against maxInFlight until written.
         this.slotFreed(delivery.endpoint.id);
+      }
+    }
+  }
+
+  private async write(items: SentAttempt[]): Promise<void> {
+    const claimedAt = Math.min(...items.map(({ delivery }) => this.claimed.get(delivery.id) ?? Date.now()));
+    const giveUpAt = claimedAt + this.options.leaseMs;
+    for (let failures = 0; ; failures++) {
+      try {
+        const outcomes = await recordAttempts(this.engine, items, 'FAST');
+        for (const { delivery } of items) this.claimed.delete(delivery.id);
+        this.handOver(outcomes);
+        return;
+      } catch (err) {
+        // Postgres refused the data itself: trying again cannot help, and one bad row must not hold the
+        // others (nor, as writes are chained, every later batch). Each is written on its own; the one
+        // that still fails is given up at once.
+        if (refusedForGood(err)) {
+          if (items.length > 1) {
+            this.logger.warn({ err, count: items.length }, 'a batch of attempts was refused; writing them one by one');
+            for (const item of items) await this.write([item]);
+          } else {
+            this.logger.error(
+              { err, deliveryId: items[0]?.delivery.id },
+              'an attempt was refused by the database; it will be sent again after the lease',
+            );
+          }
+          return;
+        }
+        const backoffMs = Math.min(200 * 2 ** failures, 2000);
+        // Stopping, keep trying until the stop's deadline: what is not recorded by then is released and sent again.
+        if (Date.now() + backoffMs > Math.min(giveUpAt, this.stopDeadline)) {
+          // The rows stay leased: when the lease runs out (or at once, if this dispatcher is stopping and
+          // releases them) they are claimed and sent again (same webhook-id).
+          this.logger.error({ err, count: items.length }, 'could not record attempts; they will be sent again after the lease');
+          return;
+        }
+        if (failures === 0) this.logger.warn({ err, count: items.length }, 'could not record attempts yet; trying again');
+        await new Promise((resolve) => setTimeout(resolve, backoffMs));
       }
     }
   }
@@ -339,6 +376,10 @@ export class Dispatcher {
     try {
       const pending = await deliveriesAwaitingHandoff(this.engine.database.sql, 1000);
       await handOverDeliveries(this.handoff, this.engine.database.db, pending, this.logger);
+      const orphaned = await endpointsWithOverdueRetries(this.engine.database.sql, this.options.handoffOverdueGraceMs, 1000);
+      if (orphaned.length > 0)
+        this.logger.info({ endpoints: orphaned.length }, 'retries overdue: signalling their workflows again');
+      await handOverDeliveries(this.handoff, this.engine.database.db, orphaned, this.logger);
     } catch (err) {
       this.logger.warn({ err }, 'hand-off sweep failed');
     } finally {
@@ -356,4 +397,17 @@ export class Dispatcher {
     this.pending.add(promise);
     void promise.finally(() => this.pending.delete(promise)).catch(() => {});
   }
+}
+
+/**
+ * An error Postgres will answer again to the same statement: bad data (22), a broken constraint
+ * (23: the delivery was deleted meanwhile, say), a statement it cannot run (42) or a limit (54). Not
+ * a lost connection, a shutdown or a deadlock, which a retry gets past.
+ */
+function refusedForGood(err: unknown): boolean {
+  for (let e = err; e instanceof Error; e = (e as Error & { cause?: unknown }).cause) {
+    const code = (e as Error & { code?: unknown }).code;
+    if (typeof code === 'string' && /^(22|23|42|54)[0-9A-Z]{3}$/.test(code)) return true;
+  }
+  return false;
 }

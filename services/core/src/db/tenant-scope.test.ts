@@ -55,3 +55,28 @@ describe('Row-Level Security, the second wall between tenants', () => {
     expect(after).toEqual({ role: 'postgres', tenant: null });
   });
 });
+
+describe('inTenant and deadlocks', () => {
+  it('runs a transaction Postgres rolled back to break a deadlock once more, so both callers succeed', async () => {
+    const { tenant, endpoints: eps } = await tenantWithEndpoints(database, 2);
+    const [a, b] = eps.map((e) => e!.id);
+    // Each transaction locks one endpoint, waits until the other has its own, then wants the other's.
+    let arrived = 0;
+    let bothLocked!: () => void;
+    const barrier = new Promise<void>((resolve) => {
+      bothLocked = resolve;
+    });
+    let runs = 0;
+    const crossing = (first: string, second: string) =>
+      inTenant(database.db, tenant.id, async (tx) => {
+        runs++;
+        await tx.update(endpoints).set({ description: 'first' }).where(sql`id = ${first}`);
+        if (++arrived === 2) bothLocked();
+        await barrier;
+        await tx.update(endpoints).set({ description: 'second' }).where(sql`id = ${second}`);
+        return 'done';
+      });
+    await expect(Promise.all([crossing(a!, b!), crossing(b!, a!)])).resolves.toEqual(['done', 'done']);
+    expect(runs).toBe(3);
+  });
+});

@@ -10,11 +10,28 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
  * hides every other tenant's rows even from a query that forgets its tenant filter. One statement:
  * both settings are transaction-local and vanish at commit or rollback.
  */
-export function inTenant<T>(db: Db, tenantId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('role', ${APP_ROLE}, true), set_config('acme.tenant_id', ${tenantId}, true)`);
-    return work(tx);
-  });
+export async function inTenant<T>(db: Db, tenantId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const attempt = () =>
+    db.transaction(async (tx) => {
+      await tx.execute(sql`select set_config('role', ${APP_ROLE}, true), set_config('acme.tenant_id', ${tenantId}, true)`);
+      return work(tx);
+    });
+  try {
+    return await attempt();
+  } catch (err) {
+    // Postgres broke a deadlock by rolling this transaction back: run it once more rather than fail
+    // the caller's request (the other side has its locks by now).
+    if (!isDeadlock(err)) throw err;
+    return attempt();
+  }
+}
+
+/** 40P01, whether raised by postgres.js or wrapped by Drizzle. */
+export function isDeadlock(err: unknown): boolean {
+  for (let e = err; e instanceof Error; e = (e as Error & { cause?: unknown }).cause) {
+    if ((e as Error & { code?: unknown }).code === '40P01') return true;
+  }
+  return false;
 }
 
 type Queries = readonly Promise<unknown>[];

@@ -1,5 +1,6 @@
 import { type Link, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { loadSigningSecrets } from '../endpoints/signing-secrets.ts';
+import { newId } from '../ids.ts';
 import { contextFromTraceparent, tracer } from '../tracing.ts';
 import type { DeliveryEngine } from './delivery-engine.ts';
 import type { DueDelivery } from './due-delivery.ts';
@@ -56,7 +57,7 @@ export async function sendDelivery(
     request.end();
   }
   attempt.end();
-  return { delivery, headers, result };
+  return { attemptId: newId('att'), delivery, headers, result };
 }
 
 /** OpenTelemetry semantic conventions (messaging, HTTP client); the URL without its query, which may hold a token. */

@@ -26,7 +26,20 @@ export interface ClaimOptions {
    * and not yet taken it again. Without it, only expired leases are taken.
    */
   deadOwnerGraceMs?: number;
+  /**
+   * The rows this dispatcher holds claims on right now. Given, a row leased to this owner but not in
+   * it is a claim it lost (the claim committed but its answer never arrived: the connection dropped),
+   * and is taken again at once rather than after the lease, which must outlast the longest attempt.
+   */
+  holding?: readonly string[];
 }
+
+/**
+ * Held rows a claim marks at most, on top of its window: it walks no further than this past rows it
+ * may not send, so a claim that first meets a large held backlog (after this column was added, or a
+ * burst to a paused endpoint) holds it in slices, and each claim's cost stays bounded.
+ */
+const HOLD_SLICE = 2000;
 
 /**
  * The fast path's claim: due first attempts of active endpoints that are not in recovery, of active
@@ -35,41 +48,87 @@ export interface ClaimOptions {
  * so they never crowd other endpoints' deliveries out of it. Only the rows chosen are locked (SKIP
  * LOCKED, their conditions checked again on the row as it is now), so any number of dispatchers
  * claim side by side without waiting, and a wide window costs no row locks.
+ *
+ * Rows of a paused or recovering endpoint, or of a suspended tenant, are marked `held` as the claim
+ * meets them, which takes them out of the dispatch index: later claims never walk them again, however
+ * large that backlog grows. releaseHeldDeliveries gives them back when the endpoint or tenant may send
+ * again. A row is marked only while this claim holds its endpoint's and tenant's rows FOR SHARE and
+ * they say "not sendable" as they are now; a transition that releases updates those rows first, so it
+ * waits for this claim, and then sees its marks. When a claim marked rows and took less than `limit`,
+ * it claims again at once: the window it cut may have been all held rows.
  */
 export async function claimFirstAttempts(sql: postgres.Sql, options: ClaimOptions): Promise<DueDelivery[]> {
+  const claimed: DueDelivery[] = [];
+  for (;;) {
+    // What the rounds before took is this dispatcher's too: not a lost claim to take again.
+    const holding = options.holding && [...options.holding, ...claimed.map((d) => d.id)];
+    const { rows, held } = await claimOnce(sql, { ...options, holding, limit: options.limit - claimed.length });
+    claimed.push(...rows);
+    if (held === 0 || claimed.length >= options.limit) return claimed;
+  }
+}
+
+async function claimOnce(sql: postgres.Sql, options: ClaimOptions): Promise<{ rows: DueDelivery[]; held: number }> {
   const perEndpoint = options.perEndpointLimit ?? options.limit;
   const busy = [...(options.inFlight ?? [])];
   const excluded = [...(options.excludeEndpoints ?? []), ...busy.filter(([, n]) => n >= perEndpoint).map(([id]) => id)];
   // Free to claim: never leased, lease run out, or (with deadOwnerGraceMs) leased long enough ago to
-  // a dispatcher other than this one whose liveness lock nobody holds: its process is gone.
+  // a dispatcher other than this one whose liveness lock nobody holds: its process is gone. The live
+  // owners' lock keys are read from pg_locks once per claim (the live CTE), not per use.
+  const holding = options.holding;
   const free = (alias: string) => {
     const d = sql(alias);
-    if (options.deadOwnerGraceMs === undefined) return sql`(${d}.lease_expires_at is null or ${d}.lease_expires_at < now())`;
-    return sql`(${d}.lease_expires_at is null or ${d}.lease_expires_at < now()
+    const lost = holding
+      ? sql`or (${d}.lease_owner = ${options.owner} and not (${d}.id = any(${textArray(holding)}::text[])))`
+      : sql``;
+    if (options.deadOwnerGraceMs === undefined)
+      return sql`(${d}.lease_expires_at is null or ${d}.lease_expires_at < now() ${lost})`;
+    return sql`(${d}.lease_expires_at is null or ${d}.lease_expires_at < now() ${lost}
             or (${d}.lease_owner <> ${options.owner}
                 and ${d}.lease_expires_at < now() + ${options.leaseMs - options.deadOwnerGraceMs} * interval '1 millisecond'
-                and not (${livenessKey(sql, sql`${d}.lease_owner`)}::bigint = any(array(
-                      select objid::bigint from pg_locks
-                       where locktype = 'advisory' and classid = ${LIVENESS_LOCK_CLASS}::int::oid and objsubid = 2 and granted)))))`;
+                and not (${livenessKey(sql, sql`${d}.lease_owner`)}::bigint = any((select keys from live)::bigint[]))))`;
   };
-  const rows = await sql<DueRow[]>`
-    with candidates as (
-      select c.id, c.endpoint_id, c.next_attempt_at
+  const rows = await sql<(DueRow & { held: number })[]>`
+    with live as materialized (
+      select array(select objid::bigint from pg_locks
+                    where locktype = 'advisory' and classid = ${LIVENESS_LOCK_CLASS}::int::oid and objsubid = 2 and granted) as keys),
+    walked as (
+      select c.id, c.endpoint_id, c.next_attempt_at, c.sendable < 0 as hold
         from (select c.id, c.endpoint_id, c.next_attempt_at,
                      -- Per row, not joined: the plan then walks the dispatch index in due order and
-                     -- stops at the window, however many endpoints there are.
-                     (select ce.status = 'ACTIVE' and ce.health = 'HEALTHY' and ct.status = 'ACTIVE'
-                             and ${tokensAvailable(sql, 'ce')} > 0
+                     -- stops at the window, however many endpoints there are. -1: may not send at
+                     -- all (held); else the tokens its rate limit has left.
+                     (select case when ce.status = 'ACTIVE' and ce.health = 'HEALTHY' and ct.status = 'ACTIVE'
+                                  then ${tokensAvailable(sql, 'ce')} else -1 end
                         from endpoints ce join tenants ct on ct.id = ce.tenant_id
                        where ce.id = c.endpoint_id) as sendable
                 from deliveries c
-               where c.status = 'PENDING' and c.handler = 'DISPATCHER'
+               where c.status = 'PENDING' and c.handler = 'DISPATCHER' and not c.held
                  and c.next_attempt_at <= now()
                  and ${free('c')}
                  and not (c.endpoint_id = any(${textArray(excluded)}::text[]))
                order by c.next_attempt_at) c
-       where c.sendable
-       limit ${options.limit * 4}),
+       -- Rows of a rate-limited endpoint out of tokens are skipped, not held: tokens come back.
+       where c.sendable <> 0
+       limit ${options.limit * 4 + HOLD_SLICE}),
+    candidates as (
+      select id, endpoint_id, next_attempt_at from walked where not hold order by next_attempt_at limit ${options.limit * 4}),
+    -- Endpoints whose walked rows may not be sent, checked again on their rows as they are now, and
+    -- locked until this claim commits (see the function's comment); one being changed right now is
+    -- left for the next claim.
+    holding_endpoints as (
+      select ce.id from endpoints ce join tenants ct on ct.id = ce.tenant_id
+       where ce.id = any(array(select distinct endpoint_id from walked where hold))
+         and not (ce.status = 'ACTIVE' and ce.health = 'HEALTHY' and ct.status = 'ACTIVE')
+         for share of ce, ct skip locked),
+    held as (
+      update deliveries d set held = true
+       where d.id = any(array(
+               select h.id from deliveries h
+                where h.id = any(array(select id from walked where hold and endpoint_id = any(array(select id from holding_endpoints))))
+                  and h.status = 'PENDING' and h.handler = 'DISPATCHER' and not h.held
+                  for update skip locked))
+      returning d.id),
     -- Rate-limited endpoints of the window, locked so that two dispatchers never spend one token
     -- twice; one that another claim holds right now is left for the next round.
     limited as (
@@ -108,6 +167,12 @@ export async function claimFirstAttempts(sql: postgres.Sql, options: ClaimOption
         from locked
        where d.id = locked.id
       returning d.*)
-    select ${dueDeliveryColumns(sql)} from claimed d ${dueDeliveryJoins(sql)}`;
-  return rows.map(toDueDelivery);
+    -- One row even when nothing was claimed: it carries how many rows were held.
+    select x.*, (select count(*)::int from held) as held
+      from (select 1) one
+      left join (select ${dueDeliveryColumns(sql)} from claimed d ${dueDeliveryJoins(sql)}) x on true`;
+  return {
+    rows: rows.filter((r) => r.id !== null).map(toDueDelivery),
+    held: rows[0]?.held ?? 0,
+  };
 }

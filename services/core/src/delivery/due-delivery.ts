@@ -8,6 +8,8 @@ export interface DueDelivery {
   attemptCount: number;
   /** attemptCount when last replayed: the retry schedule counts from here. */
   scheduleBase: number;
+  /** The dispatcher whose claim this is (fast path): its write must still hold the claim (write-attempts.ts). */
+  leaseOwner: string | null;
   /** How long it had been due when it was claimed or loaded (the claim lag, on the fast path). */
   overdueMs: number;
   message: WebhookMessage;
@@ -28,6 +30,7 @@ interface DueRow {
   tenant_id: string;
   attempt_count: number;
   schedule_base: number;
+  lease_owner: string | null;
   overdue_ms: number;
   event_id: string;
   event_type: string;
@@ -44,7 +47,7 @@ interface DueRow {
 /** Selects the DueDelivery columns from a CTE or table aliased `d`. */
 export function dueDeliveryColumns(sql: postgres.Sql) {
   return sql`
-    d.id, d.tenant_id, d.attempt_count, d.schedule_base,
+    d.id, d.tenant_id, d.attempt_count, d.schedule_base, d.lease_owner,
     greatest(0, extract(epoch from (now() - d.next_attempt_at)) * 1000)::float8 as overdue_ms,
     e.id as event_id, e.event_type, e.payload, e.trace_parent,
     -- Epoch ms, not timestamptz: Drizzle's client hands raw timestamps back as strings.
@@ -66,6 +69,7 @@ export function toDueDelivery(row: DueRow): DueDelivery {
     tenantId: row.tenant_id,
     attemptCount: row.attempt_count,
     scheduleBase: row.schedule_base,
+    leaseOwner: row.lease_owner,
     overdueMs: row.overdue_ms,
     message: {
       eventId: row.event_id,

@@ -2,6 +2,7 @@ import { deliveries, endpoints } from '@acme/schema/db';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { DELIVERIES_CHANNEL } from '../events/wake-dispatchers.ts';
+import { releaseHeldDeliveries } from './held-deliveries.ts';
 
 /** While RECOVERING, the dispatcher leaves the endpoint's new deliveries waiting for its workflow. */
 export async function markRecovering(tx: DbOrTx, endpointIds: readonly string[]): Promise<void> {
@@ -24,6 +25,7 @@ export async function markRecovered(tx: DbOrTx, endpointIds: readonly string[]) 
     .where(and(inArray(endpoints.id, [...endpointIds]), eq(endpoints.health, 'RECOVERING')))
     .returning({ id: endpoints.id, tenantId: endpoints.tenantId, url: endpoints.url, failingSince: endpoints.failingSince });
   if (recovered.length === 0) return [];
+  await releaseHeldDeliveries(tx, { endpointIds: recovered.map((r) => r.id) });
   await tx
     .update(deliveries)
     .set({ nextAttemptAt: sql`now()` })

@@ -3,6 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.ts';
 import { createEndpoint } from '../endpoints/create-endpoint.ts';
+import { newId } from '../ids.ts';
 import { isolatedTestDatabase, publishMany, tenantWithEndpoints, testEngine, testSettings } from '../testing/fixtures.ts';
 import { claimFirstAttempts } from './claim-first-attempts.ts';
 import type { DeliveryEngine } from './delivery-engine.ts';
@@ -47,7 +48,7 @@ async function claimAll(endpointId: string): Promise<DueDelivery[]> {
 const record = (batch: DueDelivery[], status: number, path: 'FAST' | 'DURABLE' = 'FAST') =>
   recordAttempts(
     engine,
-    batch.map((delivery) => ({ delivery, headers: {}, result: result(status) })),
+    batch.map((delivery) => ({ attemptId: newId('att'), delivery, headers: {}, result: result(status) })),
     path,
   );
 

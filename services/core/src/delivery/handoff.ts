@@ -21,6 +21,27 @@ export async function deliveriesAwaitingHandoff(sql: postgres.Sql, limit: number
 }
 
 /**
+ * Endpoints whose retries are handed off but overdue by `graceMs`: the workflow that had them is gone
+ * (terminated, its history lost, or it ended in a race with a pause or suspension that left them
+ * marked handed off). One retry of each, for the sweep to signal-with-start its workflow again; a
+ * workflow that is only busy is merely woken, which is harmless. Per active endpoint, one probe of
+ * the workflow index each, however many retries are overdue.
+ */
+export async function endpointsWithOverdueRetries(sql: postgres.Sql, graceMs: number, limit: number) {
+  const rows = await sql<{ id: string; endpoint_id: string }[]>`
+    select o.id, ep.id as endpoint_id from endpoints ep
+      join tenants t on t.id = ep.tenant_id
+     cross join lateral (
+       select d.id from deliveries d
+        where d.endpoint_id = ep.id and d.status = 'PENDING' and d.handler = 'WORKFLOW'
+          and d.next_attempt_at < now() - ${graceMs} * interval '1 millisecond'
+        limit 1) o
+     where ep.status = 'ACTIVE' and ep.deleted_at is null and t.status = 'ACTIVE'
+     limit ${limit}`;
+  return rows.map((r) => ({ id: r.id, endpointId: r.endpoint_id }));
+}
+
+/**
  * After the endpoint's workflow was signalled: exactly these deliveries are its own. Marking by
  * id, not by endpoint, so a retry recorded after the signal is never marked without one.
  */

@@ -1,6 +1,9 @@
 import type postgres from 'postgres';
 import { msUntilToken } from './rate-limit.ts';
 
+/** How soon to look again for a probe while the endpoint's first attempts are all claimed. */
+const LEASED_PROBE_RECHECK_MS = 5000;
+
 /**
  * The endpoint workflow's question each round: how long until something may be sent? Milliseconds
  * (0 = now), or null when the workflow may end.
@@ -33,14 +36,17 @@ export async function planRetries(sql: postgres.Sql, endpointId: string): Promis
     if (next?.delay_ms != null) return Math.max(0, Math.ceil(next.delay_ms), endpoint.token_wait_ms);
 
     if (endpoint.health !== 'RECOVERING') return null;
-    const probe = await tx`
-      update deliveries set handler = 'WORKFLOW', handed_off = true, next_attempt_at = now()
-       where id = (select id from deliveries
-                    where endpoint_id = ${endpointId} and status = 'PENDING' and handler = 'DISPATCHER'
-                    order by next_attempt_at limit 1 for update skip locked)
-      returning id`;
-    if (probe.length > 0) return endpoint.token_wait_ms;
+    const probe = await adoptProbe(tx, endpointId, true);
+    if (probe) return endpoint.token_wait_ms;
+    // None free, but some still claimed by a dispatcher (sent before the recovery began): look again
+    // once they are written, or their lease runs out, rather than call the endpoint healthy.
+    const [claimed] = await tx<{ wait_ms: number | null }[]>`
+      select (extract(epoch from (min(lease_expires_at) - now())) * 1000)::float8 as wait_ms from deliveries
+       where endpoint_id = ${endpointId} and status = 'PENDING' and handler = 'DISPATCHER' and lease_expires_at >= now()`;
+    if (claimed?.wait_ms != null) return Math.min(Math.max(0, Math.ceil(claimed.wait_ms)), LEASED_PROBE_RECHECK_MS);
     await tx`update endpoints set health = 'HEALTHY' where id = ${endpointId}`;
+    // As releaseHeldDeliveries: a first attempt the probe skipped (locked) may have been held meanwhile.
+    await tx`update deliveries set held = false where status = 'PENDING' and held and endpoint_id = ${endpointId}`;
     return null;
   });
 }
@@ -57,9 +63,23 @@ async function holdRetries(tx: postgres.TransactionSql, endpointId: string, heal
      where endpoint_id = ${endpointId} and status = 'PENDING' and handler = 'WORKFLOW'
     returning id`;
   if (held.length > 0 || health !== 'RECOVERING') return;
-  await tx`
-    update deliveries set handler = 'WORKFLOW', handed_off = false, next_attempt_at = now()
+  await adoptProbe(tx, endpointId, false);
+}
+
+/**
+ * The endpoint's oldest waiting first attempt becomes its workflow's next probe. Never one a live
+ * dispatcher has claimed (its lease runs): that one is being sent right now, and its result decides.
+ * One whose lease ran out is taken, and its lease cleared, so that a late write of the old claim
+ * counts as an attempt but decides nothing (write-attempts.ts).
+ */
+async function adoptProbe(tx: postgres.TransactionSql, endpointId: string, handedOff: boolean): Promise<boolean> {
+  const probe = await tx`
+    update deliveries set handler = 'WORKFLOW', handed_off = ${handedOff}, next_attempt_at = now(),
+                          lease_owner = null, lease_expires_at = null
      where id = (select id from deliveries
                   where endpoint_id = ${endpointId} and status = 'PENDING' and handler = 'DISPATCHER'
-                  order by next_attempt_at limit 1 for update skip locked)`;
+                    and (lease_expires_at is null or lease_expires_at < now())
+                  order by next_attempt_at limit 1 for update skip locked)
+    returning id`;
+  return probe.length > 0;
 }

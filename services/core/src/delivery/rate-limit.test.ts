@@ -3,6 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.ts';
 import { createEndpoint } from '../endpoints/create-endpoint.ts';
+import { reactivateTenant, suspendTenant } from '../tenants/suspend-tenant.ts';
 import { isolatedTestDatabase, publishMany, tenantWithEndpoints, testSettings } from '../testing/fixtures.ts';
 import { claimFirstAttempts } from './claim-first-attempts.ts';
 import { planRetries } from './plan-retries.ts';
@@ -107,9 +108,9 @@ describe('the fast-path claim', () => {
   it("holds a suspended tenant's first attempts, and releases them on reactivation", async () => {
     const { tenant } = await tenantWithEndpoints(database, 1);
     const ids = (await publishMany(database, tenant.id, 2)).map((p) => p.deliveries[0]!.id);
-    await database.db.update(tenants).set({ status: 'SUSPENDED' }).where(eq(tenants.id, tenant.id));
+    await suspendTenant(database.db, tenant.id);
     expect((await claim('h')).filter((d) => ids.includes(d.id))).toEqual([]);
-    await database.db.update(tenants).set({ status: 'ACTIVE' }).where(eq(tenants.id, tenant.id));
+    await reactivateTenant(database.db, tenant.id);
     expect((await claim('i')).filter((d) => ids.includes(d.id))).toHaveLength(2);
   });
 });

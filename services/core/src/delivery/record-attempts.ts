@@ -1,6 +1,5 @@
 import type postgres from 'postgres';
 import { drizzleIn } from '../db/client.ts';
-import { newId } from '../ids.ts';
 import type { DeliveryPath } from './attempt-deliveries.ts';
 import type { DeliveryEngine } from './delivery-engine.ts';
 import type { DueDelivery } from './due-delivery.ts';
@@ -11,6 +10,8 @@ import { loggedRequestHeaders } from './webhook-request.ts';
 import { type AttemptWrite, countCancelledAttempts, writeAttempts } from './write-attempts.ts';
 
 export interface SentAttempt {
+  /** Made when it was sent: writing the same attempt again (a write retried) is then recognised. */
+  attemptId: string;
   delivery: DueDelivery;
   headers: Record<string, string>;
   result: AttemptResult;
@@ -28,8 +29,10 @@ export interface AttemptOutcomeRecord {
  * Writes each attempt row and moves its delivery on: SUCCEEDED on 2xx; else the next retry per
  * the schedule (or Retry-After), owned by the endpoint workflow; DEAD_LETTERED when the schedule
  * is spent. Then what that means for the endpoints (recovery, disabling) and the operational events,
- * in the same transaction. Idempotent: a repeated call (activity retry) finds attempt_count moved
- * and changes nothing; so does an attempt whose delivery was cancelled while it was in flight.
+ * in the same transaction. A write of the same attempts again (the dispatcher retrying a write whose
+ * commit it did not hear back about) changes nothing. An attempt whose delivery was cancelled while it
+ * was in flight is logged and moves nothing; so is a first attempt whose claim was taken over
+ * meanwhile (write-attempts.ts).
  *
  * The common case, first attempts that all succeeded, is one statement (it is its own
  * transaction): nothing else follows from a success on the fast path.
@@ -40,7 +43,8 @@ export async function recordAttempts(
   path: DeliveryPath,
 ): Promise<AttemptOutcomeRecord[]> {
   if (sent.length === 0) return [];
-  const decided = sent.map(({ delivery, headers, result }) => ({
+  const decided = sent.map(({ attemptId, delivery, headers, result }) => ({
+    attemptId,
     delivery,
     headers,
     result,
@@ -49,25 +53,30 @@ export async function recordAttempts(
   const writes = decided.map(toWrite);
   const { sql } = engine.database;
 
-  const write = async (tx: typeof sql | postgres.TransactionSql) => {
-    const moved = new Set((await writeAttempts(tx, path, writes)).map((r) => r.id));
+  const write = async (tx: typeof sql | postgres.TransactionSql, lockAllEndpoints: boolean) => {
+    const moved = new Map((await writeAttempts(tx, path, writes, lockAllEndpoints)).map((r) => [r.id, r]));
     if (moved.size < writes.length) await countCancelledAttempts(tx, writes);
     return decided
       .filter(({ delivery }) => moved.has(delivery.id))
       .map(({ delivery, result, outcome }) => ({
         delivery,
         result,
-        outcome: { deliveryId: delivery.id, endpointId: delivery.endpoint.id, ...outcome },
+        outcome: {
+          deliveryId: delivery.id,
+          endpointId: delivery.endpoint.id,
+          status: outcome.status,
+          nextAttemptAt: outcome.status === 'RETRY_SCHEDULED' ? new Date(moved.get(delivery.id)!.next_attempt_at) : null,
+        },
       }));
   };
 
   let applied: AppliedAttempt[];
   let notices: readonly { type: string }[] = [];
   if (path === 'FAST' && decided.every((d) => d.outcome.status === 'SUCCEEDED')) {
-    applied = await write(sql);
+    applied = await write(sql, false);
   } else {
     ({ applied, notices } = await sql.begin(async (tx) => {
-      const applied = await write(tx);
+      const applied = await write(tx, true);
       return { applied, notices: await applyEndpointOutcomes(drizzleIn(engine.database, tx), applied, path, engine.autoDisable) };
     }));
   }
@@ -75,13 +84,20 @@ export async function recordAttempts(
   return applied.map((a) => a.outcome);
 }
 
-function toWrite({ delivery, headers, result, outcome }: SentAttempt & { outcome: ReturnType<typeof decide> }): AttemptWrite {
+function toWrite({
+  attemptId,
+  delivery,
+  headers,
+  result,
+  outcome,
+}: SentAttempt & { outcome: ReturnType<typeof decide> }): AttemptWrite {
   return {
-    attemptId: newId('att'),
+    attemptId,
     deliveryId: delivery.id,
     tenantId: delivery.tenantId,
     endpointId: delivery.endpoint.id,
     sentAtCount: delivery.attemptCount,
+    leaseOwner: delivery.leaseOwner,
     startedAt: result.startedAt.toISOString(),
     durationMs: result.durationMs,
     url: delivery.endpoint.url,
@@ -94,22 +110,28 @@ function toWrite({ delivery, headers, result, outcome }: SentAttempt & { outcome
     hint: result.hint,
     status: outcome.status === 'RETRY_SCHEDULED' ? 'PENDING' : outcome.status,
     retry: outcome.status === 'RETRY_SCHEDULED',
-    nextAttemptAt: outcome.nextAttemptAt?.toISOString() ?? null,
+    // Counted from the end of the failed attempt, not from when its result is written; the time
+    // itself is Postgres's (every due check uses its now()), so only a duration crosses over.
+    retryInMs:
+      outcome.retryDelayMs === null
+        ? null
+        : Math.min(
+            outcome.retryDelayMs,
+            Math.max(0, outcome.retryDelayMs - (Date.now() - (result.startedAt.getTime() + result.durationMs))),
+          ),
   };
 }
 
 function decide(engine: DeliveryEngine, delivery: DueDelivery, result: AttemptResult) {
-  if (result.outcome === 'SUCCESS') return { status: 'SUCCEEDED' as const, nextAttemptAt: null };
+  if (result.outcome === 'SUCCESS') return { status: 'SUCCEEDED' as const, retryDelayMs: null };
   // 410 Gone: the receiver says the endpoint is gone for good; retrying would only hammer it.
-  if (result.responseStatus === 410) return { status: 'CANCELLED' as const, nextAttemptAt: null };
+  if (result.responseStatus === 410) return { status: 'CANCELLED' as const, retryDelayMs: null };
   const schedule = delivery.endpoint.retrySchedule
     ? parseRetrySchedule(delivery.endpoint.retrySchedule)
     : engine.defaultRetrySchedule;
   const delay = delayBeforeNextAttempt(schedule, delivery.attemptCount + 1 - delivery.scheduleBase);
-  if (delay === null) return { status: 'DEAD_LETTERED' as const, nextAttemptAt: null };
-  // Counted from the end of the failed attempt, not from when its result was written.
-  const endedAt = result.startedAt.getTime() + result.durationMs;
-  return { status: 'RETRY_SCHEDULED' as const, nextAttemptAt: new Date(endedAt + (result.retryAfterMs ?? delay)) };
+  if (delay === null) return { status: 'DEAD_LETTERED' as const, retryDelayMs: null };
+  return { status: 'RETRY_SCHEDULED' as const, retryDelayMs: result.retryAfterMs ?? delay };
 }
 
 function observe(

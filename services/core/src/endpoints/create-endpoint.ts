@@ -6,6 +6,7 @@ import type { TenantCaller } from '../auth/principal.ts';
 import { encryptSecret, type MasterKeys } from '../crypto/secret-box.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { inTenant } from '../db/tenant-scope.ts';
+import { MAX_ATTEMPT_TIMEOUT_MS } from '../delivery/attempt-limits.ts';
 import type { Cidr } from '../delivery/cidr.ts';
 import { parseRetrySchedule } from '../delivery/retry-schedule.ts';
 import { generateWebhookSecret } from '../delivery/signature.ts';
@@ -55,7 +56,7 @@ export const endpointFields = z.object({
   consumerId: z.string().min(1).max(200).nullish(),
   headers: z.record(z.string(), z.string().max(MAX_HEADER_VALUE_LENGTH)).nullish(),
   rateLimit: z.number().int().min(1).max(10_000).nullish(),
-  timeoutMs: z.number().int().min(1000).max(60_000).nullish(),
+  timeoutMs: z.number().int().min(1000).max(MAX_ATTEMPT_TIMEOUT_MS).nullish(),
   retrySchedule: z.string().nullish(),
   metadata: z.record(z.string(), z.string().max(1000)).nullish(),
 });

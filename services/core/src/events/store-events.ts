@@ -53,6 +53,7 @@ interface DeliveryColumns {
   status: DeliveryRow['status'];
   handler: DeliveryRow['handler'];
   handed_off: boolean;
+  held: boolean;
   attempt_count: number;
   schedule_base: number;
   next_attempt_at: Timestamp;
@@ -165,6 +166,7 @@ export function toDeliveryRow(d: DeliveryColumns): DeliveryRow {
     status: d.status,
     handler: d.handler,
     handedOff: d.handed_off,
+    held: d.held,
     attemptCount: d.attempt_count,
     scheduleBase: d.schedule_base,
     nextAttemptAt: toDate(d.next_attempt_at),

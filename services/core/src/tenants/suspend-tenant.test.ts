@@ -1,6 +1,9 @@
+import { deliveries } from '@acme/schema/db';
+import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { authenticate } from '../auth/authenticate.ts';
-import { testDatabase } from '../testing/fixtures.ts';
+import { deliveriesAwaitingHandoff } from '../delivery/handoff.ts';
+import { publishMany, tenantWithEndpoints, testDatabase } from '../testing/fixtures.ts';
 import { createTenant } from './create-tenant.ts';
 import { reactivateTenant, suspendTenant } from './suspend-tenant.ts';
 
@@ -19,6 +22,20 @@ describe('suspendTenant and reactivateTenant', () => {
     const back = await reactivateTenant(database.db, tenant.id);
     expect(back).toMatchObject({ status: 'ACTIVE', suspendedAt: null });
     await expect(authenticate(database.db, ADMIN, token)).resolves.toMatchObject({ tenantId: tenant.id });
+  });
+
+  it('hands its retries to new workflows on reactivation, though they were marked handed off', async () => {
+    // A hand-off that raced the suspension marked the retry handed off after its workflow had ended.
+    const { tenant, endpoints } = await tenantWithEndpoints(database, 1);
+    const [published] = await publishMany(database, tenant.id, 1);
+    const id = published!.deliveries[0]!.id;
+    await database.db
+      .update(deliveries)
+      .set({ handler: 'WORKFLOW', handedOff: true, attemptCount: 1 })
+      .where(eq(deliveries.id, id));
+    await suspendTenant(database.db, tenant.id);
+    await reactivateTenant(database.db, tenant.id);
+    expect(await deliveriesAwaitingHandoff(database.sql, 1000, endpoints[0]!.id)).toEqual([{ id, endpointId: endpoints[0]!.id }]);
   });
 
   it('answers NOT_FOUND for an unknown tenant', async () => {

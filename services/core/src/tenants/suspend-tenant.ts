@@ -1,10 +1,12 @@
-import { tenants } from '@acme/schema/db';
-import { eq, sql } from 'drizzle-orm';
+import { deliveries, tenants } from '@acme/schema/db';
+import { and, eq, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit/record-audit.ts';
 import { forgetAuthenticatedKeys } from '../auth/authenticate.ts';
 import { operatorCaller } from '../auth/principal.ts';
 import type { Db } from '../db/client.ts';
+import { releaseHeldDeliveries } from '../delivery/held-deliveries.ts';
 import { NotFoundError } from '../errors.ts';
+import { DELIVERIES_CHANNEL } from '../events/wake-dispatchers.ts';
 
 /**
  * Operator: a suspended tenant's keys stop working at once (authenticate refuses them); its data is
@@ -14,7 +16,12 @@ export function suspendTenant(db: Db, id: string) {
   return setStatus(db, id, 'SUSPENDED');
 }
 
-/** Operator: undoes suspendTenant. */
+/**
+ * Operator: undoes suspendTenant. Its held first attempts go back to the dispatchers, and its
+ * retries are marked for hand-off: the workflows that held them ended while it was suspended (or
+ * may have been marked handed off by a hand-off racing the suspension), and the dispatchers' sweep
+ * starts them again.
+ */
 export function reactivateTenant(db: Db, id: string) {
   return setStatus(db, id, 'ACTIVE');
 }
@@ -31,6 +38,14 @@ async function setStatus(db: Db, id: string, status: 'ACTIVE' | 'SUSPENDED') {
       .where(eq(tenants.id, id))
       .returning();
     if (!tenant) throw new NotFoundError(`No tenant ${id}.`);
+    if (status === 'ACTIVE') {
+      await releaseHeldDeliveries(tx, { tenantId: id });
+      await tx
+        .update(deliveries)
+        .set({ handedOff: false })
+        .where(and(eq(deliveries.tenantId, id), eq(deliveries.status, 'PENDING'), eq(deliveries.handler, 'WORKFLOW')));
+      await tx.execute(sql`select pg_notify(${DELIVERIES_CHANNEL}, '')`);
+    }
     await recordAudit(tx, operatorCaller(id), status === 'SUSPENDED' ? 'suspendTenant' : 'reactivateTenant', id);
     return tenant;
   });
