@@ -85,7 +85,7 @@ export class Dispatcher {
   private inFlight = 0;
   private readonly inFlightByEndpoint = new Map<string, number>();
   private results: SentAttempt[] = [];
-  private flushScheduled = false;
+  private writeQueued = false;
   private writes: Promise<void> = Promise.resolve();
   private readonly pending = new Set<Promise<unknown>>();
   private timers: NodeJS.Timeout[] = [];
@@ -267,24 +267,25 @@ export class Dispatcher {
     }
   }
 
-  /** Results that come back together are written together, in one transaction. */
+  /**
+   * Results are written in batches, one write at a time: what comes back while a write is under way
+   * joins the next one. (Taking each tick's results as its own write queued ever smaller writes behind
+   * each other under an even load, and every queued result kept its slot until written.)
+   */
   private queueResult(sent: SentAttempt): void {
     if (this.abandoned) return;
     this.results.push(sent);
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    // Tracked from now, not from the flush: a stop that sees nothing pending must not miss results queued for it.
-    this.track(
-      new Promise<void>((resolve) =>
-        setImmediate(() => {
-          this.flushScheduled = false;
-          const items = this.results.splice(0);
-          this.writes = this.writes.then(() => this.record(items));
-          this.track(this.writes);
-          resolve();
-        }),
-      ),
-    );
+    if (this.writeQueued) return;
+    this.writeQueued = true;
+    // Tracked from now, not from the write: a stop that sees nothing pending must not miss results queued for it.
+    this.writes = this.writes
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      .then(() => {
+        this.writeQueued = false;
+        return this.record(this.results.splice(0));
+      })
+      .catch((err) => this.logger.error({ err }, 'recording attempts failed'));
+    this.track(this.writes);
   }
 
   /**
