@@ -4,13 +4,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.ts';
 import { createEndpoint } from '../endpoints/create-endpoint.ts';
 import { newId } from '../ids.ts';
-import { isolatedTestDatabase, publishMany, tenantWithEndpoints, testEngine, testSettings } from '../testing/fixtures.ts';
+import {
+  isolatedTestDatabase,
+  madeUpResult,
+  publishMany,
+  tenantWithEndpoints,
+  testEngine,
+  testSettings,
+} from '../testing/fixtures.ts';
 import { claimFirstAttempts } from './claim-first-attempts.ts';
 import type { DeliveryEngine } from './delivery-engine.ts';
 import type { DueDelivery } from './due-delivery.ts';
 import { loadDueRetries } from './due-retries.ts';
 import { recordAttempts } from './record-attempts.ts';
-import type { AttemptResult } from './send-attempt.ts';
 
 // What recorded attempts do to their endpoints and which operational events they leave, without HTTP:
 // the attempts' results are made up, the database is real.
@@ -26,20 +32,6 @@ afterAll(async () => {
   await database?.close();
 });
 
-function result(status: number): AttemptResult {
-  return {
-    startedAt: new Date(),
-    durationMs: 5,
-    outcome: status >= 200 && status < 300 ? 'SUCCESS' : 'HTTP_ERROR',
-    responseStatus: status,
-    responseHeaders: {},
-    responseBody: '',
-    error: null,
-    hint: null,
-    retryAfterMs: null,
-  };
-}
-
 async function claimAll(endpointId: string): Promise<DueDelivery[]> {
   const claimed = await claimFirstAttempts(database.sql, { owner: 't', limit: 1000, leaseMs: 60_000 });
   return claimed.filter((d) => d.endpoint.id === endpointId);
@@ -48,7 +40,7 @@ async function claimAll(endpointId: string): Promise<DueDelivery[]> {
 const record = (batch: DueDelivery[], status: number, path: 'FAST' | 'DURABLE' = 'FAST') =>
   recordAttempts(
     engine,
-    batch.map((delivery) => ({ attemptId: newId('att'), delivery, headers: {}, result: result(status) })),
+    batch.map((delivery) => ({ attemptId: newId('att'), delivery, headers: {}, result: madeUpResult(status) })),
     path,
   );
 

@@ -3,14 +3,13 @@ import { asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Database } from '../db/client.ts';
 import { newId } from '../ids.ts';
-import { isolatedTestDatabase, publishMany, tenantWithEndpoints, testEngine } from '../testing/fixtures.ts';
+import { isolatedTestDatabase, madeUpResult, publishMany, tenantWithEndpoints, testEngine } from '../testing/fixtures.ts';
 import { claimFirstAttempts } from './claim-first-attempts.ts';
 import type { DeliveryEngine } from './delivery-engine.ts';
 import type { DueDelivery } from './due-delivery.ts';
 import { markRecovering } from './endpoint-health.ts';
 import { planRetries } from './plan-retries.ts';
 import { recordAttempts } from './record-attempts.ts';
-import type { AttemptResult } from './send-attempt.ts';
 
 // Who decides a delivery when two sends of it race, and on whose clock a retry is due. Results are
 // made up, the database is real (and this file's own: claims take any due row).
@@ -26,24 +25,10 @@ afterAll(async () => {
   await database?.close();
 });
 
-function result(status: number): AttemptResult {
-  return {
-    startedAt: new Date(),
-    durationMs: 5,
-    outcome: status >= 200 && status < 300 ? 'SUCCESS' : 'HTTP_ERROR',
-    responseStatus: status,
-    responseHeaders: {},
-    responseBody: '',
-    error: null,
-    hint: null,
-    retryAfterMs: null,
-  };
-}
-
 const record = (batch: DueDelivery[], status: number, path: 'FAST' | 'DURABLE' = 'FAST') =>
   recordAttempts(
     engine,
-    batch.map((delivery) => ({ attemptId: newId('att'), delivery, headers: {}, result: result(status) })),
+    batch.map((delivery) => ({ attemptId: newId('att'), delivery, headers: {}, result: madeUpResult(status) })),
     path,
   );
 
@@ -97,7 +82,7 @@ describe('a send whose claim was taken over', () => {
     const claimed = (await claimFirstAttempts(database.sql, { owner: 'w', limit: 1000, leaseMs: 60_000 })).filter(
       (d) => d.id === deliveryId,
     );
-    const sent = claimed.map((delivery) => ({ attemptId: newId('att'), delivery, headers: {}, result: result(503) }));
+    const sent = claimed.map((delivery) => ({ attemptId: newId('att'), delivery, headers: {}, result: madeUpResult(503) }));
     await recordAttempts(engine, sent, 'FAST');
     expect(await recordAttempts(engine, sent, 'FAST')).toEqual([]);
     expect(await attemptsOf(deliveryId)).toEqual([{ number: 1, status: 503 }]);

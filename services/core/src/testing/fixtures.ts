@@ -9,6 +9,7 @@ import { parseCidrList } from '../delivery/cidr.ts';
 import { createDeliveryClient } from '../delivery/delivery-client.ts';
 import type { DeliveryEngine } from '../delivery/delivery-engine.ts';
 import { parseRetrySchedule } from '../delivery/retry-schedule.ts';
+import type { AttemptResult } from '../delivery/send-attempt.ts';
 import { createEndpoint } from '../endpoints/create-endpoint.ts';
 import { createEventType } from '../event-types/create-event-type.ts';
 import { type PublishSettings, publishEvent } from '../events/publish-event.ts';
@@ -103,4 +104,19 @@ export async function isolatedTestDatabase(): Promise<Database> {
   const url = inject('databaseUrl').replace(/\/[^/]+$/, `/${name}`);
   await migrateDatabase(url);
   return connectDatabase(url, { max: 4 });
+}
+
+/** An attempt's result with this HTTP status, made up for tests that record attempts without HTTP. */
+export function madeUpResult(status: number): AttemptResult {
+  return {
+    startedAt: new Date(),
+    durationMs: 5,
+    outcome: status >= 200 && status < 300 ? 'SUCCESS' : 'HTTP_ERROR',
+    responseStatus: status,
+    responseHeaders: {},
+    responseBody: '',
+    error: null,
+    hint: null,
+    retryAfterMs: null,
+  };
 }
