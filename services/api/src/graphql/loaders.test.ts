@@ -47,21 +47,7 @@ function countingTransactions(db: Db) {
 
 describe('the per-request loaders', () => {
   it('read the stats of every endpoint of a page in one query per window, each endpoint its own', async () => {
-    const { tenant, apiKey } = await createTenant(database.db, { name: 'loaders' });
-    const principal: Principal = {
-      kind: 'tenant',
-      tenantId: tenant.id,
-      apiKeyId: apiKey.id,
-      scopes: ['FULL_ACCESS'],
-      consumerId: null,
-      limits: { publishRatePerSecond: null, publishBurst: null, maxPayloadBytes: null },
-    };
-    const caller = {
-      tenantId: tenant.id,
-      consumerId: null,
-      actor: { kind: 'API_KEY' as const, apiKeyId: apiKey.id },
-      limits: principal.limits,
-    };
+    const { principal, caller } = await fullAccessTenant();
     await createEventType(database.db, caller, { name: 'invoice.paid' });
     const ids: string[] = [];
     for (let i = 0; i < 3; i++)
@@ -118,8 +104,8 @@ describe('the per-request loaders', () => {
   });
 });
 
-/** A tenant with `endpoints` endpoints and `events` published events, each delivered to every endpoint. */
-async function tenantWithDeliveries(endpoints: number, events: number) {
+/** A new tenant and its first key, as the principal the loaders see and the caller core takes. */
+async function fullAccessTenant() {
   const { tenant, apiKey } = await createTenant(database.db, { name: 'loaders' });
   const principal: Principal = {
     kind: 'tenant',
@@ -135,6 +121,12 @@ async function tenantWithDeliveries(endpoints: number, events: number) {
     actor: { kind: 'API_KEY' as const, apiKeyId: apiKey.id },
     limits: principal.limits,
   };
+  return { tenant, apiKey, principal, caller };
+}
+
+/** A tenant with `endpoints` endpoints and `events` published events, each delivered to every endpoint. */
+async function tenantWithDeliveries(endpoints: number, events: number) {
+  const { tenant, principal, caller } = await fullAccessTenant();
   await createEventType(database.db, caller, { name: 'invoice.paid' });
   const endpointIds: string[] = [];
   for (let i = 0; i < endpoints; i++)
