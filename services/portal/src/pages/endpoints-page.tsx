@@ -47,6 +47,22 @@ function EventTypes({ types }: { types: string[] }) {
   );
 }
 
+/** The endpoint's URL (a link to it) and the line under it, in the table and on a phone card alike. */
+function EndpointName({ endpoint, subtitle }: { endpoint: { id: string; url: string }; subtitle: string }) {
+  return (
+    <>
+      <Anchor component={Link} to={`/endpoints/${endpoint.id}`} fw={500} size="sm" style={{ overflowWrap: 'anywhere' }}>
+        {endpoint.url}
+      </Anchor>
+      {subtitle && (
+        <Text size="xs" c="dimmed" lineClamp={1}>
+          {subtitle}
+        </Text>
+      )}
+    </>
+  );
+}
+
 export default function EndpointsPage() {
   const { acme, can } = useSignedIn();
   const navigate = useNavigate();
@@ -169,18 +185,7 @@ export default function EndpointsPage() {
               {
                 header: 'URL',
                 td: { maw: 360 },
-                cell: (e) => (
-                  <>
-                    <Anchor component={Link} to={`/endpoints/${e.id}`} fw={500} size="sm" style={{ wordBreak: 'break-all' }}>
-                      {e.url}
-                    </Anchor>
-                    {subtitle(e) && (
-                      <Text size="xs" c="dimmed" lineClamp={1}>
-                        {subtitle(e)}
-                      </Text>
-                    )}
-                  </>
-                ),
+                cell: (e) => <EndpointName endpoint={e} subtitle={subtitle(e)} />,
               },
               { header: 'Status', cell: (e) => <EndpointStatusBadge status={e.status} /> },
               { header: 'Health', cell: (e) => <HealthBadge health={e.health} /> },
@@ -204,14 +209,7 @@ export default function EndpointsPage() {
               <>
                 <Group justify="space-between" wrap="nowrap" align="flex-start" gap="xs">
                   <Stack gap={2} style={{ minWidth: 0 }}>
-                    <Anchor component={Link} to={`/endpoints/${e.id}`} fw={500} size="sm" style={{ overflowWrap: 'anywhere' }}>
-                      {e.url}
-                    </Anchor>
-                    {subtitle(e) && (
-                      <Text size="xs" c="dimmed" lineClamp={1}>
-                        {subtitle(e)}
-                      </Text>
-                    )}
+                    <EndpointName endpoint={e} subtitle={subtitle(e)} />
                   </Stack>
                   {can.write && rowMenu(e)}
                 </Group>
