@@ -339,7 +339,7 @@ export type DeliveryStatsQueryVariables = Exact<{
 }>;
 
 
-export type DeliveryStatsQuery = { deliveryStats: { since: string, until: string, successRate: number | null, attemptCount: number, counts: { total: number, pending: number, succeeded: number, deadLettered: number, cancelled: number }, attemptLatencyMs: { p50: number, p95: number, p99: number } | null, buckets: Array<{ start: string, counts: { total: number, pending: number, succeeded: number, deadLettered: number, cancelled: number } }> } };
+export type DeliveryStatsQuery = { deliveryStats: { since: string, until: string, successRate: number | null, attemptCount: number, buckets: Array<{ start: string, counts: { total: number, pending: number, succeeded: number, deadLettered: number, cancelled: number } }>, counts: { total: number, pending: number, succeeded: number, deadLettered: number, cancelled: number }, attemptLatencyMs: { p50: number, p95: number, p99: number } | null } };
 
 export type CreateEndpointMutationVariables = Exact<{
   input: CreateEndpointInput;
@@ -540,7 +540,7 @@ export type DeliveryStatusCountsFieldsFragment = { total: number, pending: numbe
 
 export type DeliveryStatsSummaryFieldsFragment = { since: string, until: string, successRate: number | null, attemptCount: number, counts: { total: number, pending: number, succeeded: number, deadLettered: number, cancelled: number }, attemptLatencyMs: { p50: number, p95: number, p99: number } | null };
 
-export type DeliveryStatsFieldsFragment = { since: string, until: string, successRate: number | null, attemptCount: number, counts: { total: number, pending: number, succeeded: number, deadLettered: number, cancelled: number }, attemptLatencyMs: { p50: number, p95: number, p99: number } | null, buckets: Array<{ start: string, counts: { total: number, pending: number, succeeded: number, deadLettered: number, cancelled: number } }> };
+export type DeliveryStatsFieldsFragment = { since: string, until: string, successRate: number | null, attemptCount: number, buckets: Array<{ start: string, counts: { total: number, pending: number, succeeded: number, deadLettered: number, cancelled: number } }>, counts: { total: number, pending: number, succeeded: number, deadLettered: number, cancelled: number }, attemptLatencyMs: { p50: number, p95: number, p99: number } | null };
 
 export type OperationalEventFieldsFragment = { id: string, type: OperationalEventType, endpointId: string | null, deliveryId: string | null, message: string, data: unknown, createdAt: string };
 
@@ -818,18 +818,7 @@ export const DeliveryStatsSummaryFieldsFragmentDoc = new TypedDocumentString(`
 }`, {"fragmentName":"DeliveryStatsSummaryFields"}) as unknown as TypedDocumentString<DeliveryStatsSummaryFieldsFragment, unknown>;
 export const DeliveryStatsFieldsFragmentDoc = new TypedDocumentString(`
     fragment DeliveryStatsFields on DeliveryStats {
-  since
-  until
-  counts {
-    ...DeliveryStatusCountsFields
-  }
-  successRate
-  attemptCount
-  attemptLatencyMs {
-    p50
-    p95
-    p99
-  }
+  ...DeliveryStatsSummaryFields
   buckets {
     start
     counts {
@@ -843,6 +832,20 @@ export const DeliveryStatsFieldsFragmentDoc = new TypedDocumentString(`
   succeeded
   deadLettered
   cancelled
+}
+fragment DeliveryStatsSummaryFields on DeliveryStats {
+  since
+  until
+  counts {
+    ...DeliveryStatusCountsFields
+  }
+  successRate
+  attemptCount
+  attemptLatencyMs {
+    p50
+    p95
+    p99
+  }
 }`, {"fragmentName":"DeliveryStatsFields"}) as unknown as TypedDocumentString<DeliveryStatsFieldsFragment, unknown>;
 export const OperationalEventFieldsFragmentDoc = new TypedDocumentString(`
     fragment OperationalEventFields on OperationalEvent {
@@ -1240,7 +1243,7 @@ export const DeliveryStatsDocument = new TypedDocumentString(`
   deadLettered
   cancelled
 }
-fragment DeliveryStatsFields on DeliveryStats {
+fragment DeliveryStatsSummaryFields on DeliveryStats {
   since
   until
   counts {
@@ -1253,6 +1256,9 @@ fragment DeliveryStatsFields on DeliveryStats {
     p95
     p99
   }
+}
+fragment DeliveryStatsFields on DeliveryStats {
+  ...DeliveryStatsSummaryFields
   buckets {
     start
     counts {

@@ -77,21 +77,7 @@ describe('the per-request loaders', () => {
   });
 
   it("read the keys an audit log page names in one query, revoked keys included, another tenant's not at all", async () => {
-    const { tenant, apiKey } = await createTenant(database.db, { name: 'audit actors' });
-    const principal: Principal = {
-      kind: 'tenant',
-      tenantId: tenant.id,
-      apiKeyId: apiKey.id,
-      scopes: ['FULL_ACCESS'],
-      consumerId: null,
-      limits: { publishRatePerSecond: null, publishBurst: null, maxPayloadBytes: null },
-    };
-    const caller = {
-      tenantId: tenant.id,
-      consumerId: null,
-      actor: { kind: 'API_KEY' as const, apiKeyId: apiKey.id },
-      limits: principal.limits,
-    };
+    const { apiKey, principal, caller } = await fullAccessTenant('audit actors');
     const second = await createApiKey(database.db, caller, { name: 'deployer', scopes: ['READ_ONLY'] });
     await createPortalSession(database.db, caller, 'http://portal.test', { consumerId: 'globex' });
     const stranger = await createTenant(database.db, { name: 'someone else' });
@@ -105,8 +91,8 @@ describe('the per-request loaders', () => {
 });
 
 /** A new tenant and its first key, as the principal the loaders see and the caller core takes. */
-async function fullAccessTenant() {
-  const { tenant, apiKey } = await createTenant(database.db, { name: 'loaders' });
+async function fullAccessTenant(name = 'loaders') {
+  const { tenant, apiKey } = await createTenant(database.db, { name });
   const principal: Principal = {
     kind: 'tenant',
     tenantId: tenant.id,
