@@ -258,14 +258,14 @@ describe('shutdown timeout', () => {
 describe('dispatcher lease', () => {
   const dev = () => ({ NODE_ENV: 'test', DATA_DIR: dataDir, ADMIN_API_KEY: 'a'.repeat(32), SECRETS_MASTER_KEY: masterKey });
 
-  it('outlasts the longest endpoint timeout plus the write', () => {
+  it('outlasts connecting, the longest endpoint timeout and the write', () => {
     expect(loadConfig(dev()).delivery.dispatcherLeaseMs).toBe(75_000);
-    expect(loadConfig({ ...dev(), DISPATCHER_LEASE_MS: '70000' }).delivery.dispatcherLeaseMs).toBe(70_000);
+    expect(loadConfig({ ...dev(), DISPATCHER_LEASE_MS: '75000' }).delivery.dispatcherLeaseMs).toBe(75_000);
   });
 
-  it.each(['1000', '60000', '69999'])('refuses DISPATCHER_LEASE_MS=%s, saying what it must exceed', (value) => {
+  it.each(['1000', '60000', '70000', '74999'])('refuses DISPATCHER_LEASE_MS=%s, saying what it must exceed', (value) => {
     expect(problemsOf({ ...dev(), DISPATCHER_LEASE_MS: value })).toEqual([
-      'DISPATCHER_LEASE_MS: must be at least 70000 ms: the longest endpoint timeout (60000 ms) plus 10000 ms to write the result',
+      'DISPATCHER_LEASE_MS: must be at least 75000 ms: the connect timeout (5000 ms), the longest endpoint timeout (60000 ms) and 10000 ms to write the result',
     ]);
   });
 });

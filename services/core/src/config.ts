@@ -3,7 +3,12 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { MasterKeys } from './crypto/secret-box.ts';
-import { LEASE_WRITE_MARGIN_MS, MAX_ATTEMPT_TIMEOUT_MS, MIN_DISPATCHER_LEASE_MS } from './delivery/attempt-limits.ts';
+import {
+  CONNECT_TIMEOUT_MS,
+  LEASE_WRITE_MARGIN_MS,
+  MAX_ATTEMPT_TIMEOUT_MS,
+  MIN_DISPATCHER_LEASE_MS,
+} from './delivery/attempt-limits.ts';
 import { parseCidrList } from './delivery/cidr.ts';
 import { parseDuration, parseRetrySchedule } from './delivery/retry-schedule.ts';
 
@@ -77,7 +82,7 @@ const envSchema = z.object({
     .int()
     .min(
       MIN_DISPATCHER_LEASE_MS,
-      `must be at least ${MIN_DISPATCHER_LEASE_MS} ms: the longest endpoint timeout (${MAX_ATTEMPT_TIMEOUT_MS} ms) plus ${LEASE_WRITE_MARGIN_MS} ms to write the result`,
+      `must be at least ${MIN_DISPATCHER_LEASE_MS} ms: the connect timeout (${CONNECT_TIMEOUT_MS} ms), the longest endpoint timeout (${MAX_ATTEMPT_TIMEOUT_MS} ms) and ${LEASE_WRITE_MARGIN_MS} ms to write the result`,
     )
     .max(3_600_000)
     .default(75_000),
@@ -256,7 +261,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
         minFailedDeliveries: e.ENDPOINT_AUTO_DISABLE_MIN_FAILURES,
       },
       timeoutMs: 15_000,
-      connectTimeoutMs: 5_000,
+      connectTimeoutMs: CONNECT_TIMEOUT_MS,
       responseBodyBytes: 4096,
       perEndpointConcurrency: 20,
     },
