@@ -200,6 +200,7 @@ export class Dispatcher {
     // Without its liveness lock (its connection lost) another dispatcher could take what this one
     // sends: wait for the poll to take it again.
     if (!this.liveness.held) return;
+    this.forgetExpiredClaims();
     while (!this.stopped) {
       const room = Math.min(this.options.batchSize, this.options.maxInFlight - this.inFlight);
       if (room <= 0) {
@@ -228,6 +229,16 @@ export class Dispatcher {
       this.claimOnFreeSlot = saturated.length > 0 ? 'excluded' : null;
       return;
     }
+  }
+
+  /**
+   * A claim whose write was given up (refused for good, or still failing when its lease ran out) is
+   * no longer this dispatcher's once its lease is over: another may have taken the row. Forgotten
+   * then, so the list of rows it holds does not grow with every database outage.
+   */
+  private forgetExpiredClaims(): void {
+    const cutoff = Date.now() - this.options.leaseMs;
+    for (const [id, claimedAt] of this.claimed) if (claimedAt < cutoff && !this.writing.has(id)) this.claimed.delete(id);
   }
 
   /** A slot freed up: claim again if the last claim (or the one in flight) left work behind for lack of one. */

@@ -1,4 +1,5 @@
 import type postgres from 'postgres';
+import { textArray } from '../db/text-array.ts';
 
 /**
  * Gives back a stopping dispatcher's claims on deliveries it will not attempt or record: their lease
@@ -10,6 +11,6 @@ export async function releaseClaims(sql: postgres.Sql, owner: string, ids: reado
   if (ids.length === 0) return 0;
   const released = await sql`
     update deliveries set lease_owner = null, lease_expires_at = null
-     where id = any(${sql.array([...ids])}::text[]) and lease_owner = ${owner} and status = 'PENDING'`;
+     where id = any(${textArray(ids)}::text[]) and lease_owner = ${owner} and status = 'PENDING'`;
   return released.count;
 }
