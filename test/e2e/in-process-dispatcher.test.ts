@@ -65,9 +65,7 @@ describe('Dispatcher.stop', () => {
     for (let i = 0; i < 5; i++) await publish(gateway, tenant.token, { eventType: 'invoice.paid', payload: { i } });
     const d = dispatcher();
     await d.start();
-    for (const deadline = Date.now() + 30_000; held.length < 5; await new Promise((r) => setTimeout(r, 20))) {
-      if (Date.now() > deadline) throw new Error(`only ${held.length} of 5 attempts arrived`);
-    }
+    await eventually(async () => held.length === 5, 'all five attempts at the receiver', 30_000);
 
     const stopping = d.stop({ deadline: Date.now() + 30_000 });
     await new Promise((r) => setTimeout(r, 100));

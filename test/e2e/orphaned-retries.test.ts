@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { connectTestDatabase } from '../support/database.ts';
+import { eventually } from '../support/eventually.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 import { type Receiver, startReceiver } from '../support/receiver.ts';
 import { createEndpoint, createTenantWithEventType, publish, waitForDelivery } from '../support/scenario.ts';
@@ -37,14 +38,12 @@ describe('retries whose workflow is gone', () => {
 
     // Once the retry is marked handed off (so the sweep of not-handed-off retries has no reason to
     // touch it), its workflow is terminated before it sends the retry.
-    const db = postgres(gateway.databaseUrl, { max: 1, onnotice: () => {} });
+    const db = connectTestDatabase(gateway.databaseUrl);
     try {
-      for (let i = 0; ; i++) {
+      await eventually(async () => {
         const [row] = await db<{ handed_off: boolean }[]>`select handed_off from deliveries where id = ${deliveryId}`;
-        if (row?.handed_off) break;
-        if (i > 100) throw new Error('the retry was never handed off');
-        await new Promise((r) => setTimeout(r, 100));
-      }
+        return row?.handed_off === true;
+      }, 'the retry handed off');
     } finally {
       await db.end();
     }

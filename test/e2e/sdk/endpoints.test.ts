@@ -110,6 +110,7 @@ describe('endpoints', () => {
     ]);
     expect(page.items[1]!.stats.attemptCount).toBe(2);
     expect(page.items[1]!.stats.attemptLatencyMs?.p50).toBeGreaterThanOrEqual(0);
+    expect(page.items[1]!.stats.attemptLatencyMs?.p50).toBeLessThanOrEqual(page.items[1]!.stats.attemptLatencyMs!.p99!);
     // The endpoint list's own filters, and the default window (the last 24 hours).
     await expect(acme.endpoints.listWithStats({ consumerId: 'busy', withTotalCount: true })).resolves.toMatchObject({
       items: [{ id: busy.id, stats: { counts: { total: 2 } } }],

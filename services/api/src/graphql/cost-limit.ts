@@ -91,7 +91,7 @@ export function operationCost(
       const first = selection.arguments?.find((a) => a.name.value === 'first');
       const firstArg = field.args.find((a) => a.name === 'first');
       if (firstArg) {
-        // Unsaid, a list holds what its schema default says (a delivery's attempts: 50), else a page.
+        // Unsaid, a list holds what its schema default says (a delivery's attempts: 20), else a page.
         const value = first ? valueFromASTUntyped(first.value, variableValues) : firstArg.defaultValue;
         fieldCost *= typeof value === 'number' && value > 0 ? value : DEFAULT_PAGE;
       } else if (isList(field.type) && selection.selectionSet && !parent.name.endsWith('Connection')) {
