@@ -1,4 +1,5 @@
 import type postgres from 'postgres';
+import { DELIVERIES_CHANNEL } from '../events/wake-dispatchers.ts';
 import { msUntilToken } from './rate-limit.ts';
 
 /** How soon to look again for a probe while the endpoint's first attempts are all claimed. */
@@ -46,7 +47,10 @@ export async function planRetries(sql: postgres.Sql, endpointId: string): Promis
     if (claimed?.wait_ms != null) return Math.min(Math.max(0, Math.ceil(claimed.wait_ms)), LEASED_PROBE_RECHECK_MS);
     await tx`update endpoints set health = 'HEALTHY' where id = ${endpointId}`;
     // As releaseHeldDeliveries: a first attempt the probe skipped (locked) may have been held meanwhile.
-    await tx`update deliveries set held = false where status = 'PENDING' and held and endpoint_id = ${endpointId}`;
+    // Released ones go to the dispatchers at once (NOTIFY, as markRecovered), not at their next poll.
+    const released =
+      await tx`update deliveries set held = false where status = 'PENDING' and held and endpoint_id = ${endpointId}`;
+    if (released.count > 0) await tx`select pg_notify(${DELIVERIES_CHANNEL}, '')`;
     return null;
   });
 }
