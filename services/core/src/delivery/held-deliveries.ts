@@ -1,4 +1,5 @@
-import { sql } from 'drizzle-orm';
+import { deliveries } from '@acme/schema/db';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { textArray } from '../db/text-array.ts';
 
@@ -24,4 +25,27 @@ export async function releaseHeldDeliveries(
     update deliveries set held = false
      where status = 'PENDING' and held
        and endpoint_id = any(array(select id from endpoints where tenant_id = ${scope.tenantId}))`);
+}
+
+/**
+ * Everything an endpoint (or a whole tenant) held back may go again: first attempts back to the
+ * dispatchers, and retries marked for hand-off to their workflows, which the dispatchers' sweep (or a
+ * NOTIFY the caller sends) starts. Returns the retries, for a caller that hands them over itself.
+ */
+export async function requeueHeld(
+  tx: DbOrTx,
+  scope: { endpointIds: readonly string[] } | { tenantId: string },
+): Promise<{ id: string; endpointId: string }[]> {
+  await releaseHeldDeliveries(tx, scope);
+  return tx
+    .update(deliveries)
+    .set({ handedOff: false })
+    .where(
+      and(
+        'endpointIds' in scope ? inArray(deliveries.endpointId, [...scope.endpointIds]) : eq(deliveries.tenantId, scope.tenantId),
+        eq(deliveries.status, 'PENDING'),
+        eq(deliveries.handler, 'WORKFLOW'),
+      ),
+    )
+    .returning({ id: deliveries.id, endpointId: deliveries.endpointId });
 }

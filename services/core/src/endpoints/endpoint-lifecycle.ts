@@ -1,7 +1,7 @@
 import { deliveries, endpoints } from '@acme/schema/db';
 import { and, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
-import { releaseHeldDeliveries } from '../delivery/held-deliveries.ts';
+import { requeueHeld } from '../delivery/held-deliveries.ts';
 import { DELIVERIES_CHANNEL, endpointNotice } from '../events/wake-dispatchers.ts';
 
 /**
@@ -39,12 +39,7 @@ export async function cancelPendingDeliveries(
  * workflow again. They are also returned, for a caller that hands them over itself.
  */
 export async function resumeEndpoint(tx: DbOrTx, endpointId: string): Promise<{ id: string; endpointId: string }[]> {
-  await releaseHeldDeliveries(tx, { endpointIds: [endpointId] });
-  const held = await tx
-    .update(deliveries)
-    .set({ handedOff: false })
-    .where(and(eq(deliveries.endpointId, endpointId), eq(deliveries.status, 'PENDING'), eq(deliveries.handler, 'WORKFLOW')))
-    .returning({ id: deliveries.id, endpointId: deliveries.endpointId });
+  const held = await requeueHeld(tx, { endpointIds: [endpointId] });
   await tx.execute(sql`select pg_notify(${DELIVERIES_CHANNEL}, ${endpointNotice('resume', endpointId)})`);
   return held;
 }

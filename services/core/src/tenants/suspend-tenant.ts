@@ -1,10 +1,10 @@
-import { deliveries, tenants } from '@acme/schema/db';
-import { and, eq, sql } from 'drizzle-orm';
+import { tenants } from '@acme/schema/db';
+import { eq, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit/record-audit.ts';
 import { forgetAuthenticatedKeys } from '../auth/authenticate.ts';
 import { operatorCaller } from '../auth/principal.ts';
 import type { Db } from '../db/client.ts';
-import { releaseHeldDeliveries } from '../delivery/held-deliveries.ts';
+import { requeueHeld } from '../delivery/held-deliveries.ts';
 import { NotFoundError } from '../errors.ts';
 import { DELIVERIES_CHANNEL } from '../events/wake-dispatchers.ts';
 
@@ -39,11 +39,7 @@ async function setStatus(db: Db, id: string, status: 'ACTIVE' | 'SUSPENDED') {
       .returning();
     if (!tenant) throw new NotFoundError(`No tenant ${id}.`);
     if (status === 'ACTIVE') {
-      await releaseHeldDeliveries(tx, { tenantId: id });
-      await tx
-        .update(deliveries)
-        .set({ handedOff: false })
-        .where(and(eq(deliveries.tenantId, id), eq(deliveries.status, 'PENDING'), eq(deliveries.handler, 'WORKFLOW')));
+      await requeueHeld(tx, { tenantId: id });
       await tx.execute(sql`select pg_notify(${DELIVERIES_CHANNEL}, '')`);
     }
     await recordAudit(tx, operatorCaller(id), status === 'SUSPENDED' ? 'suspendTenant' : 'reactivateTenant', id);
