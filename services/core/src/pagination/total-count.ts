@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
-import type { Db, DbOrTx } from '../db/client.ts';
+import type { Db } from '../db/client.ts';
 import { inTenant } from '../db/tenant-scope.ts';
 import type { Page } from './cursor.ts';
 
@@ -20,14 +20,14 @@ export type CountedPage<T> = Page<T> & { totalCount: () => Promise<TotalCount> }
 export const COUNT_CAP = 10_000;
 
 /**
- * Counts the rows of `table` matching `where` (built per transaction, as the tenant), at most
+ * Counts the rows of `table` matching `where` (built when the count runs), at most
  * `cap + 1` of them when capped. The count runs on the first call only and is shared afterwards.
  */
 export function lazyTotalCount(
   db: Db,
   tenantId: string,
   table: PgTable,
-  where: (tx: DbOrTx) => SQL | undefined,
+  where: () => SQL | undefined,
   options: { cap?: number } = {},
 ): () => Promise<TotalCount> {
   let counted: Promise<TotalCount> | undefined;
@@ -35,14 +35,14 @@ export function lazyTotalCount(
     inTenant(db, tenantId, async (tx) => {
       const { cap } = options;
       if (cap === undefined) {
-        const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(table).where(where(tx));
+        const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(table).where(where());
         return { count: row?.n ?? 0, exact: true };
       }
       // The limit makes the database stop reading at cap + 1 matches.
       const matching = tx
         .select({ one: sql`1`.as('one') })
         .from(table)
-        .where(where(tx))
+        .where(where())
         .limit(cap + 1)
         .as('matching');
       const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(matching);
