@@ -172,7 +172,9 @@ const lines = [
 if (report.postgresTopStatements) {
   lines.push('Postgres time by statement (pg_stat_statements), top 10:');
   for (const st of report.postgresTopStatements.slice(0, 10)) {
-    lines.push(`  ${String(st.totalMs).padStart(7)} ms ${String(st.calls).padStart(7)} calls  ${st.query.slice(0, 110)}`);
+    lines.push(
+      `  ${String(st.totalMs).padStart(7)} ms ${String(st.planMs).padStart(6)} ms planning ${String(st.calls).padStart(7)} calls  ${st.query.slice(0, 90)}`,
+    );
   }
 }
 if (profileDir)

@@ -161,15 +161,17 @@ async function commit(
       if (fresh) throw refused;
       continue;
     }
-    const typeVersions = [...types!.values()];
+    const store = (sql: postgres.Sql) =>
+      storeEvents(sql, caller.tenantId, rows, [...types!.values()], settings.defaultRetrySchedule[0] ?? 0);
+    // The store scopes itself to the tenant (store-events.ts): a transaction only when the repeats
+    // must be decided before it commits.
     stored = storedEvents(
       caller.tenantId,
-      await pipelineInTenant(
-        db.$client,
-        caller.tenantId,
-        (tx) => storeEvents(tx, caller.tenantId, rows, typeVersions, settings.defaultRetrySchedule[0] ?? 0),
-        atomic ? (results, tx) => findRepeats(storedEvents(caller.tenantId, results), tx) : undefined,
-      ),
+      atomic
+        ? await pipelineInTenant(db.$client, caller.tenantId, store, (results, tx) =>
+            findRepeats(storedEvents(caller.tenantId, results), tx),
+          )
+        : [await store(db.$client)[0]],
     );
     if (stored.typesCurrent || fresh) break;
   }

@@ -65,19 +65,17 @@ interface DeliveryColumns {
 }
 
 /**
- * The publish write, as one statement for a tenant pipeline (pipelineInTenant): it inserts the
- * events and, for each, one delivery per matching endpoint, but only if every event type is still
- * at the version its payloads were validated against, so a type archived or given a new schema a
- * moment ago is never published to under its old rules; it returns each event with its deliveries
- * (as JSON: one row per event). A fixed statement text (arrays, not value lists), so that it is
- * prepared once per connection whatever the batch size.
+ * The publish write: one call of `acme_store_events` (migration 0009), which sets the role and the
+ * tenant for Row-Level Security itself and then inserts the events and, for each, one delivery per
+ * matching endpoint, but only if every event type is still at the version its payloads were validated
+ * against, so a type archived or given a new schema a moment ago is never published to under its old
+ * rules. It returns each event with its deliveries (as JSON: one row per event).
  *
- * A delivery's first attempt waits its schedule's first delay (DESIGN §4: a schedule lists the delays
- * before each attempt, `0s` first by default), on Postgres's clock like every due check.
- *
- * Delivery ids are made here, where the matching endpoints are known: the event's ULID time and
- * 64 bits of md5(event id, endpoint id), a valid ULID that sorts by creation like the others and
- * is unique because (event, endpoint) is.
+ * A statement of its own (no BEGIN and COMMIT around it), so a publish is one round trip and one
+ * statement for Postgres: the transaction pipelineInTenant would wrap it in cost four, and a third of
+ * the single-event hot path's CPU (test/load/README.md). Inside a pipelineInTenant transaction it
+ * works the same. Arrays, not value lists, so the call is prepared once per connection whatever the
+ * batch size.
  */
 export function storeEvents(
   sql: postgres.Sql,
@@ -87,48 +85,14 @@ export function storeEvents(
   defaultFirstDelayMs: number,
 ) {
   const text = textArray;
-  const ids = items.map((i) => i.id);
-  const insert = sql<EventColumns[]>`
-    with input as (
-      select * from unnest(${text(ids)}::text[], ${text(items.map((i) => i.eventType))}::text[],
-                           ${text(items.map((i) => i.consumerId))}::text[], ${text(items.map((i) => i.json))}::text[],
-                           ${text(items.map((i) => i.idempotencyKey))}::text[], ${text(items.map((i) => i.traceParent))}::text[])
-        with ordinality as i(id, event_type, consumer_id, payload, idempotency_key, trace_parent, n)),
-    checked as (
-      select coalesce(bool_and(t.id is not null and not t.archived
-                               and (extract(epoch from t.updated_at) * 1000000)::bigint = x.version), false) as current
-        from unnest(${text(types.map((t) => t.id))}::text[], ${text(types.map((t) => t.version))}::bigint[]) as x(id, version)
-        left join event_types t on t.id = x.id and t.tenant_id = ${tenantId}),
-    ev as (
-      insert into events (id, tenant_id, event_type, consumer_id, payload, idempotency_key, trace_parent)
-      select i.id, ${tenantId}, i.event_type, i.consumer_id, i.payload::jsonb, i.idempotency_key, i.trace_parent
-        from input i
-       where (select current from checked)
-       order by i.n
-      on conflict do nothing
-      returning *),
-    dl as (
-      insert into deliveries (id, tenant_id, event_id, endpoint_id, next_attempt_at)
-      select 'dlv_' || substr(ev.id, 5, 10) || upper(left(md5(ev.id || ':' || e.id), 16)), ${tenantId}, ev.id, e.id,
-             now() + coalesce(fd.m[1]::bigint * case fd.m[2] when 'ms' then 1 when 's' then 1000 when 'm' then 60000
-                                                             when 'h' then 3600000 else 86400000 end,
-                              ${defaultFirstDelayMs}::bigint) * interval '1 millisecond'
-        from ev join tenants tn on tn.id = ${tenantId} join endpoints e
-          on e.tenant_id = ${tenantId} and e.status in ('ACTIVE', 'PAUSED') and e.deleted_at is null
-         and (cardinality(e.event_types) = 0 or ev.event_type = any(e.event_types))
-         and e.consumer_id is not distinct from ev.consumer_id
-        -- The first delay of the endpoint's (else the tenant's) schedule, in parseRetrySchedule's grammar,
-        -- which validated it before it was stored; none: the gateway's.
-        cross join lateral (select regexp_match(split_part(coalesce(e.retry_schedule, tn.retry_schedule), ',', 1),
-                                                '^\\s*(\\d+)(ms|s|m|h|d)\\s*$') as m) fd
-      returning *)
-    select (select current from checked) as types_current,
-           ev.id, ev.event_type, ev.consumer_id, ev.payload, ev.payload_expunged_at, ev.idempotency_key, ev.trace_parent,
-           ev.created_at,
-           (select coalesce(json_agg(dl order by dl.id), '[]') from dl where dl.event_id = ev.id) as deliveries
-      from input i left join ev on ev.id = i.id
-     order by i.n`;
-  return [insert] as const;
+  return [
+    sql<EventColumns[]>`
+      select * from acme_store_events(${tenantId},
+        ${text(items.map((i) => i.id))}::text[], ${text(items.map((i) => i.eventType))}::text[],
+        ${text(items.map((i) => i.consumerId))}::text[], ${text(items.map((i) => i.json))}::text[],
+        ${text(items.map((i) => i.idempotencyKey))}::text[], ${text(items.map((i) => i.traceParent))}::text[],
+        ${text(types.map((t) => t.id))}::text[], ${text(types.map((t) => t.version))}::bigint[], ${defaultFirstDelayMs}::bigint)`,
+  ] as const;
 }
 
 /** Reads what storeEvents' statements returned. */
