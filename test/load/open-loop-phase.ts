@@ -10,6 +10,8 @@ import { type Distribution, distribution, round } from './stats.ts';
 export interface Sent {
   /** When it was due to be sent (the latency clock starts here). */
   due: number;
+  /** When the publish was answered (accepted): due → answered is the API's share of the latency. */
+  answered?: number;
   id: string | null;
   paths: string[];
 }
@@ -102,6 +104,7 @@ export async function runOpenLoopPhase(ctx: BenchContext, spec: OpenLoopSpec): P
         counts.fired += deliveries;
         const p = publisher.publish({ seq, consumerId: target.consumerId }).then(
           (id) => {
+            entry.answered = now();
             entry.id = id;
             published++;
             counts.answered += deliveries;
@@ -169,6 +172,11 @@ export interface LatencyResult extends Distribution {
   publishErrors: ReturnType<PublishErrors['toJSON']>;
   /** How late the load generator fired, p99 and max (ms). */
   generatorLateMs: { p99: number; max: number };
+  /**
+   * Due → the publish answered (the API's share: HTTP, auth, the insert's commit), p50 / p99; the rest
+   * of the latency is the dispatcher's (NOTIFY, claim, send) and the receiver's.
+   */
+  publishAnsweredMs: { p50: number; p99: number } | null;
   /** Set when the gateway fell behind the offered rate and the phase was cut short (the figures above then say so). */
   overloaded: OpenLoopPhase['overloaded'];
 }
@@ -185,6 +193,10 @@ export function latencyResult(
   const dist = distribution(latencies(stream, tracker, run.startedAt + measuredWarmup));
   if (!dist) return null;
   const late = distribution(run.lateMs);
+  const from = run.startedAt + measuredWarmup;
+  const answered = distribution(
+    stream.sent.filter((e) => e.due >= from && e.answered !== undefined).map((e) => (e.answered as number) - e.due),
+  );
   return {
     ...dist,
     offeredRate,
@@ -193,6 +205,7 @@ export function latencyResult(
     duplicates: tracker.duplicates,
     publishErrors: run.errors.toJSON(),
     generatorLateMs: { p99: late?.p99 ?? 0, max: late?.max ?? 0 },
+    publishAnsweredMs: answered && { p50: answered.p50, p99: answered.p99 },
     overloaded: run.overloaded,
   };
 }

@@ -180,6 +180,8 @@ export function renderTable(r: BenchReport): string {
     row(`latency p99 ms`, fmt(lat.p99), fmt(fl?.p99), ratio(lat.p99, fl?.p99), target('latency p99'));
     // Latency runs from when a publish was due: a starved load generator shows here, not as a faster gateway.
     row('  load generator late, p99 ms', fmt(lat.generatorLateMs.p99));
+    if (lat.publishAnsweredMs)
+      row('  of which publish answered, p50 / p99 ms', `${fmt(lat.publishAnsweredMs.p50)} / ${fmt(lat.publishAnsweredMs.p99)}`);
   } else if (fl) {
     row(`floor latency p50/p99 ms at ${fl.offeredRate}/s`, '', `${fmt(fl.p50)} / ${fmt(fl.p99)}`);
   }
