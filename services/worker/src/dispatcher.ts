@@ -221,7 +221,7 @@ export class Dispatcher {
         holding: [...this.claimed.keys()],
       });
       for (const d of batch) this.engine.metrics.claimLagSeconds.observe(d.overdueMs / 1000);
-      if (batch.length > 0) await this.launch(batch, claimedAt);
+      if (batch.length > 0) this.launch(batch, claimedAt);
       // A full batch may have left more behind. So may one that took an endpoint to its cap: it is
       // left out of the next claim, which then reaches other endpoints' deliveries.
       const capped = batch.some((d) => (this.inFlightByEndpoint.get(d.endpoint.id) ?? 0) >= this.options.perEndpointLimit);
@@ -249,13 +249,16 @@ export class Dispatcher {
     if (mattered) this.wake();
   }
 
-  private async launch(batch: DueDelivery[], claimedAt: number): Promise<void> {
+  private launch(batch: DueDelivery[], claimedAt: number): void {
     for (const d of batch) {
       this.claimed.set(d.id, claimedAt);
       this.inFlight++;
       this.adjustEndpoint(d.endpoint.id, +1);
     }
-    const secrets = await signingSecretsFor(this.engine, batch).catch((err) => {
+    let secrets: Map<string, string[]>;
+    try {
+      secrets = signingSecretsFor(this.engine, batch);
+    } catch (err) {
       for (const d of batch) {
         // Not sent: no longer counted as held, so the next claim takes them back at once (a lost claim).
         this.claimed.delete(d.id);
@@ -263,7 +266,7 @@ export class Dispatcher {
         this.adjustEndpoint(d.endpoint.id, -1);
       }
       throw err;
-    });
+    }
     for (const delivery of batch) {
       this.track(
         sendDelivery(this.engine, delivery, secrets.get(delivery.endpoint.id) ?? []).then((sent) => {

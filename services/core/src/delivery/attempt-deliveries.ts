@@ -1,5 +1,5 @@
 import { type Link, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { loadSigningSecrets } from '../endpoints/signing-secrets.ts';
+import { openSigningSecrets } from '../endpoints/signing-secrets.ts';
 import { newId } from '../ids.ts';
 import { contextFromTraceparent, tracer } from '../tracing.ts';
 import type { DeliveryEngine } from './delivery-engine.ts';
@@ -10,9 +10,14 @@ import { webhookBody, webhookHeaders } from './webhook-request.ts';
 
 export type DeliveryPath = 'FAST' | 'DURABLE';
 
-/** Every secret that signs for each endpoint of the batch, loaded once per batch. */
-export function signingSecretsFor(engine: DeliveryEngine, batch: readonly DueDelivery[]) {
-  return loadSigningSecrets(engine.database.db, engine.secretsMasterKey, [...new Set(batch.map((d) => d.endpoint.id))]);
+/** Every secret that signs for each endpoint of the batch, from what its rows carry; throws when one does not open. */
+export function signingSecretsFor(engine: DeliveryEngine, batch: readonly DueDelivery[]): Map<string, string[]> {
+  const byEndpoint = new Map<string, string[]>();
+  for (const { endpoint } of batch) {
+    if (!byEndpoint.has(endpoint.id))
+      byEndpoint.set(endpoint.id, openSigningSecrets(engine.secretsMasterKey, endpoint.id, endpoint.secrets));
+  }
+  return byEndpoint;
 }
 
 /**
@@ -92,7 +97,7 @@ export async function attemptDeliveries(
   signingSecrets?: Map<string, string[]>,
 ): Promise<AttemptOutcomeRecord[]> {
   if (batch.length === 0) return [];
-  const secrets = signingSecrets ?? (await signingSecretsFor(engine, batch));
+  const secrets = signingSecrets ?? signingSecretsFor(engine, batch);
   const sent = await Promise.all(batch.map((d) => sendDelivery(engine, d, secrets.get(d.endpoint.id) ?? [], path)));
   return recordAttempts(engine, sent, path);
 }

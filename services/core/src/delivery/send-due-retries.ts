@@ -97,7 +97,7 @@ async function sendDueBatch(
   const ended = endedRounds.get(endpointId) ?? [];
   const due = await loadDueRetries(engine.database.sql, endpointId, options.batch, ended);
   if (due.length === 0) return;
-  const secrets = await signingSecretsFor(engine, due);
+  const secrets = signingSecretsFor(engine, due);
   for (let attempted = 0; attempted < due.length && !options.signal?.aborted; ) {
     const wanted = Math.min(engine.perEndpointConcurrency, due.length - attempted);
     const { granted, sending } = await takeDeliveryTokens(engine.database.sql, endpointId, wanted);
