@@ -42,6 +42,27 @@ describe('claimFirstAttempts', () => {
     expect(await claimedIdsOf(ids, 'a')).toHaveLength(mineA.length);
   });
 
+  it('commits without waiting for the WAL flush, and the claim is there all the same', async () => {
+    const { tenant } = await tenantWithEndpoints(database, 1);
+    const [published] = await publishMany(database, tenant.id, 1);
+    const id = published!.deliveries[0]!.id;
+    const connection = await database.sql.reserve();
+    try {
+      // In a transaction of its own, so that the setting it leaves for its commit can be read.
+      await connection`begin`;
+      const claimed = await claimFirstAttempts(connection, { owner: 'relaxed', limit: 1000, leaseMs: 60_000 });
+      const [setting] = await connection<{ value: string }[]>`select current_setting('synchronous_commit') as value`;
+      await connection`commit`;
+      expect(claimed.map((d) => d.id)).toContain(id);
+      expect(setting?.value).toBe('off');
+      const [after] = await connection<{ value: string }[]>`select current_setting('synchronous_commit') as value`;
+      expect(after?.value).toBe('on');
+    } finally {
+      connection.release();
+    }
+    expect(await claimedIdsOf([id], 'relaxed')).toEqual([id]);
+  });
+
   it('gives a claim back once its lease has expired, and not before', async () => {
     const { tenant } = await tenantWithEndpoints(database, 1);
     const [published] = await publishMany(database, tenant.id, 1);

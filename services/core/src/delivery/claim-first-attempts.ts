@@ -89,7 +89,12 @@ async function claimOnce(sql: postgres.Sql, options: ClaimOptions): Promise<{ ro
                 and not (${livenessKey(sql, sql`${d}.lease_owner`)}::bigint = any((select keys from live)::bigint[]))))`;
   };
   const rows = await sql<(DueRow & { held: number })[]>`
-    with live as materialized (
+    -- This statement's commit does not wait for the WAL flush: the rows go out at once. Should Postgres
+    -- crash before the flush, the claim is lost and its rows are claimed and sent again (same
+    -- webhook-id: at-least-once); the attempts' write, which does wait, flushes the claim before it.
+    -- Measured: the claim's flush was the largest wait between a publish's commit and its send.
+    with relaxed as materialized (select set_config('synchronous_commit', 'off', true)),
+    live as materialized (
       select array(select objid::bigint from pg_locks
                     where locktype = 'advisory' and classid = ${LIVENESS_LOCK_CLASS}::int::oid and objsubid = 2 and granted) as keys),
     walked as (
@@ -169,7 +174,7 @@ async function claimOnce(sql: postgres.Sql, options: ClaimOptions): Promise<{ ro
       returning d.*)
     -- One row even when nothing was claimed: it carries how many rows were held.
     select x.*, (select count(*)::int from held) as held
-      from (select 1) one
+      from (select 1 from relaxed) one
       left join (select ${dueDeliveryColumns(sql)} from claimed d ${dueDeliveryJoins(sql)}) x on true`;
   return {
     rows: rows.filter((r) => r.id !== null).map(toDueDelivery),
