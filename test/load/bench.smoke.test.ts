@@ -31,6 +31,7 @@ describe('npm run bench, on a tiny budget', () => {
           maxBacklog: 100,
           warmupS: 0.5,
           showProgress: false,
+          vacuum: true,
         },
         log: (line) => lines.push(line),
         gateway: async () => {
@@ -103,6 +104,9 @@ describe('npm run bench, on a tiny budget', () => {
       expect(fanout10?.deliveriesPerEvent).toBe(10);
       expect(report.deliveriesPerSecond).toBeGreaterThan(0);
       expect(report.latencyMs?.missing).toBe(0);
+      expect(report.latencyMs?.publishAnsweredMs).toMatchObject({ p50: expect.any(Number), p99: expect.any(Number) });
+      // Each phase started on a vacuumed queue table.
+      for (const step of report.timeline) expect(step.vacuumMs, step.phase).toEqual(expect.any(Number));
       expect(report.latencyMs?.publishErrors.count).toBe(0);
       expect(report.fanout).toMatchObject({ endpoints: 20, undelivered: 0, completeMs: expect.any(Number) });
 

@@ -30,6 +30,8 @@ scenarios, prints a table and, with --out, writes the figures as JSON.
                        statements with the most Postgres time
   --out FILE           write the report as JSON
   --no-progress        no progress bar
+  --no-vacuum          do not vacuum the deliveries table between phases (each phase then runs in the
+                       wake of the one before: see test/load/README.md, "Between phases")
 
   Against a running gateway (on this machine; the receiver listens on 127.0.0.1):
   --url URL            its base URL; needs --admin-key
@@ -56,6 +58,7 @@ const { values } = parseArgs({
     'pg-stats': { type: 'boolean', default: false },
     out: { type: 'string' },
     'no-progress': { type: 'boolean', default: false },
+    'no-vacuum': { type: 'boolean', default: false },
     url: { type: 'string' },
     'admin-key': { type: 'string' },
     'database-url': { type: 'string' },
@@ -112,6 +115,7 @@ const options: BenchOptions = {
   warmupS: Number(values.warmup),
   showProgress: !values['no-progress'],
   pgStats: values['pg-stats'],
+  vacuum: !values['no-vacuum'],
 };
 
 const log = (line: string) => process.stderr.write(`${line}\n`);

@@ -37,7 +37,8 @@ export interface BenchReport {
   machine: MachineInfo;
   config: Record<string, unknown>;
   /** Where the run's time went: each phase's start, its wait for the previous queue, its length (s). */
-  timeline: { phase: string; startS: number; settleS: number; seconds: number }[];
+  /** Each phase: when it started, how long it waited for the queue to drain (and the vacuum after it), how long it ran. */
+  timeline: { phase: string; startS: number; settleS: number; vacuumedDeadRows?: number; vacuumMs?: number; seconds: number }[];
   /** With --pg-stats: the statements with the most Postgres time over the run. */
   postgresTopStatements: StatementCost[] | null;
   notes: string[];

@@ -95,7 +95,7 @@ export async function runBench(input: RunBenchInput): Promise<BenchReport> {
     const step = async <T>(phase: string, message: string, run: () => Promise<T>): Promise<T> => {
       log(`[bench] ${message}`);
       const begun = now();
-      const queued = await settle(ctx);
+      const { queued, vacuum } = await settle(ctx, options.vacuum);
       if (queued > 0) notes.push(`${phase} started with ${queued} first attempts still queued from the phase before.`);
       const settled = now();
       try {
@@ -105,6 +105,7 @@ export async function runBench(input: RunBenchInput): Promise<BenchReport> {
           phase,
           startS: round((begun - started) / 1000, 1),
           settleS: round((settled - begun) / 1000, 1),
+          ...(vacuum ? { vacuumedDeadRows: vacuum.deadRows, vacuumMs: vacuum.ms } : {}),
           seconds: round((now() - settled) / 1000, 1),
         });
       }
