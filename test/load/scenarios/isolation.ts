@@ -20,8 +20,10 @@ export interface IsolationRun {
 
 /**
  * The latency run again, on a tenant with one more endpoint that never answers ("hang": each attempt
- * ends at the gateway's timeout) or answers 500 at once ("fail"). It gets its share of the events
- * (the same per-endpoint rate as each healthy one), on another origin, as another host would be.
+ * ends at the gateway's timeout) or answers 500 at once ("fail"), on another origin, as another host
+ * would be. The same events per second as the latency run, shared evenly over all the endpoints (the
+ * bad one gets its share, like every other): so the comparison with that run measures what the bad
+ * endpoint's misbehaviour does to the others, not what 10 % more traffic does.
  */
 export async function runIsolation(
   ctx: BenchContext,
@@ -35,13 +37,12 @@ export async function runIsolation(
   const tracker = ctx.receiver.track(`/ok/${phase.group}/`);
   const badTracker = ctx.receiver.track(bad.path);
   const startedAt = new Date();
+  const share = rate / (options.endpoints + 1);
+  const othersRate = rate - share;
   const run = await runOpenLoopPhase(ctx, {
     label: `isolation ${kind}`,
     phase,
-    streams: [
-      routedStream(phase, rate),
-      { rate: rate / options.endpoints, route: () => ({ consumerId: bad.consumerId, paths: [bad.path] }) },
-    ],
+    streams: [routedStream(phase, othersRate), { rate: share, route: () => ({ consumerId: bad.consumerId, paths: [bad.path] }) }],
     tracker,
     durationMs: options.durationS * 1000,
     drainTimeoutMs: 15_000,
@@ -54,7 +55,7 @@ export async function runIsolation(
   ctx.receiver.untrack(tracker);
   ctx.receiver.untrack(badTracker);
 
-  const others = latencyResult(run, run.streams[0]!, tracker, warmupMs(options), rate);
+  const others = latencyResult(run, run.streams[0]!, tracker, warmupMs(options), othersRate);
   return {
     kind,
     others,
