@@ -139,7 +139,8 @@ async function claimOnce(sql: postgres.Sql, options: ClaimOptions): Promise<{ ro
     limited as (
       select e.id, e.rate_limit, e.rate_limit_tat from endpoints e
        where e.id = any(array(select distinct endpoint_id from candidates)) and e.rate_limit is not null
-         for update skip locked),
+         -- NO KEY: publishes' foreign-key checks on these endpoints do not wait for the claim.
+         for no key update skip locked),
     ranked as (
       select c.id, c.endpoint_id, c.next_attempt_at, e.rate_limit,
              row_number() over (partition by c.endpoint_id order by c.next_attempt_at) as n

@@ -21,7 +21,9 @@ export async function planRetries(sql: postgres.Sql, endpointId: string): Promis
              ${msUntilToken(tx, 'e')} as token_wait_ms
         from endpoints e join tenants t on t.id = e.tenant_id
        where e.id = ${endpointId}
-         for update of e`;
+         -- Not FOR UPDATE: that would also stop every publish to this endpoint (the deliveries'
+         -- foreign key takes KEY SHARE) for as long as this transaction runs.
+         for no key update of e`;
     if (!endpoint) return null;
     if (!endpoint.sending) {
       await holdRetries(tx, endpointId, endpoint.health);

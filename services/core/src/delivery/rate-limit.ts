@@ -41,7 +41,8 @@ export async function takeDeliveryTokens(sql: postgres.Sql, endpointId: string, 
              (e.status = 'ACTIVE' and e.deleted_at is null and t.status = 'ACTIVE') as sending
         from endpoints e join tenants t on t.id = e.tenant_id
        where e.id = ${endpointId}
-         for update of e),
+         -- NO KEY: publishes' foreign-key checks on this endpoint do not wait for it.
+         for no key update of e),
     grant_ as (
       select ep.*, case when not ep.sending then 0 else least(${wanted}, ${tokensAvailable(sql, 'ep')}) end as granted
         from ep),
