@@ -30,7 +30,7 @@ scenarios, prints a table and, with --out, writes the figures as JSON.
                        statements with the most Postgres time
   --out FILE           write the report as JSON
   --no-progress        no progress bar
-  --no-vacuum          do not vacuum the deliveries table between phases (each phase then runs in the
+  --no-vacuum          do not vacuum the gateway's tables between phases (each phase then runs in the
                        wake of the one before: see test/load/README.md, "Between phases")
 
   Against a running gateway (on this machine; the receiver listens on 127.0.0.1):

@@ -27,7 +27,7 @@ export interface BenchOptions {
   showProgress: boolean;
   /** Collect pg_stat_statements over the run (the server must load it: --pg-stats does for our own). */
   pgStats?: boolean;
-  /** Vacuum the deliveries table between phases (settle.ts); off: each phase runs in the previous one's wake. */
+  /** Vacuum the tables phases write between phases (settle.ts); off: each phase runs in the previous one's wake. */
   vacuum: boolean;
 }
 

@@ -5,16 +5,18 @@ import type { BenchContext } from './context.ts';
 export interface Settled {
   /** First attempts still queued when it gave up waiting (0: idle). */
   queued: number;
-  /** The vacuum of the queue table, when one ran: the dead row versions it found, and how long it took. */
+  /** The vacuum, when one ran: the dead row versions it found in the tables a phase writes, and how long it took. */
   vacuum: { deadRows: number; ms: number } | null;
 }
 
 /**
  * Waits until the dispatcher has no first attempts queued (up to `timeoutMs`), so a phase does not
- * inherit the previous one's backlog; then, with `vacuum`, vacuums the deliveries table. A burst
- * leaves every delivered row's old versions in the dispatch index until a vacuum clears them, and
- * every claim walks past them: the next phase would measure the minute after a burst (autovacuum
- * looks at each table once a minute, and then only past 20 % of dead rows), not a steady flow.
+ * inherit the previous one's backlog; then, with `vacuum`, vacuums the tables a phase writes. A burst leaves every delivered row's old versions in the dispatch index until a vacuum
+ * clears them, and every claim walks past them; and tables that grew from nothing in a minute get
+ * autovacuumed and analyzed (each 20 % of growth) in the middle of the next phases. Without it, a
+ * phase measures the minutes after the one before it, not the steady flow it stands for. No ANALYZE,
+ * and nothing before the first write: statistics of empty tables would plan every statement for
+ * empty tables until autovacuum came round (measured: batches at 0.3x).
  */
 export async function settle(ctx: BenchContext, vacuum: boolean, timeoutMs = 30_000): Promise<Settled> {
   if (!ctx.gateway.databaseUrl) return { queued: 0, vacuum: null };
@@ -32,11 +34,13 @@ export async function settle(ctx: BenchContext, vacuum: boolean, timeoutMs = 30_
         continue;
       }
       if (!vacuum) return { queued, vacuum: null };
-      const [dead] = await sql<{ n: number }[]>`
-        select coalesce(n_dead_tup, 0)::int as n from pg_stat_user_tables where relname = 'deliveries'`;
+      const [written] = await sql<{ dead: number; inserted: number }[]>`
+        select coalesce(sum(n_dead_tup), 0)::int as dead, coalesce(sum(n_ins_since_vacuum), 0)::int as inserted
+          from pg_stat_user_tables where relname in ('deliveries', 'events', 'delivery_attempts')`;
+      if (!written || written.dead + written.inserted === 0) return { queued, vacuum: { deadRows: 0, ms: 0 } };
       const begun = now();
-      await sql`vacuum deliveries`;
-      return { queued, vacuum: { deadRows: dead?.n ?? 0, ms: Math.round(now() - begun) } };
+      await sql`vacuum deliveries, events, delivery_attempts`;
+      return { queued, vacuum: { deadRows: written.dead, ms: Math.round(now() - begun) } };
     }
   } finally {
     await sql.end();
