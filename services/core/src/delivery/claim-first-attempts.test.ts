@@ -2,7 +2,7 @@ import { deliveries } from '@acme/schema/db';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../db/client.ts';
+import { connectDatabase, type Database } from '../db/client.ts';
 import { updateEndpoint } from '../endpoints/update-endpoint.ts';
 import { registerBacklogGauges } from '../metrics.ts';
 import { reactivateTenant, suspendTenant } from '../tenants/suspend-tenant.ts';
@@ -182,6 +182,33 @@ describe('claimFirstAttempts', () => {
       inFlight: new Map([[endpoint!.id, 4]]),
     });
     expect(full.filter((d) => ids.includes(d.id))).toEqual([]);
+  });
+
+  it('holds the rows it meets and claims the rest in one statement when it saw every due row', async () => {
+    while ((await claimFirstAttempts(database.sql, { owner: 'drain', limit: 1000, leaseMs: 60_000 })).length > 0);
+    const { tenant, endpoints } = await tenantWithEndpoints(database, 2);
+    const [recovering, healthy] = endpoints.map((e) => e!.id);
+    await markRecovering(database.db, [recovering!]);
+    const published = (await publishMany(database, tenant.id, 3)).flatMap((r) => r.deliveries);
+    const statements: string[] = [];
+    const counted = connectDatabase(database.url, { max: 1, onQuery: (q) => statements.push(q) });
+    try {
+      const claimed = await claimFirstAttempts(counted.sql, { owner: 'once', limit: 100, leaseMs: 60_000 });
+      expect(claimed.map((d) => d.id).sort()).toEqual(
+        published
+          .filter((d) => d.endpointId === healthy)
+          .map((d) => d.id)
+          .sort(),
+      );
+    } finally {
+      await counted.close();
+    }
+    expect(statements.filter((q) => q.includes('synchronous_commit'))).toHaveLength(1);
+    const [held] = await database.sql<{ n: number }[]>`
+      select count(*)::int as n from deliveries where endpoint_id = ${recovering!} and held`;
+    expect(held?.n).toBe(3);
+    // Out of the way of the held counts of the test below.
+    await database.sql`update deliveries set status = 'CANCELLED', held = false where endpoint_id = ${recovering!}`;
   });
 
   it('does not walk held deliveries, however many, and gives them back on resume, recovery and reactivation', async () => {

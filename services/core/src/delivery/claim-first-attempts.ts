@@ -54,21 +54,30 @@ const HOLD_SLICE = 2000;
  * large that backlog grows. releaseHeldDeliveries gives them back when the endpoint or tenant may send
  * again. A row is marked only while this claim holds its endpoint's and tenant's rows FOR SHARE and
  * they say "not sendable" as they are now; a transition that releases updates those rows first, so it
- * waits for this claim, and then sees its marks. When a claim marked rows and took less than `limit`,
- * it claims again at once: the window it cut may have been all held rows.
+ * waits for this claim, and then sees its marks. When a claim marked rows, took less than `limit` and
+ * walked a full window, it claims again at once: that window may have been all held rows. (One that
+ * walked less saw every due row: another round would find nothing new, and under a steady stream to
+ * a recovering endpoint each claim would run twice.)
  */
 export async function claimFirstAttempts(sql: postgres.Sql, options: ClaimOptions): Promise<DueDelivery[]> {
   const claimed: DueDelivery[] = [];
   for (;;) {
     // What the rounds before took is this dispatcher's too: not a lost claim to take again.
     const holding = options.holding && [...options.holding, ...claimed.map((d) => d.id)];
-    const { rows, held } = await claimOnce(sql, { ...options, holding, limit: options.limit - claimed.length });
+    const limit = options.limit - claimed.length;
+    const { rows, held, walked } = await claimOnce(sql, { ...options, holding, limit });
     claimed.push(...rows);
-    if (held === 0 || claimed.length >= options.limit) return claimed;
+    if (held === 0 || claimed.length >= options.limit || walked < windowOf(limit)) return claimed;
   }
 }
 
-async function claimOnce(sql: postgres.Sql, options: ClaimOptions): Promise<{ rows: DueDelivery[]; held: number }> {
+/** Rows a claim of `limit` walks at most: its candidates and a slice of held rows past them. */
+const windowOf = (limit: number) => limit * 4 + HOLD_SLICE;
+
+async function claimOnce(
+  sql: postgres.Sql,
+  options: ClaimOptions,
+): Promise<{ rows: DueDelivery[]; held: number; walked: number }> {
   const perEndpoint = options.perEndpointLimit ?? options.limit;
   const busy = [...(options.inFlight ?? [])];
   const excluded = [...(options.excludeEndpoints ?? []), ...busy.filter(([, n]) => n >= perEndpoint).map(([id]) => id)];
@@ -88,7 +97,7 @@ async function claimOnce(sql: postgres.Sql, options: ClaimOptions): Promise<{ ro
                 and ${d}.lease_expires_at < now() + ${options.leaseMs - options.deadOwnerGraceMs} * interval '1 millisecond'
                 and not (${livenessKey(sql, sql`${d}.lease_owner`)}::bigint = any((select keys from live)::bigint[]))))`;
   };
-  const rows = await sql<(DueRow & { held: number })[]>`
+  const rows = await sql<(DueRow & { held: number; walked: number })[]>`
     -- This statement's commit does not wait for the WAL flush: the rows go out at once. Should Postgres
     -- crash before the flush, the claim is lost and its rows are claimed and sent again (same
     -- webhook-id: at-least-once); the attempts' write, which does wait, flushes the claim before it.
@@ -115,7 +124,7 @@ async function claimOnce(sql: postgres.Sql, options: ClaimOptions): Promise<{ ro
                order by c.next_attempt_at) c
        -- Rows of a rate-limited endpoint out of tokens are skipped, not held: tokens come back.
        where c.sendable <> 0
-       limit ${options.limit * 4 + HOLD_SLICE}),
+       limit ${windowOf(options.limit)}),
     candidates as (
       select id, endpoint_id, next_attempt_at from walked where not hold order by next_attempt_at limit ${options.limit * 4}),
     -- Endpoints whose walked rows may not be sent, checked again on their rows as they are now, and
@@ -173,12 +182,13 @@ async function claimOnce(sql: postgres.Sql, options: ClaimOptions): Promise<{ ro
         from locked
        where d.id = locked.id
       returning d.*)
-    -- One row even when nothing was claimed: it carries how many rows were held.
-    select x.*, (select count(*)::int from held) as held
+    -- One row even when nothing was claimed: it carries how many rows were held, and walked.
+    select x.*, (select count(*)::int from held) as held, (select count(*)::int from walked) as walked
       from (select 1 from relaxed) one
       left join (select ${dueDeliveryColumns(sql)} from claimed d ${dueDeliveryJoins(sql)}) x on true`;
   return {
     rows: rows.filter((r) => r.id !== null).map(toDueDelivery),
     held: rows[0]?.held ?? 0,
+    walked: rows[0]?.walked ?? 0,
   };
 }
