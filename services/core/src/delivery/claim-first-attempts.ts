@@ -58,6 +58,9 @@ const HOLD_SLICE = 2000;
  * walked a full window, it claims again at once: that window may have been all held rows. (One that
  * walked less saw every due row: another round would find nothing new, and under a steady stream to
  * a recovering endpoint each claim would run twice.)
+ *
+ * Each claim commits without waiting for its WAL flush (see the statement): run it on its own, as the
+ * dispatcher does; inside a transaction, the whole transaction would commit that way.
  */
 export async function claimFirstAttempts(sql: postgres.Sql, options: ClaimOptions): Promise<DueDelivery[]> {
   const claimed: DueDelivery[] = [];
