@@ -1,8 +1,2 @@
-/** Polls `check` until it holds; fails naming `what` after `timeoutMs`. For state, instead of a fixed sleep. */
-export async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+// One polling helper for every test: the core package's.
+export { eventually } from '../../services/core/src/testing/eventually.ts';

@@ -10,6 +10,7 @@ import { replayDelivery } from '../deliveries/replay-deliveries.ts';
 import { createEndpoint } from '../endpoints/create-endpoint.ts';
 import { updateEndpoint } from '../endpoints/update-endpoint.ts';
 import { expungeEventPayload } from '../events/expunge-event-payload.ts';
+import { eventually } from '../testing/eventually.ts';
 import { isolatedTestDatabase, publishMany, tenantWithEndpoints, testEngine, testSettings } from '../testing/fixtures.ts';
 import { attemptDeliveries } from './attempt-deliveries.ts';
 import { claimFirstAttempts } from './claim-first-attempts.ts';
@@ -39,14 +40,6 @@ afterAll(async () => {
 });
 
 const receiverUrl = () => `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-
-async function until(check: () => boolean, what: string) {
-  const deadline = Date.now() + 20_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 async function claimOwn(endpointId: string) {
   const claimed = await claimFirstAttempts(database.sql, { owner: `t-${endpointId}`, limit: 100, leaseMs: 60_000 });
@@ -101,7 +94,7 @@ describe('the fast path', () => {
     hold = [];
     const held = hold;
     const inFlight = attemptDeliveries(engine, claimed, 'FAST');
-    await until(() => held.length === 1, 'the attempt to reach the receiver');
+    await eventually(() => held.length === 1, 'the attempt to reach the receiver');
     await expungeEventPayload(database.db, caller, published!.event.id);
     hold = null;
     held[0]!.writeHead(200).end('ok');
@@ -124,7 +117,7 @@ describe('the fast path', () => {
     hold = [];
     const held = hold;
     const inFlight = attemptDeliveries(engine, claimed, 'FAST');
-    await until(() => held.length === 1, 'the attempt to reach the receiver');
+    await eventually(() => held.length === 1, 'the attempt to reach the receiver');
     await updateEndpoint(database.db, testSettings, caller, endpoint!.id, { status: 'DISABLED' });
     expect(await deliveryRow(claimed[0]!.id)).toMatchObject({ status: 'CANCELLED', cancelReason: 'ENDPOINT_DISABLED' });
     await updateEndpoint(database.db, testSettings, caller, endpoint!.id, { status: 'ACTIVE' });

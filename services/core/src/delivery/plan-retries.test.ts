@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { eventually } from '../testing/eventually.ts';
 import { publishMany, tenantWithEndpoints, testDatabase } from '../testing/fixtures.ts';
 import { markRecovering } from './endpoint-health.ts';
 import { planRetries } from './plan-retries.ts';
@@ -22,12 +23,12 @@ describe('planRetries', () => {
       await blocker`begin`;
       await blocker`select id from deliveries where id = ${heldId} for update`;
       const planning = planRetries(database.sql, endpointId);
-      await waitUntil(async () => {
+      await eventually(async () => {
         const [row] = await database.sql<{ n: number }[]>`
           select count(*)::int as n from pg_stat_activity
            where wait_event_type = 'Lock' and query like '%update deliveries set held = false%'`;
         return (row?.n ?? 0) > 0;
-      });
+      }, 'planRetries to wait on the locked delivery');
       // A publish to that endpoint (its delivery's foreign key checks the endpoint row) goes through.
       const publish = publishMany(database, tenant.id, 1).then(() => 'published');
       const waited = new Promise((resolve) => setTimeout(() => resolve('still waiting'), 3000));
@@ -40,11 +41,3 @@ describe('planRetries', () => {
     }
   });
 });
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
