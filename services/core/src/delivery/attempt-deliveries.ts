@@ -94,10 +94,9 @@ export async function attemptDeliveries(
   engine: DeliveryEngine,
   batch: readonly DueDelivery[],
   path: DeliveryPath,
-  signingSecrets?: Map<string, string[]>,
 ): Promise<AttemptOutcomeRecord[]> {
   if (batch.length === 0) return [];
-  const secrets = signingSecrets ?? signingSecretsFor(engine, batch);
+  const secrets = signingSecretsFor(engine, batch);
   const sent = await Promise.all(batch.map((d) => sendDelivery(engine, d, secrets.get(d.endpoint.id) ?? [], path)));
   return recordAttempts(engine, sent, path);
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { attemptDeliveries, signingSecretsFor } from './attempt-deliveries.ts';
+import { attemptDeliveries } from './attempt-deliveries.ts';
 import type { DeliveryEngine } from './delivery-engine.ts';
 import { leaseDueRetries, loadDueRetries } from './due-retries.ts';
 import { planRetries } from './plan-retries.ts';
@@ -97,7 +97,6 @@ async function sendDueBatch(
   const ended = endedRounds.get(endpointId) ?? [];
   const due = await loadDueRetries(engine.database.sql, endpointId, options.batch, ended);
   if (due.length === 0) return;
-  const secrets = signingSecretsFor(engine, due);
   for (let attempted = 0; attempted < due.length && !options.signal?.aborted; ) {
     const wanted = Math.min(engine.perEndpointConcurrency, due.length - attempted);
     const { granted, sending } = await takeDeliveryTokens(engine.database.sql, endpointId, wanted);
@@ -117,7 +116,6 @@ async function sendDueBatch(
       engine,
       chunk.filter((d) => leased.has(d.id)),
       'DURABLE',
-      secrets,
     );
     options.onProgress?.();
   }
