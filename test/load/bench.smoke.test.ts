@@ -114,6 +114,8 @@ describe('npm run bench, on a tiny budget', () => {
       for (const kind of ['hang', 'fail'] as const) {
         const run = report.isolation?.[kind];
         expect(run?.others?.missing, kind).toBe(0);
+        // The latency run's events per second, shared with the bad endpoint: 3 of 4 shares to the healthy ones.
+        expect(run?.others?.offeredRate, kind).toBeCloseTo((report.isolation?.rate ?? 0) * (3 / 4));
         expect(run?.badEndpointEvents, kind).toBeGreaterThan(0);
         expect(run?.badEndpointRequests, kind).toBeGreaterThan(0);
         expect(run?.workflowsStarted, kind).toEqual(expect.any(Number));
