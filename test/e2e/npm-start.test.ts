@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
@@ -38,6 +38,19 @@ async function stop(started: NpmStartProcess): Promise<string> {
   const how = String(await started.exited);
   expect(started.output()).toContain('[acme] Stopped.');
   return how;
+}
+
+/** The API and worker processes running on `dir`: their command lines and environments, from /proc. */
+async function rolesOf(dir: string): Promise<{ role: string; argv: string; env: string[] }[]> {
+  const found = [];
+  for (const pid of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
+    const read = (file: string) => readFile(`/proc/${pid}/${file}`, 'utf8').catch(() => '');
+    const argv = (await read('cmdline')).split('\0').filter(Boolean).join(' ');
+    const env = (await read('environ')).split('\0');
+    const role = / (api|worker)$/.exec(argv)?.[1];
+    if (role && env.includes(`DATA_DIR=${dir}`)) found.push({ role, argv, env });
+  }
+  return found;
 }
 
 const graphql = (query: string, variables: Record<string, unknown>, token: string) => graphqlAt(base, token, query, variables);
@@ -91,6 +104,17 @@ describe('npm start', () => {
         await new Promise((r) => setTimeout(r, 100));
       }
       expect(metrics).toContain('acme_api_process_cpu_seconds_total');
+      // The roles run as the image runs them: the bundled CLI on plain node (no tsx loader thread,
+      // ~40 MB each), with two malloc arenas.
+      const roles = await rolesOf(dataDir);
+      expect(roles.map((r) => r.role).sort()).toEqual(['api', 'worker']);
+      for (const role of roles) {
+        expect(role.argv).not.toContain('tsx');
+        expect(role.argv).toMatch(
+          /--enable-source-maps \S+\/node_modules\/\.cache\/acme-webhooks\/cli\/\w+\/cli\.js (api|worker)$/,
+        );
+        expect(role.env).toContain('MALLOC_ARENA_MAX=2');
+      }
       expect(metrics).toContain('acme_delivery_attempts_total{outcome="SUCCESS",path="FAST"} 1');
       console.log(`npm start: ready in ${first.readyMs} ms; publish→receipt ${receiptMs.toFixed(1)} ms`);
     } finally {

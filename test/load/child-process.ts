@@ -6,13 +6,21 @@ import { pathToFileURL } from 'node:url';
 // DATA_DIR, where no stray .env changes the embedded defaults).
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
-/** Runs a TypeScript entry in a new Node process, with an IPC channel, the way `npm start` runs the services. */
+/** Runs a TypeScript entry in a new Node process, with an IPC channel (the benchmark's own helpers). */
 export function spawnTypeScript(
   entry: string,
   options: SpawnOptions & { nodeArgs?: string[] | undefined; args?: string[] } = {},
 ): ChildProcess {
+  return spawnNode(entry, { ...options, nodeArgs: [...(options.nodeArgs ?? []), '--import', tsxLoader] });
+}
+
+/** Runs a JavaScript entry in a new Node process, with an IPC channel. */
+export function spawnNode(
+  entry: string,
+  options: SpawnOptions & { nodeArgs?: string[] | undefined; args?: string[] } = {},
+): ChildProcess {
   const { nodeArgs = [], args = [], ...spawnOptions } = options;
-  return spawn(process.execPath, [...nodeArgs, '--import', tsxLoader, entry, ...args], {
+  return spawn(process.execPath, [...nodeArgs, entry, ...args], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     ...spawnOptions,
   });

@@ -6,14 +6,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@acme/core';
 import { type Infrastructure, startInfrastructure } from '@acme/infra-local/infrastructure';
+import { buildPortalIfStale } from '@acme/portal/build';
+import { bundledCli } from '../../services/cli/build-cli.ts';
 import { withFreePorts } from '../support/cli-process.ts';
-import { spawnTypeScript, stopChild, waitForMessage } from './child-process.ts';
+import { spawnNode, stopChild, waitForMessage } from './child-process.ts';
 import { now, sleep } from './clock.ts';
 import { preloadStatementStats } from './pg-stats.ts';
 import type { ProcessGroup } from './process-stats.ts';
 import type { TemporalTarget } from './temporal-probe.ts';
 
-const cli = fileURLToPath(new URL('../../services/cli/src/cli.ts', import.meta.url));
 const DEFAULT_LEASE_MS = 75_000;
 
 /** The gateway under test, however it was found or started. */
@@ -155,13 +156,16 @@ export async function startGatewayProcesses(
     const fd = openSync(join(options.logDir, `${name}.log`), 'a');
     return ['ignore', fd, fd, 'ipc'] as const;
   };
+  // As `npm start` runs them: from the CLI bundled as the image's is, with two malloc arenas.
+  await buildPortalIfStale();
+  const { entry } = await bundledCli();
   const spawnRole = (role: 'api' | 'worker') =>
-    spawnTypeScript(cli, {
+    spawnNode(entry, {
       args: [role],
-      env: options.env,
+      env: { MALLOC_ARENA_MAX: '2', ...options.env },
       cwd: config.dataDir,
       stdio: [...output(role)],
-      nodeArgs: options.nodeArgs,
+      nodeArgs: ['--enable-source-maps', ...(options.nodeArgs ?? [])],
     });
 
   const api = spawnRole('api');

@@ -1,3 +1,6 @@
+// Not bundled (a computed specifier): the builder and its dev dependencies run only from source.
+const builder = new URL('../../build-cli.ts', import.meta.url).href;
+
 /**
  * The whole gateway in one process tree, as `npm start` runs it: embedded Postgres and a Temporal
  * dev server unless DATABASE_URL / TEMPORAL_ADDRESS are set, then `api` and `worker` as children.
@@ -12,6 +15,16 @@ export async function runStart(): Promise<void> {
       '`start` is for development and needs the dev dependencies (npm ci). In an image, run `migrate`, `api` and `worker`.',
     );
   }
-  // Children run this same CLI the way we were run: with tsx from source, or plain node from dist/.
-  await launcher.startEverything({ cli: process.argv[1] as string, execArgv: process.execArgv });
+  const self = process.argv[1] as string;
+  await launcher.startEverything({
+    roles: async (say) => {
+      // Run from dist/: the roles run this same bundle, the way we were run.
+      if (!self.endsWith('.ts')) return { cli: self, execArgv: process.execArgv };
+      // From source: the roles run from a bundle built as the image's is (again when the sources
+      // change), not through tsx, whose loader thread costs each process ~40 MB.
+      const { bundledCli } = (await import(builder)) as typeof import('../../build-cli.ts');
+      const { entry } = await bundledCli(say);
+      return { cli: entry, execArgv: ['--enable-source-maps'] };
+    },
+  });
 }
