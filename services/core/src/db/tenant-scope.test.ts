@@ -77,6 +77,7 @@ describe('inTenant and deadlocks', () => {
         return 'done';
       });
     await expect(Promise.all([crossing(a!, b!), crossing(b!, a!)])).resolves.toEqual(['done', 'done']);
-    expect(runs).toBe(3);
+    // At least one was run again (both, once, in one CI run of a loaded machine: four runs).
+    expect(runs).toBeGreaterThanOrEqual(3);
   });
 });
