@@ -121,6 +121,22 @@ describe('npm run bench, on a tiny budget', () => {
         expect(run?.workflowsStarted, kind).toEqual(expect.any(Number));
       }
 
+      // The baseline is the mean of the latency run before the isolation runs and of the same run after them.
+      const { baselineP99Ms, control, controlChangePct } = report.isolation ?? {};
+      expect(control?.missing).toBe(0);
+      expect(baselineP99Ms).toBeCloseTo(((report.latencyMs?.p99 ?? 0) + (control?.p99 ?? 0)) / 2, 1);
+      expect(controlChangePct).toBeCloseTo(
+        (((control?.p99 ?? 0) - (report.latencyMs?.p99 ?? 0)) / (report.latencyMs?.p99 ?? 1)) * 100,
+        0,
+      );
+      for (const kind of ['hang', 'fail'] as const) {
+        const run = report.isolation?.[kind];
+        expect(run?.p99IncreasePct, kind).toBeCloseTo(
+          (((run?.others?.p99 ?? 0) - (baselineP99Ms ?? 0)) / (baselineP99Ms ?? 1)) * 100,
+          0,
+        );
+      }
+
       // kill -9 of the worker: a new one came up, and every accepted event arrived.
       expect(report.recovery).toMatchObject({ lost: 0, recoveryMs: expect.any(Number), workerRestartMs: expect.any(Number) });
       expect(report.recovery?.published).toBeGreaterThan(0);

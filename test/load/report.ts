@@ -26,6 +26,11 @@ export interface BenchReport {
     rate: number;
     /** Its own latency run without a bad endpoint, when the latency scenario's was at another rate; else null. */
     baseline: LatencyResult | null;
+    /** The same latency run once more, after the isolation runs, without a bad endpoint. */
+    control: LatencyResult | null;
+    /** Its p99 against the one before (the noise between identical runs). */
+    controlChangePct: number | null;
+    /** What the isolation runs are compared with: the mean of the p99s before and after them. */
     baselineP99Ms: number | null;
     hang: IsolationRun | null;
     fail: IsolationRun | null;
@@ -187,6 +192,14 @@ export function renderTable(r: BenchReport): string {
     row(`floor latency p50/p99 ms at ${fl.offeredRate}/s`, '', `${fmt(fl.p50)} / ${fmt(fl.p99)}`);
   }
   if (r.fanout) row(`fan-out to ${r.fanout.endpoints}: all received, ms`, fmt(r.fanout.completeMs, 0), '', '', target('fan-out'));
+  if (r.isolation?.control) {
+    const change = r.isolation.controlChangePct;
+    row(
+      `no bad endpoint, run again after: p99 ms`,
+      `${fmt(r.isolation.control.p99)} (${change == null ? 'n/a' : `${change > 0 ? '+' : ''}${change}%`})`,
+      'vs the first',
+    );
+  }
   for (const kind of ['hang', 'fail'] as const) {
     const run = r.isolation?.[kind];
     if (!run) continue;
@@ -194,7 +207,7 @@ export function renderTable(r: BenchReport): string {
     row(
       `${label} endpoint: others' p99 ms at ${r.isolation?.rate}/s`,
       `${fmt(run.others?.p99)} (${run.p99IncreasePct == null ? 'n/a' : `${run.p99IncreasePct > 0 ? '+' : ''}${run.p99IncreasePct}%`})`,
-      `was ${fmt(r.isolation?.baselineP99Ms)}`,
+      `baseline ${fmt(r.isolation?.baselineP99Ms)}`,
       '',
       target(`isolation, ${label} endpoint: others`),
     );

@@ -18,7 +18,7 @@ import {
   runFloorLatency,
   runFloorThroughput,
 } from './scenarios/floor.ts';
-import { runIsolation } from './scenarios/isolation.ts';
+import { isolationBaseline, p99Increase, runIsolation } from './scenarios/isolation.ts';
 import { runLatency } from './scenarios/latency.ts';
 import { runRecovery } from './scenarios/recovery.ts';
 import { runThroughput } from './scenarios/throughput.ts';
@@ -180,14 +180,27 @@ export async function runBench(input: RunBenchInput): Promise<BenchReport> {
           );
         }
       }
-      const baselineP99Ms = baseline && !baseline.overloaded ? baseline.p99 : null;
       const hang = await step('isolation hang', `Isolation at ${rate}/s: one endpoint never answers...`, () =>
-        runIsolation(ctx, 'hang', rate, baselineP99Ms),
+        runIsolation(ctx, 'hang', rate),
       );
       const fail = await step('isolation fail', `Isolation at ${rate}/s: one endpoint answers 500 at once...`, () =>
-        runIsolation(ctx, 'fail', rate, baselineP99Ms),
+        runIsolation(ctx, 'fail', rate),
       );
-      isolation = { rate, baseline: baseline === latency ? null : baseline, baselineP99Ms, hang, fail };
+      // The latency run once more, after the bad endpoints: see isolationBaseline.
+      const control = await step('isolation control', `Isolation control: latency at ${rate}/s again, no bad endpoint...`, () =>
+        runLatency(ctx, 'iso-control', rate),
+      );
+      const { baselineP99Ms, controlChangePct } = isolationBaseline(baseline, control);
+      for (const run of [hang, fail]) if (run) run.p99IncreasePct = p99Increase(run, baselineP99Ms);
+      isolation = {
+        rate,
+        baseline: baseline === latency ? null : baseline,
+        control,
+        controlChangePct,
+        baselineP99Ms,
+        hang,
+        fail,
+      };
     }
     if (selected('recovery')) {
       if (gateway.worker) {

@@ -9,7 +9,7 @@ export interface IsolationRun {
   kind: BadKind;
   /** The healthy endpoints' latency while the bad one misbehaved. */
   others: LatencyResult | null;
-  /** Their p99 against the latency scenario's (positive: worse). */
+  /** Their p99 against the baseline's (positive: worse); set once the control run after it is in. */
   p99IncreasePct: number | null;
   /** Workflows started on the task queue during the run (goal: one, for the bad endpoint). */
   workflowsStarted: number | null;
@@ -25,12 +25,7 @@ export interface IsolationRun {
  * bad one gets its share, like every other): so the comparison with that run measures what the bad
  * endpoint's misbehaviour does to the others, not what 10 % more traffic does.
  */
-export async function runIsolation(
-  ctx: BenchContext,
-  kind: BadKind,
-  rate: number,
-  baselineP99: number | null,
-): Promise<IsolationRun> {
+export async function runIsolation(ctx: BenchContext, kind: BadKind, rate: number): Promise<IsolationRun> {
   const { options } = ctx;
   const phase = await setUpPhaseTenant(ctx, `iso-${kind}`, { endpoints: options.endpoints, routed: true, bad: kind });
   const bad = phase.bad!;
@@ -59,12 +54,35 @@ export async function runIsolation(
   return {
     kind,
     others,
-    p99IncreasePct:
-      others && baselineP99 && Number.isFinite(others.p99) && !others.overloaded
-        ? round(((others.p99 - baselineP99) / baselineP99) * 100, 1)
-        : null,
+    p99IncreasePct: null,
     workflowsStarted,
     badEndpointRequests: badTracker.requests,
     badEndpointEvents: run.streams[1]!.sent.filter((e) => e.id).length,
   };
+}
+
+/**
+ * The healthy endpoints' p99 without a bad endpoint: the mean of the latency run before the isolation
+ * runs and of the same run once more after them. p99s of identical runs on a busy 2-core machine
+ * differ by tens of percent, and the first phase of a fresh gateway is the slowest; a baseline from
+ * before and after cancels a drift between them, and their difference (`controlChangePct`) shows how
+ * far an increase has to go before it means anything.
+ */
+export function isolationBaseline(
+  before: LatencyResult | null,
+  after: LatencyResult | null,
+): { baselineP99Ms: number | null; controlChangePct: number | null } {
+  const usable = (run: LatencyResult | null) => (run && !run.overloaded && Number.isFinite(run.p99) ? run.p99 : null);
+  const [b, a] = [usable(before), usable(after)];
+  if (b === null) return { baselineP99Ms: a, controlChangePct: null };
+  if (a === null) return { baselineP99Ms: b, controlChangePct: null };
+  return { baselineP99Ms: round((a + b) / 2, 2), controlChangePct: round(((a - b) / b) * 100, 1) };
+}
+
+/** The healthy endpoints' p99 while the bad one misbehaved, against the baseline (positive: worse). */
+export function p99Increase(run: IsolationRun, baselineP99: number | null): number | null {
+  const { others } = run;
+  return others && baselineP99 && Number.isFinite(others.p99) && !others.overloaded
+    ? round(((others.p99 - baselineP99) / baselineP99) * 100, 1)
+    : null;
 }
