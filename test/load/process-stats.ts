@@ -88,21 +88,39 @@ async function childrenOf(pid: number): Promise<number[]> {
   }
 }
 
-/** One reading of a group; null when its process is not running. */
+/**
+ * One reading of a group; null when its process is not running. A child that is reaped while the
+ * group is read has its CPU in its own reading and then in the root's child ticks, or in neither,
+ * depending on the order: such a reading is taken again. (Postgres's backends come and go: the
+ * benchmark's own connections, autovacuum workers. One lost at the end of the floor's window once
+ * took most of its Postgres CPU with it.)
+ */
 export async function sampleGroup(group: ProcessGroup): Promise<ProcessSample | null> {
   const root = group.pid();
   if (!root) return null;
-  const rootStat = await readStat(root);
-  if (!rootStat) return null;
-  const pids = group.withChildren ? [root, ...(await childrenOf(root))] : [root];
+  for (let attempt = 1; ; attempt++) {
+    const children = group.withChildren ? await childrenOf(root) : [];
+    const reading = await readGroup(group, root, children);
+    if (!reading || children.length === 0 || attempt === 20) return reading;
+    const now = new Set(await childrenOf(root));
+    if (children.every((pid) => now.has(pid))) return reading;
+  }
+}
+
+async function readGroup(group: ProcessGroup, root: number, children: number[]): Promise<ProcessSample | null> {
+  const pids = [root, ...children];
   const readings = await Promise.all(
     pids.map(async (pid) => ({
-      stat: pid === root ? rootStat : await readStat(pid),
+      // The root last: its child ticks then include every child reaped before its own reading.
+      stat: pid === root ? null : await readStat(pid),
       memory: await memoryKb(pid),
       // PSS only where pages are shared between the group's processes (Postgres's shared buffers).
       pss: group.withChildren ? await pssKb(pid) : null,
     })),
   );
+  const rootStat = await readStat(root);
+  if (!rootStat) return null;
+  readings[0]!.stat = rootStat;
   // Children that exited were reaped by the root: their CPU moved into its child ticks.
   let ticks = group.withChildren ? rootStat.childTicks : 0;
   let rssKb = 0;
