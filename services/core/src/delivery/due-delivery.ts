@@ -1,5 +1,5 @@
 import type postgres from 'postgres';
-import type { SealedSecret } from '../endpoints/signing-secrets.ts';
+import { type SealedSecret, signingNow } from '../endpoints/signing-secrets.ts';
 import type { WebhookMessage } from './webhook-request.ts';
 
 /** A delivery ready to attempt, with what sending it needs. */
@@ -61,7 +61,7 @@ export function dueDeliveryColumns(sql: postgres.Sql) {
     -- With the row, not a query of its own per batch: one round trip less between claim and send.
     (select coalesce(json_agg(json_build_object('id', s.id, 'ciphertext', s.ciphertext) order by s.created_at), '[]')
        from endpoint_secrets s
-      where s.endpoint_id = ep.id and (s.expires_at is null or s.expires_at > now())) as secrets`;
+      where s.endpoint_id = ep.id and ${sql.unsafe(signingNow('s'))}) as secrets`;
 }
 
 export function dueDeliveryJoins(sql: postgres.Sql) {

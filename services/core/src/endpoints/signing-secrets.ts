@@ -1,11 +1,20 @@
 import { endpointSecrets } from '@acme/schema/db';
-import { and, gt, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, inArray, sql } from 'drizzle-orm';
 import { decryptSecret, type MasterKeys } from '../crypto/secret-box.ts';
 import type { DbOrTx } from '../db/client.ts';
 
 /** Binds each ciphertext to its row, so a secret copied onto another endpoint fails to decrypt. */
 export function secretAssociatedData(secretId: string, endpointId: string): string {
   return `${secretId}:${endpointId}`;
+}
+
+/**
+ * Which of an endpoint's secrets sign right now (the current one and any still in a rotation's grace
+ * period), as SQL over `endpoint_secrets` aliased `alias`: one definition for the claim, which carries
+ * them sealed (due-delivery.ts), and for loadSigningSecrets.
+ */
+export function signingNow(alias: string): string {
+  return `(${alias}.expires_at is null or ${alias}.expires_at > now())`;
 }
 
 /** A secret as stored, encrypted under the master key: opened only where it signs. */
@@ -45,12 +54,7 @@ export async function loadSigningSecrets(db: DbOrTx, masterKeys: MasterKeys, end
   const rows = await db
     .select()
     .from(endpointSecrets)
-    .where(
-      and(
-        inArray(endpointSecrets.endpointId, [...endpointIds]),
-        or(isNull(endpointSecrets.expiresAt), gt(endpointSecrets.expiresAt, sql`now()`)),
-      ),
-    )
+    .where(and(inArray(endpointSecrets.endpointId, [...endpointIds]), sql.raw(signingNow('endpoint_secrets'))))
     .orderBy(endpointSecrets.createdAt);
   for (const row of rows) {
     const secret = decryptSecret(masterKeys, row.ciphertext, secretAssociatedData(row.id, row.endpointId));
