@@ -6,8 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@acme/core';
 import { type Infrastructure, startInfrastructure } from '@acme/infra-local/infrastructure';
-import { buildPortalIfStale } from '@acme/portal/build';
-import { bundledCli } from '../../services/cli/build-cli.ts';
+import { bundledRoles } from '../../services/cli/build-cli.ts';
 import { withFreePorts } from '../support/cli-process.ts';
 import { spawnNode, stopChild, waitForMessage } from './child-process.ts';
 import { now, sleep } from './clock.ts';
@@ -156,16 +155,15 @@ export async function startGatewayProcesses(
     const fd = openSync(join(options.logDir, `${name}.log`), 'a');
     return ['ignore', fd, fd, 'ipc'] as const;
   };
-  // As `npm start` runs them: from the CLI bundled as the image's is, with two malloc arenas.
-  await buildPortalIfStale();
-  const { entry } = await bundledCli();
+  // As `npm start` runs them.
+  const roles = await bundledRoles();
   const spawnRole = (role: 'api' | 'worker') =>
-    spawnNode(entry, {
+    spawnNode(roles.cli, {
       args: [role],
-      env: { MALLOC_ARENA_MAX: '2', ...options.env },
+      env: { ...roles.env, ...options.env },
       cwd: config.dataDir,
       stdio: [...output(role)],
-      nodeArgs: ['--enable-source-maps', ...(options.nodeArgs ?? [])],
+      nodeArgs: [...roles.execArgv, ...(options.nodeArgs ?? [])],
     });
 
   const api = spawnRole('api');

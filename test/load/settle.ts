@@ -11,9 +11,10 @@ export interface Settled {
 
 /**
  * Waits until the dispatcher has no first attempts queued (up to `timeoutMs`), so a phase does not
- * inherit the previous one's backlog; then, with `vacuum`, vacuums the tables a phase writes. A burst leaves every delivered row's old versions in the dispatch index until a vacuum
- * clears them, and every claim walks past them; and tables that grew from nothing in a minute get
- * autovacuumed and analyzed (each 20 % of growth) in the middle of the next phases. Without it, a
+ * inherit the previous one's backlog; then, with `vacuum`, vacuums the tables a phase writes. A
+ * burst leaves every delivered row's old versions in the dispatch index until a vacuum clears them,
+ * and every claim walks past them; and tables that grew from nothing in a minute get autovacuumed
+ * and analyzed (each 20 % of growth) in the middle of the next phases. Without it, a
  * phase measures the minutes after the one before it, not the steady flow it stands for. No ANALYZE,
  * and nothing before the first write: statistics of empty tables would plan every statement for
  * empty tables until autovacuum came round (measured: batches at 0.3x).

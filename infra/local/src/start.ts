@@ -4,18 +4,18 @@
 // SIGTERM stops all of it.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { loadConfig, loadDotEnv } from '@acme/core';
-import { buildPortalIfStale } from '@acme/portal/build';
 import exitHook from 'async-exit-hook';
 import { startInfrastructure } from './infrastructure.ts';
 
-/** How the roles are run: the CLI entry, and the node flags it needs. */
+/** How the roles are run: the CLI entry, the node flags and the environment it needs on top of the config. */
 export interface RoleCommand {
   cli: string;
   execArgv: string[];
+  env: Record<string, string>;
 }
 
 export interface StartOptions {
-  /** Readies the roles' CLI (after the portal is built: its files go into a bundle) and says how to run it. */
+  /** Readies the roles' CLI (from source: the portal and the bundle, built when stale) and says how to run it. */
   roles: (say: (line: string) => void) => Promise<RoleCommand>;
 }
 
@@ -33,10 +33,8 @@ export async function startEverything({ roles }: StartOptions): Promise<void> {
   const config = loadConfig();
   say(`Data in ${config.dataDir}`);
 
-  // A fresh clone (or changed sources): build the portal, then the roles, while the infrastructure starts.
-  const rolesReady = buildPortalIfStale(say)
-    .then(() => roles(say))
-    .catch((err: Error) => err);
+  // A fresh clone (or changed sources): build what the roles run while the infrastructure starts.
+  const rolesReady = roles(say).catch((err: Error) => err);
   const infra = await startInfrastructure({
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
@@ -61,6 +59,7 @@ export async function startEverything({ roles }: StartOptions): Promise<void> {
   const { cli, execArgv } = command;
 
   const env = {
+    ...command.env,
     ...process.env,
     DATA_DIR: config.dataDir,
     DATABASE_URL: infra.databaseUrl,
@@ -68,9 +67,6 @@ export async function startEverything({ roles }: StartOptions): Promise<void> {
     // Migrated above, once, before either role starts.
     MIGRATE_ON_START: 'false',
     WORKER_METRICS_URL: process.env.WORKER_METRICS_URL ?? `http://127.0.0.1:${config.metrics.workerPort}/metrics`,
-    // Two malloc arenas instead of eight per core: the Temporal core's and libuv's threads each
-    // grew one; measured: worker −35 MB at the same throughput. glibc reads it at process start.
-    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
   };
   const children = new Map<string, ChildProcess>();
   let stopping = false;

@@ -18,13 +18,11 @@ export async function runStart(): Promise<void> {
   const self = process.argv[1] as string;
   await launcher.startEverything({
     roles: async (say) => {
-      // Run from dist/: the roles run this same bundle, the way we were run.
-      if (!self.endsWith('.ts')) return { cli: self, execArgv: process.execArgv };
-      // From source: the roles run from a bundle built as the image's is (again when the sources
-      // change), not through tsx, whose loader thread costs each process ~40 MB.
-      const { bundledCli } = (await import(builder)) as typeof import('../../build-cli.ts');
-      const { entry } = await bundledCli(say);
-      return { cli: entry, execArgv: ['--enable-source-maps'] };
+      // Run from dist/ (the image): the roles run this same bundle, the way we were run.
+      if (!self.endsWith('.ts')) return { cli: self, execArgv: process.execArgv, env: {} };
+      // From source: as the image runs them, from a bundle built again when the sources change.
+      const { bundledRoles } = (await import(builder)) as typeof import('../../build-cli.ts');
+      return bundledRoles(say);
     },
   });
 }
