@@ -9,7 +9,7 @@ import {
   type Database,
   loadConfig,
 } from '@acme/core';
-import { Dispatcher } from '@acme/worker';
+import { Dispatcher, type DispatcherOptions } from '@acme/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually.ts';
 import { createTestDatabase, startTestGateway, type TestGateway } from '../support/gateway.ts';
@@ -47,12 +47,12 @@ async function holdingReceiver(): Promise<{ held: ServerResponse[]; url: string 
   return { held, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook` };
 }
 
-function dispatcher(): Dispatcher {
+function dispatcher(options: Partial<DispatcherOptions> = {}): Dispatcher {
   // The gateway's settings: its master key opens the endpoint secrets.
   const config = loadConfig(gateway.env);
   const engine = createDeliveryEngine(config, database, createDeliveryMetrics(createRegistry('worker')));
   // Nothing here fails, so nothing is handed to a workflow.
-  return new Dispatcher(engine, async () => {}, createLogger('silent', 'test'), { leaseMs: 600_000 });
+  return new Dispatcher(engine, async () => {}, createLogger('silent', 'test'), { leaseMs: 600_000, ...options });
 }
 
 describe('Dispatcher.stop', () => {
@@ -106,6 +106,49 @@ describe('a batch of results with one the database refuses', () => {
           .sort()
           .map((id) => ({ delivery_id: id })),
       );
+    } finally {
+      await d.stop({ deadline: Date.now() + 5000 });
+    }
+  });
+});
+
+describe('an endpoint whose signing secrets do not open', () => {
+  it('waits, unsent, without holding back the endpoints it shares a claim with, and goes out once they open', async () => {
+    const good = await holdingReceiver();
+    const bad = await holdingReceiver();
+    const tenant = await createTenantWithEventType(gateway);
+    const goodEndpoint = await createEndpoint(gateway, tenant.token, { url: good.url });
+    const badEndpoint = await createEndpoint(gateway, tenant.token, { url: bad.url });
+    // Another endpoint's ciphertext: sealed for that endpoint, it does not open for this one.
+    const [original] = await database.sql<{ ciphertext: string }[]>`
+      select ciphertext from endpoint_secrets where endpoint_id = ${badEndpoint.endpoint.id}`;
+    await database.sql`
+      update endpoint_secrets set ciphertext = (select ciphertext from endpoint_secrets where endpoint_id = ${goodEndpoint.endpoint.id})
+       where endpoint_id = ${badEndpoint.endpoint.id}`;
+    // Each event goes to both endpoints: one claim takes the deliveries of both.
+    for (let i = 0; i < 3; i++) await publish(gateway, tenant.token, { eventType: 'invoice.paid', payload: { i } });
+
+    const d = dispatcher({ unopenedSecretsBackoffMs: 5000 });
+    await d.start();
+    try {
+      await eventually(async () => good.held.length === 3, "the other endpoint's three attempts");
+      const leases = () => database.sql<{ lease_expires_at: Date; attempt_count: number }[]>`
+        select lease_expires_at, attempt_count from deliveries where endpoint_id = ${badEndpoint.endpoint.id} order by id`;
+      const before = await leases();
+      expect(before.map((r) => r.attempt_count)).toEqual([0, 0, 0]);
+      // Polls come every second: none claims them again while the endpoint is left out.
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(await leases()).toEqual(before);
+      expect(bad.held).toHaveLength(0);
+
+      await database.sql`update endpoint_secrets set ciphertext = ${original!.ciphertext} where endpoint_id = ${badEndpoint.endpoint.id}`;
+      await eventually(async () => bad.held.length === 3, 'its three attempts, once its secret opens', 30_000);
+      for (const res of [...good.held, ...bad.held]) res.end('ok');
+      await eventually(async () => {
+        const rows = await database.sql<{ status: string }[]>`
+          select status from deliveries where endpoint_id = any(${[goodEndpoint.endpoint.id, badEndpoint.endpoint.id]})`;
+        return rows.length === 6 && rows.every((r) => r.status === 'SUCCEEDED');
+      }, 'all six recorded');
     } finally {
       await d.stop({ deadline: Date.now() + 5000 });
     }

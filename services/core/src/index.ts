@@ -54,7 +54,12 @@ export { type DeadLetterFilter, listDeadLetters } from './deliveries/list-dead-l
 export { type DeliveryFilter, listDeliveries, MAX_FILTER_IDS } from './deliveries/list-deliveries.ts';
 export { replayDeadLetters, replayDelivery } from './deliveries/replay-deliveries.ts';
 export { retryDeliveryNow, retryEndpointNow } from './deliveries/retry-now.ts';
-export { attemptDeliveries, type DeliveryPath, sendDelivery, signingSecretsFor } from './delivery/attempt-deliveries.ts';
+export {
+  attemptDeliveries,
+  type DeliveryPath,
+  openSecretsByEndpoint,
+  sendDelivery,
+} from './delivery/attempt-deliveries.ts';
 export { claimFirstAttempts } from './delivery/claim-first-attempts.ts';
 export { createDeliveryEngine, type DeliveryEngine } from './delivery/delivery-engine.ts';
 export { DispatcherLiveness } from './delivery/dispatcher-liveness.ts';

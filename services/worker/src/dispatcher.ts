@@ -10,13 +10,13 @@ import {
   deliveriesAwaitingHandoff,
   endpointsWithOverdueRetries,
   type Logger,
+  openSecretsByEndpoint,
   parseEndpointNotice,
   recordAttempts,
   releaseClaims,
   type SentAttempt,
   sendDelivery,
   settledBy,
-  signingSecretsFor,
 } from '@acme/core';
 import { handOverDeliveries, type WorkflowHandoff } from './workflow-handoff.ts';
 
@@ -41,6 +41,8 @@ export interface DispatcherOptions {
    * (its liveness lock is gone), instead of after `leaseMs`.
    */
   deadOwnerGraceMs: number;
+  /** An endpoint whose signing secrets do not open is left out of this dispatcher's claims this long. */
+  unopenedSecretsBackoffMs: number;
 }
 
 export interface StopResult {
@@ -59,6 +61,7 @@ export const defaultDispatcherOptions: DispatcherOptions = {
   handoffSweepIntervalMs: 5000,
   handoffOverdueGraceMs: 60_000,
   deadOwnerGraceMs: 3000,
+  unopenedSecretsBackoffMs: 30_000,
 };
 
 /**
@@ -81,6 +84,8 @@ export class Dispatcher {
   private claimOnFreeSlot: 'any' | 'excluded' | null = null;
   /** The endpoints the claim in flight (or the last one) left out for being at their cap. */
   private excluded = new Set<string>();
+  /** Endpoints whose signing secrets did not open, left out of claims until then (epoch ms). */
+  private readonly unopened = new Map<string, number>();
   private sweeping = false;
   private inFlight = 0;
   private readonly inFlightByEndpoint = new Map<string, number>();
@@ -211,12 +216,14 @@ export class Dispatcher {
       const saturated = [...this.inFlightByEndpoint].filter(([, n]) => n >= this.options.perEndpointLimit).map(([id]) => id);
       this.excluded = new Set(saturated);
       const claimedAt = Date.now();
+      for (const [id, until] of this.unopened) if (until <= claimedAt) this.unopened.delete(id);
       const batch = await claimFirstAttempts(this.engine.database.sql, {
         owner: this.owner,
         limit: room,
         leaseMs: this.options.leaseMs,
         perEndpointLimit: this.options.perEndpointLimit,
         inFlight: this.inFlightByEndpoint,
+        excludeEndpoints: [...this.unopened.keys()],
         deadOwnerGraceMs: this.options.deadOwnerGraceMs,
         holding: [...this.claimed.keys()],
       });
@@ -255,21 +262,26 @@ export class Dispatcher {
       this.inFlight++;
       this.adjustEndpoint(d.endpoint.id, +1);
     }
-    let secrets: Map<string, string[]>;
-    try {
-      secrets = signingSecretsFor(this.engine, batch);
-    } catch (err) {
-      for (const d of batch) {
-        // Not sent: no longer counted as held, so the next claim takes them back at once (a lost claim).
-        this.claimed.delete(d.id);
-        this.inFlight--;
-        this.adjustEndpoint(d.endpoint.id, -1);
-      }
-      throw err;
+    const { secrets, unopened } = openSecretsByEndpoint(this.engine, batch);
+    for (const [endpointId, err] of unopened) {
+      this.unopened.set(endpointId, Date.now() + this.options.unopenedSecretsBackoffMs);
+      this.logger.error(
+        { err, endpointId, retryInMs: this.options.unopenedSecretsBackoffMs },
+        'signing secrets of an endpoint do not open: its deliveries wait, unsent',
+      );
     }
     for (const delivery of batch) {
+      const signing = secrets.get(delivery.endpoint.id);
+      if (!signing) {
+        // Never sent unsigned. No longer counted as held: once the endpoint is back in the claims,
+        // they are taken again at once, as a lost claim.
+        this.claimed.delete(delivery.id);
+        this.inFlight--;
+        this.adjustEndpoint(delivery.endpoint.id, -1);
+        continue;
+      }
       this.track(
-        sendDelivery(this.engine, delivery, secrets.get(delivery.endpoint.id) ?? []).then((sent) => {
+        sendDelivery(this.engine, delivery, signing).then((sent) => {
           // A success frees the endpoint's slot now, its row stays leased until written. A failure keeps
           // it until written: by then the endpoint is in recovery, and no more attempts go out to it.
           this.queueResult(sent);

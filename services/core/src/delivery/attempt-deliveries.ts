@@ -12,12 +12,32 @@ export type DeliveryPath = 'FAST' | 'DURABLE';
 
 /** Every secret that signs for each endpoint of the batch, from what its rows carry; throws when one does not open. */
 export function signingSecretsFor(engine: DeliveryEngine, batch: readonly DueDelivery[]): Map<string, string[]> {
-  const byEndpoint = new Map<string, string[]>();
+  const { secrets, unopened } = openSecretsByEndpoint(engine, batch);
+  const [failure] = unopened.values();
+  if (failure) throw failure;
+  return secrets;
+}
+
+/**
+ * Each endpoint's signing secrets, as far as they open: an endpoint whose secrets do not (a master
+ * key missing from the configuration, a damaged row) is in `unopened` with its error, and the others
+ * are unaffected, so that one endpoint cannot stop a batch shared with others.
+ */
+export function openSecretsByEndpoint(
+  engine: DeliveryEngine,
+  batch: readonly DueDelivery[],
+): { secrets: Map<string, string[]>; unopened: Map<string, Error> } {
+  const secrets = new Map<string, string[]>();
+  const unopened = new Map<string, Error>();
   for (const { endpoint } of batch) {
-    if (!byEndpoint.has(endpoint.id))
-      byEndpoint.set(endpoint.id, openSigningSecrets(engine.secretsMasterKey, endpoint.id, endpoint.secrets));
+    if (secrets.has(endpoint.id) || unopened.has(endpoint.id)) continue;
+    try {
+      secrets.set(endpoint.id, openSigningSecrets(engine.secretsMasterKey, endpoint.id, endpoint.secrets));
+    } catch (err) {
+      unopened.set(endpoint.id, err instanceof Error ? err : new Error(String(err)));
+    }
   }
-  return byEndpoint;
+  return { secrets, unopened };
 }
 
 /**
