@@ -10,6 +10,7 @@ import type { DueDelivery } from './due-delivery.ts';
 import { markRecovering } from './endpoint-health.ts';
 import { planRetries } from './plan-retries.ts';
 import { recordAttempts } from './record-attempts.ts';
+import { writeAttempts } from './write-attempts.ts';
 
 // Who decides a delivery when two sends of it race, and on whose clock a retry is due. Results are
 // made up, the database is real (and this file's own: claims take any due row).
@@ -177,5 +178,25 @@ describe('lock order', () => {
     release();
     await holder;
     expect(await recording).toMatchObject([{ deliveryId, status: 'RETRY_SCHEDULED' }]);
+  });
+});
+
+describe('the check for attempts already written', () => {
+  it('probes delivery_attempts by primary key in the cached plan, however young the table', async () => {
+    // A table filled since it was last analyzed (the first minutes after a deploy): a "not exists"
+    // check planned for 100 rows of input became a hash anti-join over a read of the whole table.
+    const { deliveryId } = await oneDelivery();
+    const [{ tenant_id: tenantId }] = await database.sql<
+      { tenant_id: string }[]
+    >`select tenant_id from deliveries where id = ${deliveryId}`;
+    await database.sql`
+      insert into delivery_attempts (id, delivery_id, tenant_id, attempt_number, path, started_at, duration_ms, url, request_headers, outcome)
+      select 'att_plan' || g, ${deliveryId}, ${tenantId}, g, 'FAST', now(), 1, 'http://127.0.0.1/', '{}', 'SUCCESS'
+        from generate_series(1, 6000) g`;
+    // The plan a prepared statement falls back to after five runs: the one every batch then uses.
+    const { string } = await writeAttempts(database.sql, 'FAST', [], false).describe();
+    const plan = (await database.sql.unsafe(`explain (generic_plan) ${string}`)).map((r) => r['QUERY PLAN']).join('\n');
+    expect(plan).toMatch(/Index (Only )?Scan using delivery_attempts_pkey on delivery_attempts/);
+    expect(plan).not.toMatch(/Seq Scan on delivery_attempts/);
   });
 });

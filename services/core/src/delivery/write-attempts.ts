@@ -63,7 +63,9 @@ export function writeAttempts(
         "startedAt" timestamptz, "durationMs" int, url text, "requestHeaders" jsonb, "responseStatus" int,
         "responseHeaders" jsonb, "responseBody" text, outcome text, error text, hint text,
         status text, retry boolean, "retryInMs" float8)
-       where not exists (select 1 from delivery_attempts a where a.id = v."attemptId")),
+       -- A probe per row by primary key, not "not exists": that one becomes a join, and its cached plan,
+       -- made while the table was young, read all of delivery_attempts for every batch until analyzed.
+       where (select a.id from delivery_attempts a where a.id = v."attemptId") is null),
     -- Endpoints first, in id order, then deliveries: the order planRetries, updateEndpoint and
     -- disabling take them in, so two of them never wait on each other (40P01). moved reads this as an
     -- InitPlan, which runs before it locks a delivery.
