@@ -186,9 +186,7 @@ describe('the check for attempts already written', () => {
     // A table filled since it was last analyzed (the first minutes after a deploy): a "not exists"
     // check planned for 100 rows of input became a hash anti-join over a read of the whole table.
     const { deliveryId } = await oneDelivery();
-    const [{ tenant_id: tenantId }] = await database.sql<
-      { tenant_id: string }[]
-    >`select tenant_id from deliveries where id = ${deliveryId}`;
+    const { tenantId } = await row(deliveryId);
     await database.sql`
       insert into delivery_attempts (id, delivery_id, tenant_id, attempt_number, path, started_at, duration_ms, url, request_headers, outcome)
       select 'att_plan' || g, ${deliveryId}, ${tenantId}, g, 'FAST', now(), 1, 'http://127.0.0.1/', '{}', 'SUCCESS'
