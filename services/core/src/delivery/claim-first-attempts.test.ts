@@ -7,7 +7,7 @@ import { updateEndpoint } from '../endpoints/update-endpoint.ts';
 import { registerBacklogGauges } from '../metrics.ts';
 import { reactivateTenant, suspendTenant } from '../tenants/suspend-tenant.ts';
 import { isolatedTestDatabase, publishMany, tenantWithEndpoints, testSettings } from '../testing/fixtures.ts';
-import { claimFirstAttempts } from './claim-first-attempts.ts';
+import { claimFirstAttempts, claimStatement } from './claim-first-attempts.ts';
 import { DispatcherLiveness } from './dispatcher-liveness.ts';
 import { markRecovered, markRecovering } from './endpoint-health.ts';
 
@@ -296,5 +296,37 @@ describe('claimFirstAttempts', () => {
       [recoveringEp!]: 12_000 + 1,
       [suspendedEp]: 6000 + 1,
     });
+  });
+});
+
+describe('the claim plan', () => {
+  it('walks the dispatch index once and locks what it claims or holds by primary key only', async () => {
+    // Dead letters pile up for good, and the rows a burst delivered stay in the dispatch index until
+    // vacuumed: a plan that scanned either index for the ids it locks read them all on every claim.
+    const { tenant, endpoints } = await tenantWithEndpoints(database, 2);
+    await database.sql`
+      insert into events (id, tenant_id, event_type, payload)
+      select 'evt_plan' || g, ${tenant.id}, 'invoice.paid', '{}' from generate_series(1, 6000) g`;
+    await database.sql`
+      insert into deliveries (id, tenant_id, event_id, endpoint_id, status, completed_at)
+      select 'dlv_plan' || g, ${tenant.id}, 'evt_plan' || g, ${endpoints[0]!.id}, 'DEAD_LETTERED', now()
+        from generate_series(1, 6000) g`;
+    const statement = claimStatement(database.sql, {
+      owner: 'plan',
+      limit: 100,
+      leaseMs: 60_000,
+      perEndpointLimit: 20,
+      inFlight: new Map([[endpoints[1]!.id, 1]]),
+      deadOwnerGraceMs: 3000,
+      holding: [],
+    });
+    // The plan a prepared statement falls back to after five runs: the one every claim then uses.
+    const { string } = await statement.describe();
+    const plan = (await database.sql.unsafe(`explain (generic_plan) ${string}`)).map((r) => String(r['QUERY PLAN']));
+    const scans = plan
+      .filter((line) => / on deliveries /.test(line))
+      .map((line) => line.match(/using (\w+)|Bitmap Heap Scan|Seq Scan/)?.[0]);
+    expect(scans.filter((s) => s === 'using deliveries_dispatch_idx')).toHaveLength(1);
+    expect(plan.join('\n')).not.toMatch(/deliveries_endpoint_undelivered_idx|Seq Scan on deliveries/);
   });
 });

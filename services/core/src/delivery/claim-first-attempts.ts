@@ -74,6 +74,19 @@ export async function claimFirstAttempts(sql: postgres.Sql, options: ClaimOption
   }
 }
 
+/**
+ * Locks the rows of `deliveries` with these ids that no one else has locked (SKIP LOCKED), by primary
+ * key only, with their status and handler and `columns` as they are now. The caller makes it a
+ * MATERIALIZED CTE and checks the rows after it: conditions in this WHERE (or pushed down into it)
+ * match the predicates of the partial indexes, and the plan then scanned a whole one (the dispatch
+ * index, or the undelivered one: every dead letter) for the ids. Measured in a benchmark run: 1,800 to
+ * 6,300 index entries read per claim, claims of 1.1-3.1 ms. A row locked and then filtered out stays
+ * locked until the claim commits.
+ */
+function lockById(sql: postgres.Sql, columns: postgres.PendingQuery<postgres.Row[]>, ids: postgres.PendingQuery<postgres.Row[]>) {
+  return sql`select h.id, h.status, h.handler, ${columns} from deliveries h where h.id = any(array(${ids})) for update skip locked`;
+}
+
 /** Rows a claim of `limit` walks at most: its candidates and a slice of held rows past them. */
 const windowOf = (limit: number) => limit * 4 + HOLD_SLICE;
 
@@ -81,6 +94,16 @@ async function claimOnce(
   sql: postgres.Sql,
   options: ClaimOptions,
 ): Promise<{ rows: DueDelivery[]; held: number; walked: number }> {
+  const rows = await claimStatement(sql, options);
+  return {
+    rows: rows.filter((r) => r.id !== null).map(toDueDelivery),
+    held: rows[0]?.held ?? 0,
+    walked: rows[0]?.walked ?? 0,
+  };
+}
+
+/** One claim as a statement, not yet run (its plan is tested: claim-first-attempts.test.ts). */
+export function claimStatement(sql: postgres.Sql, options: ClaimOptions) {
   const perEndpoint = options.perEndpointLimit ?? options.limit;
   const busy = [...(options.inFlight ?? [])];
   const excluded = [...(options.excludeEndpoints ?? []), ...busy.filter(([, n]) => n >= perEndpoint).map(([id]) => id)];
@@ -100,7 +123,7 @@ async function claimOnce(
                 and ${d}.lease_expires_at < now() + ${options.leaseMs - options.deadOwnerGraceMs} * interval '1 millisecond'
                 and not (${livenessKey(sql, sql`${d}.lease_owner`)}::bigint = any((select keys from live)::bigint[]))))`;
   };
-  const rows = await sql<(DueRow & { held: number; walked: number })[]>`
+  return sql<(DueRow & { held: number; walked: number })[]>`
     -- This statement's commit does not wait for the WAL flush: the rows go out at once. Should Postgres
     -- crash before the flush, the claim is lost and its rows are claimed and sent again (same
     -- webhook-id: at-least-once); the attempts' write, which does wait, flushes the claim before it.
@@ -138,13 +161,12 @@ async function claimOnce(
        where ce.id = any(array(select distinct endpoint_id from walked where hold))
          and not (ce.status = 'ACTIVE' and ce.health = 'HEALTHY' and ct.status = 'ACTIVE')
          for share of ce, ct skip locked),
+    -- The rows to hold, locked by id (see lockById), then checked as they are now.
+    held_rows as materialized (
+      ${lockById(sql, sql`h.held`, sql`select id from walked where hold and endpoint_id = any(array(select id from holding_endpoints))`)}),
     held as (
       update deliveries d set held = true
-       where d.id = any(array(
-               select h.id from deliveries h
-                where h.id = any(array(select id from walked where hold and endpoint_id = any(array(select id from holding_endpoints))))
-                  and h.status = 'PENDING' and h.handler = 'DISPATCHER' and not h.held
-                  for update skip locked))
+       where d.id = any(array(select id from held_rows where status = 'PENDING' and handler = 'DISPATCHER' and not held))
       returning d.id),
     -- Rate-limited endpoints of the window, locked so that two dispatchers never spend one token
     -- twice; one that another claim holds right now is left for the next round.
@@ -168,12 +190,9 @@ async function claimOnce(
        limit ${options.limit}),
     -- Another dispatcher may have claimed a chosen row since this statement's snapshot: locking
     -- re-reads it, and its lease then no longer lets it through. (= any(array(...)): by primary key.)
+    locked_rows as materialized (${lockById(sql, sql`h.endpoint_id, h.lease_owner, h.lease_expires_at`, sql`select id from chosen`)}),
     locked as (
-      select d.id, d.endpoint_id from deliveries d
-       where d.id = any(array(select id from chosen))
-         and d.status = 'PENDING' and d.handler = 'DISPATCHER'
-         and ${free('d')}
-         for update skip locked),
+      select d.id, d.endpoint_id from locked_rows d where d.status = 'PENDING' and d.handler = 'DISPATCHER' and ${free('d')}),
     spent as (
       update endpoints e set rate_limit_tat = ${tatAfter(sql, 'e', sql`k.n`)}
         from (select endpoint_id, count(*) as n from locked group by endpoint_id) k
@@ -189,9 +208,4 @@ async function claimOnce(
     select x.*, (select count(*)::int from held) as held, (select count(*)::int from walked) as walked
       from (select 1 from relaxed) one
       left join (select ${dueDeliveryColumns(sql)} from claimed d ${dueDeliveryJoins(sql)}) x on true`;
-  return {
-    rows: rows.filter((r) => r.id !== null).map(toDueDelivery),
-    held: rows[0]?.held ?? 0,
-    walked: rows[0]?.walked ?? 0,
-  };
 }
