@@ -42,8 +42,20 @@ export interface BenchReport {
   machine: MachineInfo;
   config: Record<string, unknown>;
   /** Where the run's time went: each phase's start, its wait for the previous queue, its length (s). */
-  /** Each phase: when it started, how long it waited for the queue to drain (and the vacuum after it), how long it ran. */
-  timeline: { phase: string; startS: number; settleS: number; vacuumedDeadRows?: number; vacuumMs?: number; seconds: number }[];
+  /**
+   * Each phase: when it started, how long it waited for the queue to drain (and the vacuum and
+   * checkpoint after it), how many checkpoints Postgres began while it ran, how long it ran.
+   */
+  timeline: {
+    phase: string;
+    startS: number;
+    settleS: number;
+    vacuumedDeadRows?: number;
+    vacuumMs?: number;
+    checkpointMs?: number;
+    checkpointsDuring?: number;
+    seconds: number;
+  }[];
   /** With --pg-stats: the statements with the most Postgres time over the run. */
   postgresTopStatements: StatementCost[] | null;
   notes: string[];

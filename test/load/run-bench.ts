@@ -22,7 +22,7 @@ import { isolationBaseline, p99Increase, runIsolation } from './scenarios/isolat
 import { runLatency } from './scenarios/latency.ts';
 import { runRecovery } from './scenarios/recovery.ts';
 import { runThroughput } from './scenarios/throughput.ts';
-import { settle } from './settle.ts';
+import { checkpointsSoFar, settle } from './settle.ts';
 import { round } from './stats.ts';
 import { TemporalProbe } from './temporal-probe.ts';
 
@@ -95,17 +95,24 @@ export async function runBench(input: RunBenchInput): Promise<BenchReport> {
     const step = async <T>(phase: string, message: string, run: () => Promise<T>): Promise<T> => {
       log(`[bench] ${message}`);
       const begun = now();
-      const { queued, vacuum } = await settle(ctx, options.vacuum);
+      const { queued, vacuum, checkpointMs } = await settle(ctx, options.vacuum);
       if (queued > 0) notes.push(`${phase} started with ${queued} first attempts still queued from the phase before.`);
       const settled = now();
+      const checkpointsBefore = await checkpointsSoFar(ctx.gateway.databaseUrl);
       try {
         return await run();
       } finally {
+        const checkpointsAfter = await checkpointsSoFar(ctx.gateway.databaseUrl);
         timeline.push({
           phase,
           startS: round((begun - started) / 1000, 1),
           settleS: round((settled - begun) / 1000, 1),
           ...(vacuum ? { vacuumedDeadRows: vacuum.deadRows, vacuumMs: vacuum.ms } : {}),
+          ...(checkpointMs !== null ? { checkpointMs } : {}),
+          // Begun while the phase ran: their writes, and the whole pages the WAL then takes, fall in it.
+          ...(checkpointsBefore !== null && checkpointsAfter !== null
+            ? { checkpointsDuring: checkpointsAfter - checkpointsBefore }
+            : {}),
           seconds: round((now() - settled) / 1000, 1),
         });
       }
