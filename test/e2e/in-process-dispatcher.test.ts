@@ -66,11 +66,21 @@ describe('Dispatcher.stop', () => {
     const d = dispatcher();
     await d.start();
     await eventually(async () => held.length === 5, 'all five attempts at the receiver', 30_000);
+    const claimSessions = await database.sql`
+      select application_name, query like '%relaxed as materialized%' as claim from pg_stat_activity
+       where application_name = 'acme-webhooks-claims'`;
 
     const stopping = d.stop({ deadline: Date.now() + 30_000 });
     await new Promise((r) => setTimeout(r, 100));
     for (const res of held) res.end('ok');
     expect(await stopping).toEqual({ drained: true, released: 0 });
+    // It claimed in its claim session (planned for the claim: CLAIM_SESSION_SETTINGS), which it closed.
+    expect(claimSessions).toContainEqual({ application_name: 'acme-webhooks-claims', claim: true });
+    await eventually(
+      async () =>
+        (await database.sql`select 1 from pg_stat_activity where application_name = 'acme-webhooks-claims'`).length === 0,
+      'the claim session closed',
+    );
     expect(await database.sql`select status, attempt_count, lease_owner from deliveries`).toEqual(
       Array(5).fill({ status: 'SUCCEEDED', attempt_count: 1, lease_owner: null }),
     );

@@ -60,7 +60,7 @@ export {
   openSecretsByEndpoint,
   sendDelivery,
 } from './delivery/attempt-deliveries.ts';
-export { claimFirstAttempts } from './delivery/claim-first-attempts.ts';
+export { CLAIM_SESSION_SETTINGS, claimFirstAttempts } from './delivery/claim-first-attempts.ts';
 export { createDeliveryEngine, type DeliveryEngine } from './delivery/delivery-engine.ts';
 export { DispatcherLiveness } from './delivery/dispatcher-liveness.ts';
 export type { DueDelivery } from './delivery/due-delivery.ts';

@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import {
   type AttemptOutcomeRecord,
+  CLAIM_SESSION_SETTINGS,
   claimFirstAttempts,
+  connectDatabase,
+  type Database,
   DELIVERIES_CHANNEL,
   type DeliveryEngine,
   DispatcherLiveness,
@@ -107,6 +110,8 @@ export class Dispatcher {
   private abandoned = false;
   private stopDeadline = Number.POSITIVE_INFINITY;
   private readonly liveness: DispatcherLiveness;
+  /** Claims run in a session of their own, planned for the claim (CLAIM_SESSION_SETTINGS); one at a time. */
+  private readonly claims: Database;
 
   constructor(
     private readonly engine: DeliveryEngine,
@@ -116,6 +121,7 @@ export class Dispatcher {
   ) {
     this.options = { ...defaultDispatcherOptions, ...options };
     this.liveness = new DispatcherLiveness(engine.database.url, this.owner);
+    this.claims = connectDatabase(engine.database.url, { max: 1, settings: CLAIM_SESSION_SETTINGS });
   }
 
   async start(): Promise<void> {
@@ -156,6 +162,7 @@ export class Dispatcher {
     const released = await this.releaseClaims();
     // Only now: while it was held, no other dispatcher took back what this one still had claimed.
     await this.liveness.release();
+    await this.claims.close();
     this.logger.info({ drained, inFlight: drained ? 0 : inFlight, released }, 'dispatcher stopped');
     return { drained, released };
   }
@@ -217,7 +224,7 @@ export class Dispatcher {
       this.excluded = new Set(saturated);
       const claimedAt = Date.now();
       for (const [id, until] of this.unopened) if (until <= claimedAt) this.unopened.delete(id);
-      const batch = await claimFirstAttempts(this.engine.database.sql, {
+      const batch = await claimFirstAttempts(this.claims.sql, {
         owner: this.owner,
         limit: room,
         leaseMs: this.options.leaseMs,

@@ -29,6 +29,8 @@ export interface ConnectOptions {
   max?: number;
   /** Called with the text of every statement sent (postgres.js `debug`): tests count round trips with it. */
   onQuery?: (query: string) => void;
+  /** Settings of every session of this pool (sent when each connects): see CLAIM_SESSION_SETTINGS. */
+  settings?: Record<string, string>;
 }
 
 export function connectDatabase(url: string, options: ConnectOptions = {}): Database {
@@ -38,7 +40,7 @@ export function connectDatabase(url: string, options: ConnectOptions = {}): Data
     ...(onQuery ? { debug: (_connection: number, query: string) => onQuery(query) } : {}),
     onnotice: () => {},
     // Dates and jsonb come back typed; bigints are not used.
-    connection: { application_name: 'acme-webhooks' },
+    connection: { application_name: 'acme-webhooks', ...options.settings },
   });
   const db = drizzle(sql, { schema: tables });
   return { db, sql, url, close: () => sql.end({ timeout: 5 }) };

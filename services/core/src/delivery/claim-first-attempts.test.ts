@@ -7,7 +7,7 @@ import { updateEndpoint } from '../endpoints/update-endpoint.ts';
 import { registerBacklogGauges } from '../metrics.ts';
 import { reactivateTenant, suspendTenant } from '../tenants/suspend-tenant.ts';
 import { isolatedTestDatabase, publishMany, tenantWithEndpoints, testSettings } from '../testing/fixtures.ts';
-import { claimFirstAttempts, claimStatement } from './claim-first-attempts.ts';
+import { CLAIM_SESSION_SETTINGS, claimFirstAttempts, claimStatement } from './claim-first-attempts.ts';
 import { DispatcherLiveness } from './dispatcher-liveness.ts';
 import { markRecovered, markRecovering } from './endpoint-health.ts';
 
@@ -328,5 +328,36 @@ describe('the claim plan', () => {
       .map((line) => line.match(/using (\w+)|Bitmap Heap Scan|Seq Scan/)?.[0]);
     expect(scans.filter((s) => s === 'using deliveries_dispatch_idx')).toHaveLength(1);
     expect(plan.join('\n')).not.toMatch(/deliveries_endpoint_undelivered_idx|Seq Scan on deliveries/);
+  });
+});
+
+describe('the claim session', () => {
+  it('walks the dispatch index in due order even when statistics say only a few rows are due', async () => {
+    // The steady state: a table of delivered rows, analyzed, and a handful due.
+    const own = await isolatedTestDatabase();
+    const claimSession = connectDatabase(own.url, { max: 1, settings: CLAIM_SESSION_SETTINGS });
+    try {
+      const { tenant, endpoints } = await tenantWithEndpoints(own, 1);
+      await own.sql`
+        insert into events (id, tenant_id, event_type, payload)
+        select 'evt_steady' || g, ${tenant.id}, 'invoice.paid', '{}' from generate_series(1, 50005) g`;
+      await own.sql`
+        insert into deliveries (id, tenant_id, event_id, endpoint_id, status, completed_at)
+        select 'dlv_steady' || g, ${tenant.id}, 'evt_steady' || g, ${endpoints[0]!.id},
+               case when g <= 5 then 'PENDING' else 'SUCCEEDED' end::delivery_status, case when g > 5 then now() end
+          from generate_series(1, 50005) g`;
+      await own.sql`analyze deliveries`;
+      const walk = async (sql: typeof own.sql) => {
+        const { string } = await claimStatement(sql, { owner: 'plan', limit: 100, leaseMs: 60_000, holding: [] }).describe();
+        const plan = (await sql.unsafe(`explain (generic_plan) ${string}`)).map((r) => String(r['QUERY PLAN']));
+        return plan.slice(plan.findIndex((line) => /CTE walked/.test(line))).find((line) => / on deliveries /.test(line));
+      };
+      // The hazard: a bitmap scan reads every entry of the index, the dead ones of delivered rows too.
+      expect(await walk(own.sql)).toMatch(/Bitmap Heap Scan on deliveries/);
+      expect(await walk(claimSession.sql)).toMatch(/Index Scan using deliveries_dispatch_idx on deliveries/);
+    } finally {
+      await claimSession.close();
+      await own.close();
+    }
   });
 });
