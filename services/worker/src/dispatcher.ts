@@ -87,6 +87,13 @@ export class Dispatcher {
   private claimOnFreeSlot: 'any' | 'excluded' | null = null;
   /** The endpoints the claim in flight (or the last one) left out for being at their cap. */
   private excluded = new Set<string>();
+  /**
+   * A claim failed (its connection dropped, say): it may have committed without its answer arriving,
+   * leaving rows leased to this dispatcher that it does not know of. The next claim then looks for
+   * them (ClaimOptions.holding); only then: checking every in-flight row against every held id cost
+   * each claim O(in flight²), ~15 ms at 500 in flight.
+   */
+  private claimMayBeLost = false;
   /** Endpoints whose signing secrets did not open, left out of claims until then (epoch ms). */
   private readonly unopened = new Map<string, number>();
   private sweeping = false;
@@ -192,7 +199,10 @@ export class Dispatcher {
     this.claiming = true;
     this.track(
       this.claimLoop()
-        .catch((err) => this.logger.error({ err }, 'claiming first attempts failed'))
+        .catch((err) => {
+          this.claimMayBeLost = true;
+          this.logger.error({ err }, 'claiming first attempts failed');
+        })
         .finally(() => {
           this.claiming = false;
           if (this.claimAgain) {
@@ -223,7 +233,12 @@ export class Dispatcher {
       const saturated = [...this.inFlightByEndpoint].filter(([, n]) => n >= this.options.perEndpointLimit).map(([id]) => id);
       this.excluded = new Set(saturated);
       const claimedAt = Date.now();
-      for (const [id, until] of this.unopened) if (until <= claimedAt) this.unopened.delete(id);
+      for (const [id, until] of this.unopened) {
+        if (until > claimedAt) continue;
+        this.unopened.delete(id);
+        // Its rows this dispatcher leased and never sent are to be taken again now, as lost claims.
+        this.claimMayBeLost = true;
+      }
       const batch = await claimFirstAttempts(this.claims.sql, {
         owner: this.owner,
         limit: room,
@@ -232,8 +247,9 @@ export class Dispatcher {
         inFlight: this.inFlightByEndpoint,
         excludeEndpoints: [...this.unopened.keys()],
         deadOwnerGraceMs: this.options.deadOwnerGraceMs,
-        holding: [...this.claimed.keys()],
+        holding: this.claimMayBeLost ? [...this.claimed.keys()] : undefined,
       });
+      this.claimMayBeLost = false;
       for (const d of batch) this.engine.metrics.claimLagSeconds.observe(d.overdueMs / 1000);
       if (batch.length > 0) this.launch(batch, claimedAt);
       // A full batch may have left more behind. So may one that took an endpoint to its cap: it is
