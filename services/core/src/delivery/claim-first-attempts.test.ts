@@ -7,7 +7,7 @@ import { updateEndpoint } from '../endpoints/update-endpoint.ts';
 import { registerBacklogGauges } from '../metrics.ts';
 import { reactivateTenant, suspendTenant } from '../tenants/suspend-tenant.ts';
 import { isolatedTestDatabase, publishMany, tenantWithEndpoints, testSettings } from '../testing/fixtures.ts';
-import { CLAIM_SESSION_SETTINGS, claimFirstAttempts, claimStatement } from './claim-first-attempts.ts';
+import { CLAIM_SESSION_SETTINGS, type ClaimOptions, claimFirstAttempts, claimStatement } from './claim-first-attempts.ts';
 import { DispatcherLiveness } from './dispatcher-liveness.ts';
 import { markRecovered, markRecovering } from './endpoint-health.ts';
 
@@ -299,19 +299,47 @@ describe('claimFirstAttempts', () => {
   });
 });
 
+/**
+ * `count` deliveries of one endpoint, each with an event of its own, written directly: the first
+ * `pending` due now, the rest finished as `finished`.
+ */
+async function insertDeliveries(
+  db: Database,
+  at: { prefix: string; tenantId: string; endpointId: string },
+  count: number,
+  pending: number,
+  finished: 'SUCCEEDED' | 'DEAD_LETTERED',
+) {
+  await db.sql`
+    insert into events (id, tenant_id, event_type, payload)
+    select 'evt_' || ${at.prefix} || g, ${at.tenantId}, 'invoice.paid', '{}' from generate_series(1, ${count}) g`;
+  await db.sql`
+    insert into deliveries (id, tenant_id, event_id, endpoint_id, status, completed_at)
+    select 'dlv_' || ${at.prefix} || g, ${at.tenantId}, 'evt_' || ${at.prefix} || g, ${at.endpointId},
+           case when g <= ${pending} then 'PENDING' else ${finished} end::delivery_status,
+           case when g > ${pending} then now() end
+      from generate_series(1, ${count}) g`;
+}
+
+/** The plan a prepared claim falls back to after five runs (the one every claim then uses), line by line. */
+async function genericClaimPlan(sql: Database['sql'], options: ClaimOptions) {
+  const { string } = await claimStatement(sql, options).describe();
+  return (await sql.unsafe(`explain (generic_plan) ${string}`)).map((r) => String(r['QUERY PLAN']));
+}
+
 describe('the claim plan', () => {
   it('walks the dispatch index once and locks what it claims or holds by primary key only', async () => {
     // Dead letters pile up for good, and the rows a burst delivered stay in the dispatch index until
     // vacuumed: a plan that scanned either index for the ids it locks read them all on every claim.
     const { tenant, endpoints } = await tenantWithEndpoints(database, 2);
-    await database.sql`
-      insert into events (id, tenant_id, event_type, payload)
-      select 'evt_plan' || g, ${tenant.id}, 'invoice.paid', '{}' from generate_series(1, 6000) g`;
-    await database.sql`
-      insert into deliveries (id, tenant_id, event_id, endpoint_id, status, completed_at)
-      select 'dlv_plan' || g, ${tenant.id}, 'evt_plan' || g, ${endpoints[0]!.id}, 'DEAD_LETTERED', now()
-        from generate_series(1, 6000) g`;
-    const statement = claimStatement(database.sql, {
+    await insertDeliveries(
+      database,
+      { prefix: 'plan', tenantId: tenant.id, endpointId: endpoints[0]!.id },
+      6000,
+      0,
+      'DEAD_LETTERED',
+    );
+    const plan = await genericClaimPlan(database.sql, {
       owner: 'plan',
       limit: 100,
       leaseMs: 60_000,
@@ -320,9 +348,6 @@ describe('the claim plan', () => {
       deadOwnerGraceMs: 3000,
       holding: [],
     });
-    // The plan a prepared statement falls back to after five runs: the one every claim then uses.
-    const { string } = await statement.describe();
-    const plan = (await database.sql.unsafe(`explain (generic_plan) ${string}`)).map((r) => String(r['QUERY PLAN']));
     const scans = plan
       .filter((line) => / on deliveries /.test(line))
       .map((line) => line.match(/using (\w+)|Bitmap Heap Scan|Seq Scan/)?.[0]);
@@ -338,18 +363,16 @@ describe('the claim session', () => {
     const claimSession = connectDatabase(own.url, { max: 1, settings: CLAIM_SESSION_SETTINGS });
     try {
       const { tenant, endpoints } = await tenantWithEndpoints(own, 1);
-      await own.sql`
-        insert into events (id, tenant_id, event_type, payload)
-        select 'evt_steady' || g, ${tenant.id}, 'invoice.paid', '{}' from generate_series(1, 50005) g`;
-      await own.sql`
-        insert into deliveries (id, tenant_id, event_id, endpoint_id, status, completed_at)
-        select 'dlv_steady' || g, ${tenant.id}, 'evt_steady' || g, ${endpoints[0]!.id},
-               case when g <= 5 then 'PENDING' else 'SUCCEEDED' end::delivery_status, case when g > 5 then now() end
-          from generate_series(1, 50005) g`;
+      await insertDeliveries(
+        own,
+        { prefix: 'steady', tenantId: tenant.id, endpointId: endpoints[0]!.id },
+        50_005,
+        5,
+        'SUCCEEDED',
+      );
       await own.sql`analyze deliveries`;
-      const walk = async (sql: typeof own.sql) => {
-        const { string } = await claimStatement(sql, { owner: 'plan', limit: 100, leaseMs: 60_000, holding: [] }).describe();
-        const plan = (await sql.unsafe(`explain (generic_plan) ${string}`)).map((r) => String(r['QUERY PLAN']));
+      const walk = async (sql: Database['sql']) => {
+        const plan = await genericClaimPlan(sql, { owner: 'plan', limit: 100, leaseMs: 60_000, holding: [] });
         return plan.slice(plan.findIndex((line) => /CTE walked/.test(line))).find((line) => / on deliveries /.test(line));
       };
       // The hazard: a bitmap scan reads every entry of the index, the dead ones of delivered rows too.
