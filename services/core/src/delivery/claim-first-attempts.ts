@@ -41,8 +41,9 @@ export interface ClaimOptions {
  * state, once autovacuum has analyzed a table of delivered rows) made the cached plan a BitmapAnd of the
  * dispatch index and the undelivered one, then a sort: every claim read every entry of both, dead or
  * dead-lettered (measured in a benchmark's later phases: 4,000-6,800 dispatch and 2,700-4,600
- * undelivered entries a claim). The price: where a bitmap scan was the better plan (a claim of 100
- * rows fetching them by id) the claim costs ~4 % more (a loop of 200 claims on a test database).
+ * undelivered entries a claim). The price, where a bitmap scan was the better plan: ~4 % per claim of
+ * 100 rows in a loop on a test database, ~13 % of single-event throughput at saturation in the
+ * benchmark (test/load/README.md, pass 5), where claims also read every row in flight: see there.
  */
 export const CLAIM_SESSION_SETTINGS: Readonly<Record<string, string>> = {
   enable_bitmapscan: 'off',
