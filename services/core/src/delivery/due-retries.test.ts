@@ -1,8 +1,8 @@
 import { deliveries, endpoints } from '@acme/schema/db';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { publishMany, tenantWithEndpoints, testDatabase } from '../testing/fixtures.ts';
-import { leaseDueRetries, loadDueRetries } from './due-retries.ts';
+import { isolatedTestDatabase, publishMany, tenantWithEndpoints, testDatabase } from '../testing/fixtures.ts';
+import { leaseDueRetries, leaseStatement, loadDueRetries } from './due-retries.ts';
 import { planRetries } from './plan-retries.ts';
 
 const database = testDatabase();
@@ -77,5 +77,31 @@ describe('planRetries', () => {
     await database.db.update(endpoints).set({ health: 'RECOVERING' }).where(eq(endpoints.id, endpoint!.id));
     expect(await planRetries(database.sql, endpoint!.id)).toBeNull();
     expect(await health(endpoint!.id)).toBe('HEALTHY');
+  });
+});
+
+describe('leaseDueRetries', () => {
+  it('locks the chunk by primary key, whatever the other retries pending', async () => {
+    // Every endpoint in trouble has retries pending: a plan that scanned the workflow index for the
+    // chunk's ids read all of them on every lease.
+    const own = await isolatedTestDatabase();
+    try {
+      const { tenant, endpoints } = await tenantWithEndpoints(own, 1);
+      await own.sql`
+        insert into events (id, tenant_id, event_type, payload)
+        select 'evt_retry' || g, ${tenant.id}, 'invoice.paid', '{}' from generate_series(1, 20000) g`;
+      await own.sql`
+        insert into deliveries (id, tenant_id, event_id, endpoint_id, handler, next_attempt_at)
+        select 'dlv_retry' || g, ${tenant.id}, 'evt_retry' || g, ${endpoints[0]!.id}, 'WORKFLOW', now() + interval '1 hour'
+          from generate_series(1, 20000) g`;
+      await own.sql`analyze deliveries`;
+      const { string } = await leaseStatement(own.sql, ['dlv_retry1', 'dlv_retry2'], 'round', 60_000).describe();
+      const plan = (await own.sql.unsafe(`explain (generic_plan) ${string}`)).map((r) => String(r['QUERY PLAN']));
+      const scans = plan.filter((line) => /Scan.* on deliveries /.test(line));
+      expect(scans.length).toBeGreaterThan(0);
+      for (const scan of scans) expect(scan).toMatch(/using deliveries_pkey/);
+    } finally {
+      await own.close();
+    }
   });
 });
