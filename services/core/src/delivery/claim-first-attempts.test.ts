@@ -6,8 +6,15 @@ import { connectDatabase, type Database } from '../db/client.ts';
 import { updateEndpoint } from '../endpoints/update-endpoint.ts';
 import { registerBacklogGauges } from '../metrics.ts';
 import { reactivateTenant, suspendTenant } from '../tenants/suspend-tenant.ts';
-import { isolatedTestDatabase, publishMany, tenantWithEndpoints, testSettings } from '../testing/fixtures.ts';
-import { CLAIM_SESSION_SETTINGS, type ClaimOptions, claimFirstAttempts, claimStatement } from './claim-first-attempts.ts';
+import {
+  genericPlan,
+  insertDeliveries,
+  isolatedTestDatabase,
+  publishMany,
+  tenantWithEndpoints,
+  testSettings,
+} from '../testing/fixtures.ts';
+import { CLAIM_SESSION_SETTINGS, claimFirstAttempts, claimStatement } from './claim-first-attempts.ts';
 import { DispatcherLiveness } from './dispatcher-liveness.ts';
 import { markRecovered, markRecovering } from './endpoint-health.ts';
 
@@ -299,55 +306,27 @@ describe('claimFirstAttempts', () => {
   });
 });
 
-/**
- * `count` deliveries of one endpoint, each with an event of its own, written directly: the first
- * `pending` due now, the rest finished as `finished`.
- */
-async function insertDeliveries(
-  db: Database,
-  at: { prefix: string; tenantId: string; endpointId: string },
-  count: number,
-  pending: number,
-  finished: 'SUCCEEDED' | 'DEAD_LETTERED',
-) {
-  await db.sql`
-    insert into events (id, tenant_id, event_type, payload)
-    select 'evt_' || ${at.prefix} || g, ${at.tenantId}, 'invoice.paid', '{}' from generate_series(1, ${count}) g`;
-  await db.sql`
-    insert into deliveries (id, tenant_id, event_id, endpoint_id, status, completed_at)
-    select 'dlv_' || ${at.prefix} || g, ${at.tenantId}, 'evt_' || ${at.prefix} || g, ${at.endpointId},
-           case when g <= ${pending} then 'PENDING' else ${finished} end::delivery_status,
-           case when g > ${pending} then now() end
-      from generate_series(1, ${count}) g`;
-}
-
-/** The plan a prepared claim falls back to after five runs (the one every claim then uses), line by line. */
-async function genericClaimPlan(sql: Database['sql'], options: ClaimOptions) {
-  const { string } = await claimStatement(sql, options).describe();
-  return (await sql.unsafe(`explain (generic_plan) ${string}`)).map((r) => String(r['QUERY PLAN']));
-}
-
 describe('the claim plan', () => {
   it('walks the dispatch index once and locks what it claims or holds by primary key only', async () => {
     // Dead letters pile up for good, and the rows a burst delivered stay in the dispatch index until
     // vacuumed: a plan that scanned either index for the ids it locks read them all on every claim.
     const { tenant, endpoints } = await tenantWithEndpoints(database, 2);
-    await insertDeliveries(
-      database,
-      { prefix: 'plan', tenantId: tenant.id, endpointId: endpoints[0]!.id },
-      6000,
-      0,
-      'DEAD_LETTERED',
-    );
-    const plan = await genericClaimPlan(database.sql, {
-      owner: 'plan',
-      limit: 100,
-      leaseMs: 60_000,
-      perEndpointLimit: 20,
-      inFlight: new Map([[endpoints[1]!.id, 1]]),
-      deadOwnerGraceMs: 3000,
-      holding: [],
+    await insertDeliveries(database, { prefix: 'plan', tenantId: tenant.id, endpointId: endpoints[0]!.id }, 6000, {
+      pending: 0,
+      finished: 'DEAD_LETTERED',
     });
+    const plan = await genericPlan(
+      database.sql,
+      claimStatement(database.sql, {
+        owner: 'plan',
+        limit: 100,
+        leaseMs: 60_000,
+        perEndpointLimit: 20,
+        inFlight: new Map([[endpoints[1]!.id, 1]]),
+        deadOwnerGraceMs: 3000,
+        holding: [],
+      }),
+    );
     const scans = plan
       .filter((line) => / on deliveries /.test(line))
       .map((line) => line.match(/using (\w+)|Bitmap Heap Scan|Seq Scan/)?.[0]);
@@ -363,16 +342,12 @@ describe('the claim session', () => {
     const claimSession = connectDatabase(own.url, { max: 1, settings: CLAIM_SESSION_SETTINGS });
     try {
       const { tenant, endpoints } = await tenantWithEndpoints(own, 1);
-      await insertDeliveries(
-        own,
-        { prefix: 'steady', tenantId: tenant.id, endpointId: endpoints[0]!.id },
-        50_005,
-        5,
-        'SUCCEEDED',
-      );
+      await insertDeliveries(own, { prefix: 'steady', tenantId: tenant.id, endpointId: endpoints[0]!.id }, 50_005, {
+        pending: 5,
+      });
       await own.sql`analyze deliveries`;
       const walk = async (sql: Database['sql']) => {
-        const plan = await genericClaimPlan(sql, { owner: 'plan', limit: 100, leaseMs: 60_000, holding: [] });
+        const plan = await genericPlan(sql, claimStatement(sql, { owner: 'plan', limit: 100, leaseMs: 60_000, holding: [] }));
         return plan.slice(plan.findIndex((line) => /CTE walked/.test(line))).find((line) => / on deliveries /.test(line));
       };
       // The hazard: a bitmap scan reads every entry of the index, the dead ones of delivered rows too.

@@ -1,7 +1,14 @@
 import { deliveries, endpoints } from '@acme/schema/db';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isolatedTestDatabase, publishMany, tenantWithEndpoints, testDatabase } from '../testing/fixtures.ts';
+import {
+  genericPlan,
+  insertDeliveries,
+  isolatedTestDatabase,
+  publishMany,
+  tenantWithEndpoints,
+  testDatabase,
+} from '../testing/fixtures.ts';
 import { leaseDueRetries, leaseStatement, loadDueRetries } from './due-retries.ts';
 import { planRetries } from './plan-retries.ts';
 
@@ -87,16 +94,13 @@ describe('leaseDueRetries', () => {
     const own = await isolatedTestDatabase();
     try {
       const { tenant, endpoints } = await tenantWithEndpoints(own, 1);
-      await own.sql`
-        insert into events (id, tenant_id, event_type, payload)
-        select 'evt_retry' || g, ${tenant.id}, 'invoice.paid', '{}' from generate_series(1, 20000) g`;
-      await own.sql`
-        insert into deliveries (id, tenant_id, event_id, endpoint_id, handler, next_attempt_at)
-        select 'dlv_retry' || g, ${tenant.id}, 'evt_retry' || g, ${endpoints[0]!.id}, 'WORKFLOW', now() + interval '1 hour'
-          from generate_series(1, 20000) g`;
+      await insertDeliveries(own, { prefix: 'retry', tenantId: tenant.id, endpointId: endpoints[0]!.id }, 20_000, {
+        pending: 20_000,
+        handler: 'WORKFLOW',
+        dueInMs: 3_600_000,
+      });
       await own.sql`analyze deliveries`;
-      const { string } = await leaseStatement(own.sql, ['dlv_retry1', 'dlv_retry2'], 'round', 60_000).describe();
-      const plan = (await own.sql.unsafe(`explain (generic_plan) ${string}`)).map((r) => String(r['QUERY PLAN']));
+      const plan = await genericPlan(own.sql, leaseStatement(own.sql, ['dlv_retry1', 'dlv_retry2'], 'round', 60_000));
       const scans = plan.filter((line) => /Scan.* on deliveries /.test(line));
       expect(scans.length).toBeGreaterThan(0);
       for (const scan of scans) expect(scan).toMatch(/using deliveries_pkey/);

@@ -3,7 +3,14 @@ import { asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Database } from '../db/client.ts';
 import { newId } from '../ids.ts';
-import { isolatedTestDatabase, madeUpResult, publishMany, tenantWithEndpoints, testEngine } from '../testing/fixtures.ts';
+import {
+  genericPlan,
+  isolatedTestDatabase,
+  madeUpResult,
+  publishMany,
+  tenantWithEndpoints,
+  testEngine,
+} from '../testing/fixtures.ts';
 import { claimFirstAttempts } from './claim-first-attempts.ts';
 import type { DeliveryEngine } from './delivery-engine.ts';
 import type { DueDelivery } from './due-delivery.ts';
@@ -192,8 +199,7 @@ describe('the check for attempts already written', () => {
       select 'att_plan' || g, ${deliveryId}, ${tenantId}, g, 'FAST', now(), 1, 'http://127.0.0.1/', '{}', 'SUCCESS'
         from generate_series(1, 6000) g`;
     // The plan a prepared statement falls back to after five runs: the one every batch then uses.
-    const { string } = await writeAttempts(database.sql, 'FAST', [], false).describe();
-    const plan = (await database.sql.unsafe(`explain (generic_plan) ${string}`)).map((r) => r['QUERY PLAN']).join('\n');
+    const plan = (await genericPlan(database.sql, writeAttempts(database.sql, 'FAST', [], false))).join('\n');
     expect(plan).toMatch(/Index (Only )?Scan using delivery_attempts_pkey on delivery_attempts/);
     expect(plan).not.toMatch(/Seq Scan on delivery_attempts/);
   });

@@ -1,5 +1,6 @@
 // Factories for core tests against the real Postgres of the test run (see test/support/global-setup.ts).
 import { randomBytes } from 'node:crypto';
+import type postgres from 'postgres';
 import { Registry } from 'prom-client';
 import { inject } from 'vitest';
 import { callerOf, NO_LIMIT_OVERRIDES, type TenantCaller } from '../auth/principal.ts';
@@ -119,4 +120,33 @@ export function madeUpResult(status: number): AttemptResult {
     hint: null,
     retryAfterMs: null,
   };
+}
+
+/**
+ * `count` deliveries of one endpoint, each with an event of its own, written directly (fast, for
+ * tests about what a table holds): the first `pending` pending and due now, the rest finished as
+ * `finished`; all with `handler`, and due `dueInMs` from now.
+ */
+export async function insertDeliveries(
+  db: Database,
+  at: { prefix: string; tenantId: string; endpointId: string },
+  count: number,
+  rows: { pending: number; finished?: 'SUCCEEDED' | 'DEAD_LETTERED'; handler?: 'DISPATCHER' | 'WORKFLOW'; dueInMs?: number },
+) {
+  const { pending, finished = 'SUCCEEDED', handler = 'DISPATCHER', dueInMs = 0 } = rows;
+  await db.sql`
+    insert into events (id, tenant_id, event_type, payload)
+    select 'evt_' || ${at.prefix} || g, ${at.tenantId}, 'invoice.paid', '{}' from generate_series(1, ${count}) g`;
+  await db.sql`
+    insert into deliveries (id, tenant_id, event_id, endpoint_id, status, handler, completed_at, next_attempt_at)
+    select 'dlv_' || ${at.prefix} || g, ${at.tenantId}, 'evt_' || ${at.prefix} || g, ${at.endpointId},
+           case when g <= ${pending} then 'PENDING' else ${finished} end::delivery_status, ${handler}::delivery_handler,
+           case when g > ${pending} then now() end, now() + ${dueInMs} * interval '1 millisecond'
+      from generate_series(1, ${count}) g`;
+}
+
+/** The plan a prepared statement falls back to after five runs (the one every later run uses), line by line. */
+export async function genericPlan(sql: postgres.Sql, statement: { describe(): Promise<{ string: string }> }) {
+  const { string } = await statement.describe();
+  return (await sql.unsafe(`explain (generic_plan) ${string}`)).map((r) => String(r['QUERY PLAN']));
 }
