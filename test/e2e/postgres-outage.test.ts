@@ -30,7 +30,7 @@ async function gatewayOn(
   overrides: Record<string, string>,
   workerDatabaseUrl?: string,
 ): Promise<TestGateway> {
-  // The database errors this file causes on purpose would fill the test output.
+  // The database errors this file causes on purpose would fill the test output (a test may ask for more).
   const gateway = await startTestGateway(
     { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'fatal', ...overrides },
     {
@@ -94,7 +94,15 @@ describe('the database going away', () => {
     ]);
   });
 
-  it('restarting during delivery: every delivery completes, none lost, repeats only with the same webhook-id', async () => {
+  // Two starts of a Postgres of its own: longer than the default under a loaded CI machine, and longer
+  // than the wait for the deliveries, so that a failure says where they stand, not only that time ran out.
+  it('restarting during delivery: every delivery completes, none lost, repeats only with the same webhook-id', {
+    timeout: 150_000,
+  }, async () => {
+    // Where the time went, printed with a failure.
+    const began = Date.now();
+    const phases: string[] = [];
+    const phase = (name: string) => phases.push(`${name} at ${Date.now() - began} ms`);
     const dataDir = await mkdtemp(join(tmpdir(), 'acme-pg-restart-'));
     await chmod(dataDir, 0o755);
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
@@ -107,10 +115,15 @@ describe('the database going away', () => {
       return start();
     });
     cleanups.push(() => pg.stop());
+    phase('postgres started');
     await migrateDatabase(pg.databaseUrl);
+    // Warnings and errors of the gateway printed: a restart causes only a few (a failed claim, a write
+    // tried again), and they tell what the dispatcher went through should the deliveries stall.
     const gateway = await gatewayOn(pg.databaseUrl, {
       DELIVERY_RETRY_SCHEDULE: '0s,1s,1s,1s,1s,1s',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     });
+    phase('gateway started');
     let sql: postgres.Sql | undefined;
     cleanups.push(async () => sql?.end());
 
@@ -124,23 +137,42 @@ describe('the database going away', () => {
     for (let i = 0; i < 40; i++)
       events.push((await publish(gateway, tenant.token, { eventType: 'invoice.paid', payload: { i } })).event.id);
     await eventually(async () => receivers[0]!.requests.length + receivers[1]!.requests.length >= 20, 'deliveries under way');
+    phase('deliveries under way');
 
     const stoppingAt = Date.now();
     await pg.stop();
+    phase('postgres stopped');
     pg = await start();
+    phase('postgres started again');
     const downMs = Date.now() - stoppingAt;
     // No type fetch on connect: postgres.js runs it outside any query, and a connection the restarted
     // server closes during it became an unhandled rejection that failed one CI run (counts need no types).
-    sql = postgres(pg.databaseUrl, { max: 1, onnotice: () => {}, fetch_types: false });
-    await eventually(async () => {
-      const [row] = await sql!<{ n: number }[]>`select count(*)::int as n from deliveries where status = 'SUCCEEDED'`;
-      return row!.n === 80;
-    }, 'all 80 deliveries to succeed');
+    sql = postgres(pg.databaseUrl, { max: 1, onnotice: () => {}, fetch_types: false, connect_timeout: 5 });
+    // Shorter than the test's own timeout, so a failure says where the deliveries stand.
+    await eventually(
+      async () => {
+        const [row] = await sql!<{ n: number }[]>`select count(*)::int as n from deliveries where status = 'SUCCEEDED'`;
+        return row!.n === 80;
+      },
+      'all 80 deliveries to succeed',
+      60_000,
+    ).catch(async (err) => {
+      const states = await sql!`
+        select status, attempt_count, lease_owner is not null as leased, lease_expires_at > now() as lease_live,
+               next_attempt_at <= now() as due, count(*)::int as n
+          from deliveries group by 1, 2, 3, 4, 5`.catch((e) => String(e));
+      const received = receivers.map((r) => r.requests.length);
+      throw new Error(
+        `${(err as Error).message}: ${phases.join(', ')}; received ${received}; deliveries ${JSON.stringify(states)}`,
+      );
+    });
     expect(await sql`select status, count(*)::int as n from deliveries group by status`).toEqual([
       { status: 'SUCCEEDED', n: 80 },
     ]);
     for (const r of receivers) expect(new Set(r.requests.map((q) => String(q.headers['webhook-id'])))).toEqual(new Set(events));
     const repeats = receivers.reduce((n, r) => n + r.requests.length, 0) - 80;
-    console.log(`Postgres restart during delivery: down ${downMs} ms, 80 deliveries completed, ${repeats} repeated`);
+    console.log(
+      `Postgres restart during delivery: down ${downMs} ms, 80 deliveries completed, ${repeats} repeated (${phases.join(', ')})`,
+    );
   });
 });
