@@ -23,6 +23,8 @@ scenarios, prints a table and, with --out, writes the figures as JSON.
   --concurrency N      closed-loop publishers, and the floor's loops (default 32)
   --batch-size N       events per batch request (default 100)
   --max-backlog N      closed loop: publishers wait while more deliveries are queued (default 500)
+  --receiver-delay MS  healthy endpoints answer this long after a request arrives (default 0: at once);
+                       latency is still measured to the arrival. Slow receivers keep more in flight.
   --warmup S           seconds at the start of each phase not measured (default 3, at most 1/4 of it)
   --env KEY=VALUE      a gateway setting for this run (a lever to try); repeatable
   --cpu-prof           write V8 CPU profiles of the API and worker processes (see the end of the run)
@@ -52,6 +54,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '32' },
     'batch-size': { type: 'string', default: '100' },
     'max-backlog': { type: 'string', default: '500' },
+    'receiver-delay': { type: 'string', default: '0' },
     warmup: { type: 'string', default: '3' },
     env: { type: 'string', multiple: true, default: [] },
     'cpu-prof': { type: 'boolean', default: false },
@@ -112,6 +115,7 @@ const options: BenchOptions = {
   concurrency: positive('concurrency', values.concurrency),
   batchSize: positive('batch-size', values['batch-size']),
   maxBacklog: positive('max-backlog', values['max-backlog']),
+  receiverDelayMs: values['receiver-delay'] === '0' ? 0 : positive('receiver-delay', values['receiver-delay']),
   warmupS: Number(values.warmup),
   showProgress: !values['no-progress'],
   pgStats: values['pg-stats'],

@@ -1,7 +1,8 @@
 // The benchmark's webhook receiver, in a process of its own so its CPU neither helps nor hurts the
 // gateway's. It records when each request arrived and its webhook-id, and answers by the first
-// path segment: /ok/... 200, /fail/... 500 at once, /hang/... never. It verifies nothing: a
-// receiver that checks signatures would measure itself, not the gateway.
+// path segment: /ok/... 200 (after the delay given as its argument, if any: a slow receiver),
+// /fail/... 500 at once, /hang/... never. It verifies nothing: a receiver that checks signatures
+// would measure itself, not the gateway.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { now } from './clock.ts';
@@ -15,6 +16,7 @@ export type ReceiverMessage =
 export type ReceiverCommand = { type: 'clock'; sentAt: number } | { type: 'close' };
 
 let pending: (string | number)[] = [];
+const okDelayMs = Number(process.argv[2] ?? 0);
 
 function handle(req: IncomingMessage, res: ServerResponse): void {
   const arrivedAt = now();
@@ -24,7 +26,9 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
   req.resume();
   req.on('end', () => {
     if (mode === 'hang') return;
-    res.writeHead(mode === 'fail' ? 500 : 200, { 'content-length': '0' }).end();
+    const answer = () => res.writeHead(mode === 'fail' ? 500 : 200, { 'content-length': '0' }).end();
+    if (mode === 'ok' && okDelayMs > 0) setTimeout(answer, okDelayMs);
+    else answer();
   });
 }
 

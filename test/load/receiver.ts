@@ -69,8 +69,11 @@ export class Receiver {
     });
   }
 
-  static async start(): Promise<Receiver> {
-    const child = spawnTypeScript(fileURLToPath(new URL('./receiver-process.ts', import.meta.url)));
+  /** `okDelayMs`: how long healthy endpoints take to answer (their arrival is recorded at once). */
+  static async start(okDelayMs = 0): Promise<Receiver> {
+    const child = spawnTypeScript(fileURLToPath(new URL('./receiver-process.ts', import.meta.url)), {
+      args: [String(okDelayMs)],
+    });
     const ready = await waitForMessage(child, (m: ReceiverMessage) => (m.type === 'ready' ? m : undefined), 'The receiver');
     return new Receiver(child, `http://127.0.0.1:${ready.goodPort}`, `http://127.0.0.1:${ready.badPort}`);
   }

@@ -49,7 +49,7 @@ export async function runBench(input: RunBenchInput): Promise<BenchReport> {
   const notes: string[] = [];
   const timeline: BenchReport['timeline'] = [];
 
-  const receiver = await Receiver.start();
+  const receiver = await Receiver.start(options.receiverDelayMs ?? 0);
   let gateway: GatewayTarget | null = null;
   let temporal: TemporalProbe | null = null;
   let sampler: ProcessSampler | null = null;
@@ -264,6 +264,7 @@ export async function runBench(input: RunBenchInput): Promise<BenchReport> {
         concurrency: options.concurrency,
         batchSize: options.batchSize,
         maxBacklog: options.maxBacklog,
+        receiverDelayMs: options.receiverDelayMs ?? 0,
         dispatcherLeaseMs: gateway.leaseMs,
         gatewaySettings: gateway.settings,
         clockOffsetMs,
