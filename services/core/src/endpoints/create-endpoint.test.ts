@@ -94,4 +94,16 @@ describe('createEndpoint', () => {
       });
     }
   });
+
+  it('names the custom header at fault, or the whole field for a limit on all of them', async () => {
+    const { caller } = await tenantWithEndpoints(database, 0);
+    const refusal = (headers: Record<string, string>) => createEndpoint(database.db, testSettings, caller, { url, headers });
+    await expect(refusal({ 'X-Ok': 'fine', 'Bad Name': 'v' })).rejects.toMatchObject({ details: { field: 'headers/Bad Name' } });
+    await expect(refusal({ 'X-Ok': 'fine', 'X.Note': 'line\nbreak' })).rejects.toMatchObject({
+      details: { field: 'headers/X.Note' },
+    });
+    await expect(refusal(Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`x-h${i}`, 'v'])))).rejects.toMatchObject({
+      details: { field: 'headers' },
+    });
+  });
 });

@@ -129,7 +129,8 @@ export function normaliseHeaders(headers: Record<string, string>): Record<string
     });
   for (const [rawName, value] of entries) {
     const problem = headerProblem(rawName, value);
-    if (problem) throw new InvalidInputError(problem, { field: 'headers' });
+    // The header at fault, as a path (a name may hold dots, never a slash): a form can mark that row.
+    if (problem) throw new InvalidInputError(problem, { field: `headers/${rawName}` });
     out[rawName.toLowerCase()] = value;
   }
   return out;
