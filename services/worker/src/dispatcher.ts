@@ -233,12 +233,7 @@ export class Dispatcher {
       const saturated = [...this.inFlightByEndpoint].filter(([, n]) => n >= this.options.perEndpointLimit).map(([id]) => id);
       this.excluded = new Set(saturated);
       const claimedAt = Date.now();
-      for (const [id, until] of this.unopened) {
-        if (until > claimedAt) continue;
-        this.unopened.delete(id);
-        // Its rows this dispatcher leased and never sent are to be taken again now, as lost claims.
-        this.claimMayBeLost = true;
-      }
+      for (const [id, until] of this.unopened) if (until <= claimedAt) this.unopened.delete(id);
       const batch = await claimFirstAttempts(this.claims.sql, {
         owner: this.owner,
         limit: room,
@@ -290,14 +285,16 @@ export class Dispatcher {
       this.unopened.set(endpointId, Date.now() + this.options.unopenedSecretsBackoffMs);
       this.logger.error(
         { err, endpointId, retryInMs: this.options.unopenedSecretsBackoffMs },
-        'signing secrets of an endpoint do not open: its deliveries wait, unsent',
+        'signing secrets of an endpoint do not open: its deliveries are given back, unsent',
       );
     }
+    const unsent: string[] = [];
     for (const delivery of batch) {
       const signing = secrets.get(delivery.endpoint.id);
       if (!signing) {
-        // Never sent unsigned. No longer counted as held: once the endpoint is back in the claims,
-        // they are taken again at once, as a lost claim.
+        // Never sent unsigned: given back, for a dispatcher whose keys open them (one already deployed
+        // with the missing key), or for this one once the endpoint is back in its claims.
+        unsent.push(delivery.id);
         this.claimed.delete(delivery.id);
         this.inFlight--;
         this.adjustEndpoint(delivery.endpoint.id, -1);
@@ -315,6 +312,15 @@ export class Dispatcher {
         }),
       );
     }
+    if (unsent.length > 0)
+      this.track(
+        releaseClaims(this.engine.database.sql, this.owner, unsent).catch((err) =>
+          this.logger.warn(
+            { err, count: unsent.length },
+            'could not give back unsent claims; they return when their lease runs out',
+          ),
+        ),
+      );
   }
 
   /**

@@ -2,10 +2,11 @@ import type postgres from 'postgres';
 import { textArray } from '../db/text-array.ts';
 
 /**
- * Gives back a stopping dispatcher's claims on deliveries it will not attempt or record: their lease
- * is cleared, so any other dispatcher claims them at once instead of after the lease runs out. Only
- * rows this owner still holds are touched; one that another dispatcher reclaimed (an expired lease)
- * or that was recorded meanwhile is left alone.
+ * Gives back a dispatcher's claims on deliveries it will not attempt or record (it is stopping, or
+ * cannot sign them: their endpoint's secrets do not open with its keys): their lease is cleared, so
+ * any other dispatcher claims them at once instead of after the lease runs out. Only rows this owner
+ * still holds are touched; one that another dispatcher reclaimed (an expired lease) or that was
+ * recorded meanwhile is left alone.
  */
 export async function releaseClaims(sql: postgres.Sql, owner: string, ids: readonly string[]): Promise<number> {
   if (ids.length === 0) return 0;
