@@ -29,6 +29,7 @@ describe('npm run bench, on a tiny budget', () => {
           concurrency: 4,
           batchSize: 5,
           maxBacklog: 100,
+          receiverDelayMs: 0,
           warmupS: 0.5,
           showProgress: false,
           vacuum: true,

@@ -24,7 +24,7 @@ export interface BenchOptions {
   /** Closed-loop publishers pause while more deliveries than this are published but not yet received. */
   maxBacklog: number;
   /** Healthy endpoints answer this many ms after a request arrived (0: at once). */
-  receiverDelayMs?: number;
+  receiverDelayMs: number;
   warmupS: number;
   showProgress: boolean;
   /** Collect pg_stat_statements over the run (the server must load it: --pg-stats does for our own). */

@@ -41,10 +41,10 @@ export interface BenchReport {
   targets: TargetCheck[];
   machine: MachineInfo;
   config: Record<string, unknown>;
-  /** Where the run's time went: each phase's start, its wait for the previous queue, its length (s). */
   /**
-   * Each phase: when it started, how long it waited for the queue to drain (and the vacuum and
-   * checkpoint after it), how many checkpoints Postgres began while it ran, how long it ran.
+   * Where the run's time went, phase by phase: when it started, how long it waited for the queue to
+   * drain (and the vacuum and checkpoint after it), how many checkpoints Postgres began while it ran,
+   * how long it ran (s).
    */
   timeline: {
     phase: string;

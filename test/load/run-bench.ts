@@ -49,7 +49,7 @@ export async function runBench(input: RunBenchInput): Promise<BenchReport> {
   const notes: string[] = [];
   const timeline: BenchReport['timeline'] = [];
 
-  const receiver = await Receiver.start(options.receiverDelayMs ?? 0);
+  const receiver = await Receiver.start(options.receiverDelayMs);
   let gateway: GatewayTarget | null = null;
   let temporal: TemporalProbe | null = null;
   let sampler: ProcessSampler | null = null;
@@ -264,7 +264,7 @@ export async function runBench(input: RunBenchInput): Promise<BenchReport> {
         concurrency: options.concurrency,
         batchSize: options.batchSize,
         maxBacklog: options.maxBacklog,
-        receiverDelayMs: options.receiverDelayMs ?? 0,
+        receiverDelayMs: options.receiverDelayMs,
         dispatcherLeaseMs: gateway.leaseMs,
         gatewaySettings: gateway.settings,
         clockOffsetMs,

@@ -44,7 +44,7 @@ export interface ClaimOptions {
  * dead-lettered (measured in a benchmark's later phases: 4,000-6,800 dispatch and 2,700-4,600
  * undelivered entries a claim). The price, where a bitmap scan was the better plan: ~4 % per claim of
  * 100 rows in a loop on a test database, ~13 % of single-event throughput at saturation in the
- * benchmark (test/load/README.md, pass 5), where claims also read every row in flight: see there.
+ * benchmark (test/load/README.md, pass 5; pass 6 for where a claim's time goes).
  */
 export const CLAIM_SESSION_SETTINGS: Readonly<Record<string, string>> = {
   enable_bitmapscan: 'off',
