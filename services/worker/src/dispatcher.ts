@@ -90,8 +90,8 @@ export class Dispatcher {
   /**
    * A claim failed (its connection dropped, say): it may have committed without its answer arriving,
    * leaving rows leased to this dispatcher that it does not know of. The next claim then looks for
-   * them (ClaimOptions.holding); only then: checking every in-flight row against every held id cost
-   * each claim O(in flight²), ~15 ms at 500 in flight.
+   * them (ClaimOptions.holding); only then: checking every in-flight row against every held id made
+   * each claim O(in flight²) (measured at saturation: 0.26 against 0.24 ms of Postgres time per row).
    */
   private claimMayBeLost = false;
   /** Endpoints whose signing secrets did not open, left out of claims until then (epoch ms). */
